@@ -1,0 +1,46 @@
+"""Serves the static pages: /h5/ (workers), /console/ (staff), /simulator/ (development only)."""
+from flask import Blueprint, abort, current_app, redirect, send_from_directory
+
+from service.config import ROOT
+
+bp = Blueprint("pages", __name__)
+STATIC = ROOT / "static"
+
+
+def _serve(folder: str, path: str):
+    return send_from_directory(STATIC / folder, path or "index.html", max_age=0)
+
+
+@bp.get("/")
+def home():
+    return redirect("/console/")
+
+
+@bp.get("/h5/", defaults={"path": ""})
+@bp.get("/h5/<path:path>")
+def h5(path):
+    return _serve("h5", path)
+
+
+@bp.get("/console/", defaults={"path": ""})
+@bp.get("/console/<path:path>")
+def console(path):
+    return _serve("console", path)
+
+
+@bp.get("/vendor/<path:path>")
+def vendor(path):
+    return send_from_directory(STATIC / "vendor", path, max_age=86400)
+
+
+@bp.get("/simulator")
+def simulator_root():
+    return redirect("/simulator/")
+
+
+@bp.get("/simulator/", defaults={"path": ""})
+@bp.get("/simulator/<path:path>")
+def simulator(path):
+    if not current_app.config["WECHAT_SIMULATOR"]:
+        abort(404)
+    return _serve("simulator", path)

@@ -1,0 +1,84 @@
+"""Who answers what: handlers registered by message type, event, keyword or QR scene.
+
+Modelled on WeRoBot's handler registry. A handler takes the wechatpy message and returns
+the reply text (or None for no reply); ``dispatch`` picks the first that matches.
+"""
+from collections.abc import Callable
+
+Handler = Callable[..., str | None]
+
+_by_type: dict[str, Handler] = {}
+_by_event: dict[str, Handler] = {}
+_by_keyword: dict[str, Handler] = {}
+_by_click: dict[str, Handler] = {}
+_by_scene_prefix: dict[str, Handler] = {}
+_fallback: list[Handler] = []
+
+
+def on_message(msg_type: str):
+    def register(fn: Handler) -> Handler:
+        _by_type[msg_type] = fn
+        return fn
+    return register
+
+
+def on_event(event: str):
+    """wechatpy's event names: subscribe, unsubscribe, subscribe_scan, scan, click, view…"""
+    def register(fn: Handler) -> Handler:
+        _by_event[event] = fn
+        return fn
+    return register
+
+
+def on_keyword(*keywords: str):
+    def register(fn: Handler) -> Handler:
+        for word in keywords:
+            _by_keyword[word] = fn
+        return fn
+    return register
+
+
+def on_click(*keys: str):
+    def register(fn: Handler) -> Handler:
+        for key in keys:
+            _by_click[key] = fn
+        return fn
+    return register
+
+
+def on_scene(prefix: str):
+    """Scene strings look like "fed:3" or "contest:7"; register by the part before ':'."""
+    def register(fn: Handler) -> Handler:
+        _by_scene_prefix[prefix] = fn
+        return fn
+    return register
+
+
+def fallback(fn: Handler) -> Handler:
+    _fallback.append(fn)
+    return fn
+
+
+def scene_handler(scene: str) -> tuple[Handler | None, str]:
+    prefix, _, value = (scene or "").partition(":")
+    return _by_scene_prefix.get(prefix), value
+
+
+def find_handler(message) -> Handler | None:
+    if message.type == "text":
+        handler = _by_keyword.get((message.content or "").strip())
+        if handler:
+            return handler
+    if message.type == "event":
+        if message.event == "click" and message.key in _by_click:
+            return _by_click[message.key]
+        if message.event in _by_event:
+            return _by_event[message.event]
+    elif message.type in _by_type:
+        return _by_type[message.type]
+    return _fallback[0] if _fallback else None
+
+
+def dispatch(message) -> str | None:
+    handler = find_handler(message)
+    return handler(message) if handler else None

@@ -1,0 +1,16 @@
+"""Every model, imported so Alembic and create_app see the whole schema."""
+from models.audit import AuditEntry
+from models.contest import Contest, Signup
+from models.federation import CoverageRule, Federation
+from models.membership import Application, Membership
+from models.outbox import OutboxMessage
+from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, Transfer
+from models.staff import Staff
+from models.wechat import Counter, InboundMessage, KeyValue
+from models.worker import Worker
+
+__all__ = [
+    "Application", "Attachment", "AuditEntry", "CannedReply", "Contest", "Counter", "CoverageRule",
+    "Federation", "HelpRequest", "InboundMessage", "KeyValue", "Membership", "OutboxMessage",
+    "RequestEvent", "Signup", "Staff", "Transfer", "Worker",
+]

@@ -1,0 +1,82 @@
+"""Joining the union: applications and memberships (DESIGN §4 Join)."""
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import JSONType, TimestampMixin
+from models.federation import Federation
+from models.worker import Worker
+from service.extensions import db
+
+APPLICATION_STATUSES = ("pending", "correction", "approved", "rejected", "withdrawn")
+MEMBERSHIP_STATUSES = ("active", "transferring", "retained", "withdrawn")
+EMPLOYMENT_FORMS = ("employee", "platform", "flexible")
+
+
+class Application(TimestampMixin, db.Model):
+    """One application to join; what the worker submitted, where it went and what was decided."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    federation_id: Mapped[int] = mapped_column(ForeignKey("federations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    # Set to the worker's id while the application is open (pending/correction), NULL otherwise:
+    # the unique index makes a double submit create one application on every database.
+    open_key: Mapped[int | None] = mapped_column(Integer, unique=True)
+
+    name: Mapped[str | None] = mapped_column(String(50))
+    id_number_enc: Mapped[str | None] = mapped_column(Text)
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_masked: Mapped[str | None] = mapped_column(String(18))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(11))
+    employment_form: Mapped[str] = mapped_column(String(16))
+    employer: Mapped[str | None] = mapped_column(String(100))
+    region_code: Mapped[str] = mapped_column(String(12))
+    industry_code: Mapped[str] = mapped_column(String(8))
+    declaration: Mapped[bool] = mapped_column(Boolean, default=False)
+    constitution: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_version: Mapped[str] = mapped_column(String(20))
+    consent_at: Mapped[datetime] = mapped_column()
+
+    source: Mapped[str] = mapped_column(String(16), default="routed")  # "qr" | "routed" | "transfer"
+    routing: Mapped[dict | None] = mapped_column(JSONType)
+    submitted_at: Mapped[datetime] = mapped_column()
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    decided_at: Mapped[datetime | None] = mapped_column()
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    reason: Mapped[str | None] = mapped_column(Text)  # rejection reason or correction request
+    retention_until: Mapped[datetime | None] = mapped_column(index=True)
+    erased_at: Mapped[datetime | None] = mapped_column()
+
+    worker: Mapped[Worker] = relationship()
+    federation: Mapped[Federation] = relationship()
+
+
+class Membership(TimestampMixin, db.Model):
+    """A worker's union membership; the member number is unique and never reused."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    federation_id: Mapped[int] = mapped_column(ForeignKey("federations.id"), index=True)
+    member_no: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    # The worker's id while the membership is not withdrawn: one live membership per worker.
+    live_key: Mapped[int | None] = mapped_column(Integer, unique=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    joined_at: Mapped[datetime] = mapped_column()
+    transfer_to_id: Mapped[int | None] = mapped_column(ForeignKey("federations.id"))
+    transfer_released_at: Mapped[datetime | None] = mapped_column()
+    retained_reason: Mapped[str | None] = mapped_column(String(20))  # "retired" | "unemployed"
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+    retention_until: Mapped[datetime | None] = mapped_column(index=True)
+
+    worker: Mapped[Worker] = relationship()
+    federation: Mapped[Federation] = relationship(foreign_keys=[federation_id])
+    transfer_to: Mapped[Federation | None] = relationship(foreign_keys=[transfer_to_id])

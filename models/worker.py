@@ -1,0 +1,36 @@
+"""A worker, known by their WeChat openid; personal data is filled in when they apply."""
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import TimestampMixin
+from service.extensions import db
+
+
+class Worker(TimestampMixin, db.Model):
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64), unique=True)
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=False)
+    subscribed_at: Mapped[datetime | None] = mapped_column()
+    unsubscribed_at: Mapped[datetime | None] = mapped_column()
+    # The last scene scanned ("fed:3"), so later links can name that federation.
+    last_scene: Mapped[str | None] = mapped_column(String(64))
+    # WeChat's customer-service window: 48 h after the user wrote, 1 min after a click/scan/follow.
+    last_message_at: Mapped[datetime | None] = mapped_column()
+    last_event_at: Mapped[datetime | None] = mapped_column()
+
+    # Personal data (empty until the worker applies or asks for help; erased by the purge).
+    name: Mapped[str | None] = mapped_column(String(50))
+    id_number_enc: Mapped[str | None] = mapped_column(Text)  # Fernet token, never plaintext
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed HMAC for lookup
+    id_masked: Mapped[str | None] = mapped_column(String(18))
+    gender: Mapped[str | None] = mapped_column(String(1))  # "M" / "F", derived from the ID
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(11), index=True)
+    erased_at: Mapped[datetime | None] = mapped_column()
+
+    def __repr__(self) -> str:
+        return f"<Worker {self.id}>"

@@ -1,0 +1,59 @@
+"""The application factory: small named steps, overrides last (for tests)."""
+import logging
+
+from flask import Flask
+
+from service.config import ROOT, Config
+from service.extensions import api, db, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None, instance_path=str(ROOT / "instance"))
+    app.config.from_object(Config)
+    if overrides:
+        app.config.update(overrides)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    api.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from handlers import pages, wechat
+    from handlers.api import API_BLUEPRINTS, PLAIN_BLUEPRINTS
+
+    app.register_blueprint(wechat.bp)
+    app.register_blueprint(pages.bp)
+    for blueprint in PLAIN_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from service.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from service.commands import GROUPS
+
+    for group in GROUPS:
+        app.cli.add_command(group)

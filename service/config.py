@@ -1,0 +1,62 @@
+"""Settings, read once from the environment (DESIGN §6)."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'gonglian.sqlite3'}"
+    # psycopg 3 is the driver we ship; accept the common plain spellings too.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Every setting the service reads. Tests pass overrides to create_app()."""
+
+    PORT = int(os.environ.get("PORT", "8000"))
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "gonglian:")
+
+    # WeChat Official Account (DESIGN §6)
+    WECHAT_APPID = os.environ.get("WECHAT_APPID", "wx0000000000gonglian")
+    WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "dev-wechat-secret")
+    WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN", "gonglian-dev-token")
+    WECHAT_AES_KEY = os.environ.get("WECHAT_AES_KEY") or None
+    WECHAT_SIMULATOR = _flag("WECHAT_SIMULATOR")
+    WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE") or (
+        f"http://127.0.0.1:{PORT}/sim/wechat" if _flag("WECHAT_SIMULATOR") else "https://api.weixin.qq.com"
+    )
+    WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "5"))
+    WECHAT_MAX_SKEW = 300  # seconds a callback timestamp may be off
+    WECHAT_MAX_BODY = 64 * 1024
+    WECHAT_DEDUP_TTL = 24 * 3600
+    # Where links sent to workers point (the H5 pages).
+    PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
+
+    # Personal data: Fernet keys (comma-separated, newest first) and the lookup-hash key.
+    ID_ENCRYPTION_KEYS = os.environ.get("ID_ENCRYPTION_KEYS", "")
+    ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "dev-only-id-hash-key")
+
+    # OpenAPI (flask-smorest)
+    API_TITLE = "Gonglian API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    JSON_AS_ASCII = False
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"

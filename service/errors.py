@@ -1,0 +1,131 @@
+"""Domain errors and the one error shape: {"error": {"code", "message", "fields"?}}.
+
+Services raise the AppError subclasses below; every 4xx/5xx leaves the app through
+``register_error_handlers`` in that shape, with a message in Chinese for people.
+"""
+import logging
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+from service.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    status = 400
+    code = "bad_request"
+    message = "请求有误"
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, fields: dict | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.code = code or self.code
+        self.fields = fields or None
+
+
+class BadRequest(AppError):
+    pass
+
+
+class Invalid(AppError):
+    """Input that breaks a rule; ``fields`` maps field names to messages."""
+
+    status = 422
+    code = "validation_error"
+    message = "提交的内容有误，请检查后重试"
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+    message = "请先登录"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+    message = "没有权限执行此操作"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+    message = "找不到该记录"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+    message = "操作与当前状态冲突"
+
+
+# Chinese texts for the HTTP errors Flask/werkzeug raise on their own.
+HTTP_MESSAGES = {
+    400: "请求格式有误",
+    401: "请先登录",
+    403: "没有权限执行此操作",
+    404: "页面或记录不存在",
+    405: "不支持该请求方法",
+    409: "操作与当前状态冲突",
+    413: "提交的内容过大",
+    415: "不支持的内容类型",
+    422: "提交的内容有误，请检查后重试",
+    429: "请求过于频繁，请稍后再试",
+    500: "服务器内部错误，请稍后再试",
+    503: "服务暂时不可用，请稍后再试",
+}
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _flatten(messages) -> dict:
+    """webargs puts body errors under a location key ("json", "query"); drop that level."""
+    if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "files", "headers", "cookies"}:
+        merged: dict = {}
+        for value in messages.values():
+            merged.update(value if isinstance(value, dict) else {"_": value})
+        messages = merged
+    out = {}
+    for key, value in (messages or {}).items():
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            out[key] = "；".join(value)
+        else:
+            out[key] = value
+    return out
+
+
+def register_error_handlers(app):
+    @app.errorhandler(AppError)
+    def handle_app_error(error: AppError):
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        fields = _flatten(data.get("messages")) if "messages" in data else None
+        code = "validation_error" if status == 422 else (error.name or "error").lower().replace(" ", "_")
+        message = HTTP_MESSAGES.get(status, error.name)
+        response = error_response(status, code, message, fields)
+        for key, value in (data.get("headers") or {}).items():
+            response.headers[key] = value
+        if status == 405 and error.get_headers():
+            for key, value in error.get_headers():
+                if key.lower() == "allow":
+                    response.headers[key] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unhandled error")
+        db.session.rollback()
+        return error_response(500, "internal_error", HTTP_MESSAGES[500])

@@ -1,0 +1,29 @@
+"""Test data builders, one place for every test module."""
+import itertools
+
+from service import federations
+from service.extensions import db
+
+_seq = itertools.count(1)
+
+
+def make_upper(name: str = "石家庄市长安区总工会", level: str = "county", region: str = "130102", parent=None, **kw):
+    node = federations.create_federation(
+        name=name, kind="upper", level=level, region_code=region,
+        parent_id=parent.id if parent else None, **kw,
+    )
+    db.session.commit()
+    return node
+
+
+def make_federation(name: str | None = None, kind: str = "industry", level: str = "county",
+                    region: str = "130102", industry: str | None = "G6020", parent=None,
+                    status: str = "active", **kw):
+    name = name or f"石家庄市长安区测试{next(_seq)}行业工会联合会"
+    node = federations.create_federation(
+        name=name, kind=kind, level=level, region_code=region,
+        industry_code=industry if kind == "industry" else None,
+        parent_id=parent.id if parent else None, status=status, **kw,
+    )
+    db.session.commit()
+    return node
