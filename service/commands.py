@@ -14,6 +14,28 @@ federation_cli = AppGroup("federation", help="Federations and upper unions.")
 demo_cli = AppGroup("demo", help="Demo data.")
 worker_cli = AppGroup("worker", help="The background worker (outbox, sweepers, clean-up).")
 wechat_cli = AppGroup("wechat", help="WeChat housekeeping.")
+staff_cli = AppGroup("staff", help="Staff accounts.")
+
+
+@staff_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--federation", "federation_id", type=int, required=True, help="id of the union or federation")
+@click.option("--role", type=click.Choice(["admin", "chair", "caseworker"]), default="caseworker")
+@click.option("--display-name", default=None)
+@click.option("--may-view-id", is_flag=True, help="may see full resident ID numbers (audited)")
+def staff_create(**options):
+    """Create a staff account."""
+    from service import staff
+    from service.errors import AppError
+
+    try:
+        account = staff.create_staff(**options)
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.message} {error.fields or ''}".strip()) from None
+    click.echo(f"{account.id}\t{account.username}\t{account.role}\t{account.federation.name}")
 
 
 @federation_cli.command("create")
@@ -72,4 +94,4 @@ def wechat_purge_dedup():
     click.echo(f"deleted {jobs.purge_inbound()} expired rows")
 
 
-GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli]
+GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, staff_cli]

@@ -60,3 +60,7 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # CSRF (Flask-WTF): console and H5 pages send the token as X-CSRF-Token on every change.
+    WTF_CSRF_HEADERS = ["X-CSRF-Token"]
+    WTF_CSRF_TIME_LIMIT = None  # valid as long as the session
+    WTF_CSRF_SSL_STRICT = False

@@ -3,7 +3,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models.federation import Federation
+from models.federation import CoverageRule, Federation
 from service import federations
 from service.extensions import db
 
@@ -23,6 +23,16 @@ FEDERATIONS = [
 ]
 
 
+# federation name → coverage rules (region prefix, industry prefix or None)
+COVERAGE = {
+    "石家庄市长安区快递行业工会联合会": [("130102", "G602")],
+    "石家庄市长安区建筑行业工会联合会": [("130102", "E")],
+    "石家庄市长安区建北街道工会联合会": [("130102001", None)],
+    "石家庄市外卖送餐行业工会联合会": [("1301", "H6242")],
+    "石家庄市裕华区货车司机行业工会联合会": [("130108", "G543")],
+}
+
+
 def seed_demo() -> list[Federation]:
     """Create what is missing of the demo tree; returns every demo node."""
     nodes = []
@@ -36,5 +46,9 @@ def seed_demo() -> list[Federation]:
                 term_start=date(2024, 3, 1) if kind != "upper" else None,
                 term_years=5 if kind != "upper" else None,
             )
+        if not node.coverage:
+            for region_prefix, industry_prefix in COVERAGE.get(name, []):
+                node.coverage.append(CoverageRule(region_prefix=region_prefix, industry_prefix=industry_prefix))
         nodes.append(node)
+    db.session.flush()
     return nodes

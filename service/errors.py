@@ -6,6 +6,7 @@ Services raise the AppError subclasses below; every 4xx/5xx leaves the app throu
 import logging
 
 from flask import jsonify
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from service.extensions import db
@@ -107,6 +108,10 @@ def register_error_handlers(app):
     @app.errorhandler(AppError)
     def handle_app_error(error: AppError):
         return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        return error_response(400, "csrf_failed", "页面已过期或来源不明，请刷新页面后重试")
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

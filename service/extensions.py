@@ -3,6 +3,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -31,3 +32,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = GonglianApi()
 login_manager = LoginManager()
+csrf = CSRFProtect()

@@ -8,6 +8,8 @@ import os
 import uuid
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -33,6 +35,22 @@ def _reset_schema() -> None:
     upgrade()
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Each request runs in an app context of its own, as in production.
+
+    The test itself holds an app context (to use db.session); without this, Flask would reuse
+    it for every request, and `g` (Flask-Login's user, the CSRF token) and the database
+    session would leak from one request into the next."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.expire_all()  # the test's own objects reload what the request changed
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     from service.config import _database_url as normalise  # accepts postgresql:// too
@@ -49,8 +67,10 @@ def app(tmp_path_factory):
         "WECHAT_SIMULATOR": True,
         "WECHAT_API_BASE": "http://127.0.0.1:9/sim/wechat",  # nothing listens: tests that call out start a server
         "PUBLIC_BASE_URL": "http://gonglian.test",
+        "WTF_CSRF_ENABLED": False,  # tests/test_staff_auth.py turns it on to prove it
         "REDIS_PREFIX": f"gonglian-test-{uuid.uuid4().hex[:8]}:",
     })
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         _reset_schema()
         yield app
@@ -115,6 +135,13 @@ class WeChatServer:
 
     def scan(self, openid: str, scene: str, new_follower: bool = True, encrypt: bool = False, **kw):
         return self.post(self.peer.scan(openid, scene, new_follower, **kw), encrypt=encrypt)
+
+
+def login(client, staff, password: str = "password123"):
+    """Log `client` in as `staff` (made by tests.factories.make_staff)."""
+    response = client.post("/api/auth/login", json={"username": staff.username, "password": password})
+    assert response.status_code == 200, response.get_json()
+    return client
 
 
 @pytest.fixture

@@ -27,3 +27,13 @@ def make_federation(name: str | None = None, kind: str = "industry", level: str 
     )
     db.session.commit()
     return node
+
+
+def make_staff(federation, role: str = "caseworker", username: str | None = None,
+               password: str = "password123", **kw):
+    from service import staff
+
+    account = staff.create_staff(username=username or f"staff{next(_seq)}", password=password,
+                                 federation_id=federation.id, role=role, **kw)
+    db.session.commit()
+    return account
