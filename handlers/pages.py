@@ -1,9 +1,13 @@
 """Serves the static pages: /h5/ (workers), /console/ (staff), /simulator/ (development only)."""
+import mimetypes
+
 from flask import Blueprint, abort, current_app, redirect, send_from_directory
 
 from service.config import ROOT
 
 bp = Blueprint("pages", __name__)
+mimetypes.add_type("text/javascript", ".mjs")  # ES modules must not be served as octet-stream
+mimetypes.add_type("text/javascript", ".js")
 STATIC = ROOT / "static"
 
 

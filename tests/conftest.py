@@ -144,6 +144,13 @@ def login(client, staff, password: str = "password123"):
     return client
 
 
+def as_worker(client, openid: str):
+    """Make `client` a worker's phone whose openid the H5 OAuth flow has already learned."""
+    with client.session_transaction() as session:
+        session["openid"] = openid
+    return client
+
+
 @pytest.fixture
 def wechat(app, client):
     return WeChatServer(app, client)
