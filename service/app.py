@@ -12,6 +12,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if overrides:
         app.config.update(overrides)
+    app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
