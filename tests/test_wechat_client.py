@@ -9,7 +9,6 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from models.base import utcnow
 from models.simulator import SimCall, SimMessage
 from service import standin, wechat_client
 from service.extensions import db
@@ -17,6 +16,7 @@ from service.wechat_client import (
     Delivered, OAuthCodeInvalid, RetryLater, Undeliverable, WeChatApi, WeChatError,
 )
 from service.wechat_token import DatabaseTokenStore, RedisTokenStore
+from tests.factories import sim_user
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -28,17 +28,6 @@ def calls(endpoint: str, errcode: int | None = None) -> int:
         query = query.where(SimCall.errcode == errcode)
     db.session.rollback()
     return db.session.scalar(query)
-
-
-def sim_user(openid: str, *, following: bool = True, wrote_ago: timedelta | None = timedelta(minutes=1),
-             event_ago: timedelta | None = None):
-    """A simulated WeChat user as the stand-in knows them (committed)."""
-    user = standin.get_user(openid, create=True)
-    user.following = following
-    user.last_wrote_at = utcnow() - wrote_ago if wrote_ago is not None else None
-    user.last_event_at = utcnow() - event_ago if event_ago is not None else None
-    db.session.commit()
-    return user
 
 
 def fault(live_server, **body):
