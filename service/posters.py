@@ -49,6 +49,14 @@ def _lines(text: str, per_line: int) -> list[str]:
     return [text[i:i + per_line] for i in range(0, len(text), per_line)] or [""]
 
 
+def name_lines(name: str, per_line: int = 14) -> list[str]:
+    """A long name breaks before 工会联合会 rather than in the middle of a word."""
+    suffix = "工会联合会"
+    if len(name) > per_line and name.endswith(suffix):
+        return _lines(name[:-len(suffix)], per_line) + [suffix]
+    return _lines(name, per_line)
+
+
 # --- SVG ------------------------------------------------------------------------------------
 def poster_svg(federation: Federation) -> bytes:
     """The poster as SVG (the QR code is vector too, so it prints sharp at any size)."""
@@ -57,7 +65,7 @@ def poster_svg(federation: Federation) -> bytes:
     scale = size / qr.symbol_size(border=2)[0]
     qr_svg = qr.svg_inline(scale=scale, border=2, dark=INK, light="#ffffff", omitsize=False)
     qr_svg = qr_svg.replace("<svg ", f'<svg x="{(WIDTH - size) // 2}" y="560" ', 1)
-    names = _lines(federation.name, 14)
+    names = name_lines(federation.name)
     title = "".join(
         f'<text x="{WIDTH // 2}" y="{250 + i * 96}" font-size="80" font-weight="700" fill="{RED}" '
         f'text-anchor="middle">{escape(line)}</text>' for i, line in enumerate(names))
@@ -117,10 +125,10 @@ def poster_png(federation: Federation) -> bytes:
     draw.rectangle((0, HEIGHT - 36, WIDTH, HEIGHT), fill=RED)
     _center(draw, 96, "工会联合会 · 职工服务", _font("regular", 44), GREY)
     y = 190
-    for line in _lines(federation.name, 14):
+    for line in name_lines(federation.name):
         _center(draw, y, line, _font("bold", 80), RED)
         y += 96
-    _center(draw, y + 10, TAGLINE, _font("regular", 48), INK)
+    _center(draw, y + 36, TAGLINE, _font("regular", 48), INK)
     buffer = io.BytesIO()
     qr = _qr(federation)
     qr.save(buffer, kind="png", scale=max(1, 760 // qr.symbol_size(border=2)[0]), border=2)
