@@ -15,10 +15,16 @@ mkdir -p instance
 "$BIN/gunicorn" wsgi:app --bind "127.0.0.1:${PORT}" --workers "${WEB_WORKERS:-2}" --threads 4 \
   --access-logfile - --log-level info &
 WEB=$!
-sleep 1
+trap 'kill $WEB ${WORKER:-} 2>/dev/null; wait' INT TERM EXIT
+# Wait for the web server, then push the menu (to the local stand-in when WECHAT_SIMULATOR=1).
+for _ in $(seq 50); do
+  "$BIN/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:${PORT}/healthz', timeout=1)" \
+    2>/dev/null && break
+  sleep 0.2
+done
+"$BIN/flask" wechat sync-menu >/dev/null || echo "run: could not push the WeChat menu (see the log above)" >&2
 "$BIN/flask" worker run &
 WORKER=$!
-trap 'kill $WEB $WORKER 2>/dev/null; wait' INT TERM EXIT
 
 cat <<MSG
 

@@ -56,7 +56,9 @@ def queue_message(
             return existing
     message = OutboxMessage(
         openid=openid,
-        payload={"text": text, "url": url, "template": template, "fields": fields or {}},
+        # fields as [key, value] pairs: JSONB would reorder an object's keys
+        payload={"text": text, "url": url, "template": template,
+                 "fields": [[str(key), str(value)] for key, value in (fields or {}).items()]},
         dedup_key=dedup_key,
         status="pending",
     )
@@ -142,8 +144,9 @@ def custom_text(payload: dict) -> str:
 
 
 def template_data(payload: dict) -> dict:
-    fields = payload.get("fields") or {"内容": payload.get("text") or ""}
-    return {str(key): {"value": cut(value)} for key, value in fields.items()}
+    fields = payload.get("fields") or [["内容", payload.get("text") or ""]]
+    pairs = fields.items() if isinstance(fields, dict) else fields
+    return {str(key): {"value": cut(value)} for key, value in pairs}
 
 
 def send(message: OutboxMessage, wechat) -> tuple[SendResult, str]:

@@ -41,6 +41,7 @@ def federation_qrcodes():
     for federation in federations.list_active_federations():
         try:
             posters.ensure_qrcode(federation, wechat)
+            db.session.commit()  # never hold a write (SQLite: the whole file) across the next API call
         except AppError as error:
             log.warning("simulator: no QR code for federation %s: %s", federation.id, error.message)
             db.session.rollback()
@@ -48,7 +49,6 @@ def federation_qrcodes():
         out.append({"id": federation.id, "name": federation.name, "scene": federation.scene,
                     "ticket": federation.qr_ticket, "image_url": wechat.qrcode_image_url(federation.qr_ticket),
                     "poster_url": f"/api/federations/{federation.id}/poster.png"})
-    db.session.commit()
     return jsonify(out)
 
 

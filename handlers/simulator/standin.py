@@ -168,7 +168,8 @@ def template_send():
         earlier = standin.find_recent_template(openid, client_msg_id)
         if earlier is not None:  # idempotent for 10 minutes: no second message
             return {**standin.error(0), "msgid": earlier.id}
-    payload = {"template_id": body["template_id"], "url": body.get("url"), "data": body["data"],
+    rows = [[key, item["value"]] for key, item in body["data"].items()]  # the order the service sent
+    payload = {"template_id": body["template_id"], "url": body.get("url"), "data": body["data"], "rows": rows,
                "title": template_title(body["template_id"])}
     message = standin.record_message(openid, "template", "template", payload, client_msg_id)
     return {**standin.error(0), "msgid": message.id}
