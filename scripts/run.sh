@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 export PORT="${PORT:-8000}"
 export FLASK_APP=wsgi
 export WECHAT_SIMULATOR="${WECHAT_SIMULATOR:-1}"
+# A development EncodingAESKey, so the simulator's safe-mode (encrypted) switch works out of the box.
+if [ "$WECHAT_SIMULATOR" = "1" ]; then
+  export WECHAT_AES_KEY="${WECHAT_AES_KEY:-GonglianDevOnlyEncodingAesKey0123456789abcd}"
+fi
 BIN=.venv/bin
 mkdir -p instance
 

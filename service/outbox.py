@@ -210,13 +210,14 @@ def deliver_one(message_id: int, claimer: str, wechat) -> str | None:
 def deliver_due(batch: int = 50, wechat=None) -> int:
     """Deliver the due pending messages; safe to run in several processes at once.
     Returns how many messages were delivered."""
-    if wechat is None:
+    claimer = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    claimed = claim_due(batch, claimer)
+    if claimed and wechat is None:
         from service import wechat_client
 
         wechat = wechat_client.api()
-    claimer = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     delivered = 0
-    for message_id in claim_due(batch, claimer):
+    for message_id in claimed:
         if deliver_one(message_id, claimer, wechat) == "delivered":
             delivered += 1
     return delivered

@@ -201,7 +201,7 @@ function render(message) {
   if (label) chat.append(el("div", "time", label));
   const p = message.payload || {};
   if (message.source === "user") {
-    if (message.kind === "text") chat.append(bubble("me", document.createTextNode(p.text), p.safe ? "🔒 加密" : ""));
+    if (message.kind === "text") chat.append(bubble("me", document.createTextNode(p.text), p.safe ? "安全模式·已加密" : ""));
     else if (message.kind === "image") {
       const image = el("img");
       image.src = `/sim/phone/media/${encodeURIComponent(p.media_id)}`;

@@ -116,6 +116,14 @@ def test_text_image_and_oauth_inside_the_phone(app, live_server, phone):
     phone.wait_for_selector(".msg.me .bubble:has-text('求助')", timeout=10000)
     phone.wait_for_selector(".msg.them .bubble a:has-text('我要求助')", timeout=10000)
 
+    # safe mode: the server encrypts the delivery and decrypts the reply, as WeChat does
+    phone.check("#safe-mode")
+    phone.fill("#text", "入会")
+    phone.press("#text", "Enter")
+    phone.wait_for_selector(".msg.me .bubble:has-text('安全模式·已加密')", timeout=10000)
+    phone.wait_for_selector(".msg.them .bubble a:has-text('在线申请入会')", timeout=10000)
+    phone.uncheck("#safe-mode")
+
     buffer = io.BytesIO()
     Image.new("RGB", (120, 90), "#c8161d").save(buffer, format="PNG")
     phone.set_input_files("#image-file", files=[{"name": "evidence.png", "mimeType": "image/png",
