@@ -206,6 +206,7 @@ function render(message) {
       const image = el("img");
       image.src = `/sim/phone/media/${encodeURIComponent(p.media_id)}`;
       image.alt = "图片";
+      image.addEventListener("load", () => { chat.scrollTop = chat.scrollHeight; });
       const row = bubble("me", image);
       row.querySelector(".bubble").classList.add("image");
       chat.append(row);

@@ -126,9 +126,11 @@ def test_text_image_and_oauth_inside_the_phone(app, live_server, phone):
 
     buffer = io.BytesIO()
     Image.new("RGB", (120, 90), "#c8161d").save(buffer, format="PNG")
+    replies = len(phone.query_selector_all(".msg.them"))
     phone.set_input_files("#image-file", files=[{"name": "evidence.png", "mimeType": "image/png",
                                                  "buffer": buffer.getvalue()}])
     phone.wait_for_selector(".msg.me .bubble.image img", timeout=10000)
+    phone.wait_for_function(f"document.querySelectorAll('.msg.them').length > {replies}", timeout=10000)
     shot(phone, "04-text-and-image")
 
     # an H5 page's OAuth goes through the stand-in and comes back with a code for this user
