@@ -5,6 +5,9 @@ from models.federation import CoverageRule, Federation
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
 from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, Transfer
+from models.simulator import (
+    SimCall, SimFault, SimMedia, SimMenu, SimMessage, SimOAuthCode, SimQrCode, SimToken, SimUser,
+)
 from models.staff import Staff
 from models.wechat import Counter, InboundMessage, KeyValue
 from models.worker import Worker
@@ -12,5 +15,6 @@ from models.worker import Worker
 __all__ = [
     "Application", "Attachment", "AuditEntry", "CannedReply", "Contest", "Counter", "CoverageRule",
     "Federation", "HelpRequest", "InboundMessage", "KeyValue", "Membership", "OutboxMessage",
-    "RequestEvent", "Signup", "Staff", "Transfer", "Worker",
+    "RequestEvent", "SimCall", "SimFault", "SimMedia", "SimMenu", "SimMessage", "SimOAuthCode",
+    "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "Transfer", "Worker",
 ]

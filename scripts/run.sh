@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 export PORT="${PORT:-8000}"
 export FLASK_APP=wsgi
 export WECHAT_SIMULATOR="${WECHAT_SIMULATOR:-1}"
+# A development EncodingAESKey, so the simulator's safe-mode (encrypted) switch works out of the box.
+if [ "$WECHAT_SIMULATOR" = "1" ]; then
+  export WECHAT_AES_KEY="${WECHAT_AES_KEY:-GonglianDevOnlyEncodingAesKey0123456789abcd}"
+fi
 BIN=.venv/bin
 mkdir -p instance
 
@@ -15,10 +19,16 @@ mkdir -p instance
 "$BIN/gunicorn" wsgi:app --bind "127.0.0.1:${PORT}" --workers "${WEB_WORKERS:-2}" --threads 4 \
   --access-logfile - --log-level info &
 WEB=$!
-sleep 1
+trap 'kill $WEB ${WORKER:-} 2>/dev/null; wait' INT TERM EXIT
+# Wait for the web server, then push the menu (to the local stand-in when WECHAT_SIMULATOR=1).
+for _ in $(seq 50); do
+  "$BIN/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:${PORT}/healthz', timeout=1)" \
+    2>/dev/null && break
+  sleep 0.2
+done
+"$BIN/flask" wechat sync-menu >/dev/null || echo "run: could not push the WeChat menu (see the log above)" >&2
 "$BIN/flask" worker run &
 WORKER=$!
-trap 'kill $WEB $WORKER 2>/dev/null; wait' INT TERM EXIT
 
 cat <<MSG
 

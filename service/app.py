@@ -47,6 +47,11 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
+    if app.config["WECHAT_SIMULATOR"]:  # the WeChat stand-in and phone simulator: never in production
+        from handlers import simulator
+
+        for blueprint in simulator.BLUEPRINTS:
+            app.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,11 +1,16 @@
-"""flask CLI groups: federation, demo, worker, wechat (more groups join as features land)."""
+"""flask CLI groups: federation, demo, worker, wechat, outbox (more groups join as features land)."""
+import json
 import logging
+import sys
 import time
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from service import demo, federations, jobs
+from service import demo, federations, jobs, outbox  # noqa: F401  (outbox registers its job)
+from service.errors import AppError
 from service.extensions import db
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,8 @@ def staff_create(**options):
         raise click.ClickException(f"{error.message} {error.fields or ''}".strip()) from None
     click.echo(f"{account.id}\t{account.username}\t{account.role}\t{account.federation.name}")
 
+outbox_cli = AppGroup("outbox", help="Deliver queued WeChat messages.")
+
 
 @federation_cli.command("create")
 @click.option("--name", required=True)
@@ -48,8 +55,6 @@ def staff_create(**options):
 @click.option("--status", type=click.Choice(["preparing", "active", "dissolved"]), default="active")
 def federation_create(**options):
     """Create a federation or upper union."""
-    from service.errors import AppError
-
     try:
         federation = federations.create_federation(**options)
         db.session.commit()
@@ -64,6 +69,26 @@ def federation_list():
     """List active federations with their QR scene."""
     for federation in federations.list_active_federations():
         click.echo(f"{federation.id}\t{federation.kind}\t{federation.scene}\t{federation.name}")
+
+
+@federation_cli.command("poster")
+@click.argument("federation_id", type=int)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: poster-<id>.<format> in the current folder).")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png")
+def federation_poster(federation_id: int, out_path: str | None, fmt: str):
+    """Write a federation's printable QR poster (creates its permanent QR code once)."""
+    from service import posters
+
+    try:
+        data, _ = posters.poster(federations.get_federation(federation_id), fmt)
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    path = Path(out_path or f"poster-{federation_id}.{fmt}")
+    path.write_bytes(data)
+    click.echo(f"{path}\t{len(data)} bytes")
 
 
 @demo_cli.command("seed")
@@ -94,4 +119,85 @@ def wechat_purge_dedup():
     click.echo(f"deleted {jobs.purge_inbound()} expired rows")
 
 
-GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, staff_cli]
+
+@wechat_cli.command("sync-menu")
+def wechat_sync_menu():
+    """Push the custom menu (入会 / 求助 / 更多: 竞赛, 我的) to WeChat."""
+    from service.menu import MENU, sync_menu
+
+    try:
+        result = sync_menu()
+    except AppError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(json.dumps({"menu": MENU, "result": result}, ensure_ascii=False))
+
+
+@wechat_cli.command("send")
+@click.option("--url", "server_url", default=None, help="The running server (default http://127.0.0.1:$PORT).")
+@click.option("--openid", required=True)
+@click.option("--text", "content", default=None, help="A text message.")
+@click.option("--click", "key", default=None, help="A menu click key: JOIN, HELP, CONTESTS, ME.")
+@click.option("--scan", "scene", default=None, help="A QR scene, e.g. fed:3 (subscribe with qrscene_).")
+@click.option("--follower", is_flag=True, help="With --scan: the user already follows (a SCAN event).")
+@click.option("--event", "event", type=click.Choice(["subscribe", "unsubscribe"]), default=None)
+@click.option("--safe", is_flag=True, help="Encrypt like WeChat's safe mode (needs WECHAT_AES_KEY).")
+def wechat_send(server_url, openid, content, key, scene, follower, event, safe):
+    """Play WeChat's server: sign (and encrypt) one message or event and POST it to /wechat."""
+    import requests
+
+    from service.simulator import peer_for
+
+    cfg = current_app.config
+    peer = peer_for(cfg)
+    if content is not None:
+        xml = peer.text(openid, content)
+    elif key:
+        xml = peer.event(openid, "CLICK", key)
+    elif scene:
+        xml = peer.scan(openid, scene, new_follower=not follower)
+    elif event:
+        xml = peer.event(openid, event)
+    else:
+        raise click.UsageError("give one of --text, --click, --scan or --event")
+    if safe and not cfg["WECHAT_AES_KEY"]:
+        raise click.UsageError("--safe needs WECHAT_AES_KEY")
+    delivery = peer.deliver(xml, encrypt=safe)
+    url = (server_url or f"http://127.0.0.1:{cfg['PORT']}").rstrip("/") + "/wechat"
+    try:
+        response = requests.post(url, params=delivery.args, data=delivery.body.encode("utf-8"),
+                                 headers={"Content-Type": "text/xml; charset=utf-8"}, timeout=10)
+    except requests.RequestException as error:
+        raise click.ClickException(f"cannot reach {url}: {type(error).__name__}") from None
+    if response.status_code != 200:
+        raise click.ClickException(f"HTTP {response.status_code}: {response.text[:300]}")
+    reply = peer.read_reply(response.text, delivery)
+    click.echo(json.dumps(reply, ensure_ascii=False, indent=2) if reply else "(no reply: success)")
+
+
+@outbox_cli.command("run")
+@click.option("--once", is_flag=True, help="Deliver what is due now and exit.")
+@click.option("--batch", default=50, show_default=True)
+@click.option("--tick", default=1.0, show_default=True, help="Seconds between polls.")
+def outbox_run(once: bool, batch: int, tick: float):
+    """Deliver due outbox messages (the worker's "outbox" job does the same)."""
+    while True:
+        try:
+            delivered = outbox.deliver_due(batch)
+        except Exception:
+            db.session.rollback()
+            log.exception("outbox run failed")
+            if once:
+                sys.exit(1)
+            delivered = 0
+        finally:
+            db.session.remove()
+        if once:
+            click.echo(f"delivered {delivered}")
+            return
+        if delivered:
+            click.echo(f"delivered {delivered}")
+        else:
+            time.sleep(tick)
+
+
+GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, outbox_cli, staff_cli]

@@ -1,4 +1,5 @@
 """Settings, read once from the environment (DESIGN §6)."""
+import json
 import os
 from pathlib import Path
 
@@ -38,7 +39,24 @@ class Config:
     WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE") or (
         f"http://127.0.0.1:{PORT}/sim/wechat" if _flag("WECHAT_SIMULATOR") else "https://api.weixin.qq.com"
     )
+    # The OAuth authorize page (open.weixin.qq.com in production); derived from WECHAT_API_BASE when unset.
+    WECHAT_OAUTH_BASE = os.environ.get("WECHAT_OAUTH_BASE") or None
     WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "5"))
+    # Template message ids by kind (service/outbox.TEMPLATE_KINDS); JSON in the environment.
+    WECHAT_TEMPLATES = json.loads(os.environ.get("WECHAT_TEMPLATES") or "{}") or {
+        "application_result": "dev-tpl-application-result",
+        "request_update": "dev-tpl-request-update",
+        "contest_notice": "dev-tpl-contest-notice",
+        "staff_alert": "dev-tpl-staff-alert",
+    }
+    WECHAT_ACCOUNT_NAME = os.environ.get("WECHAT_ACCOUNT_NAME", "工联")
+    # The stand-in (WECHAT_SIMULATOR only): access-token lifetime, seconds.
+    WECHAT_SIM_TOKEN_TTL = int(os.environ.get("WECHAT_SIM_TOKEN_TTL", "7200"))
+
+    # Outbox delivery: exponential backoff base·2^n seconds, capped; give up after OUTBOX_MAX_ATTEMPTS.
+    OUTBOX_BACKOFF_BASE = float(os.environ.get("OUTBOX_BACKOFF_BASE", "5"))
+    OUTBOX_BACKOFF_CAP = float(os.environ.get("OUTBOX_BACKOFF_CAP", "3600"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
     WECHAT_MAX_SKEW = 300  # seconds a callback timestamp may be off
     WECHAT_MAX_BODY = 64 * 1024
     WECHAT_DEDUP_TTL = 24 * 3600

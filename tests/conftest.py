@@ -5,13 +5,16 @@ schema is built by the migrations (not create_all), once per session; every test
 with empty tables.
 """
 import os
+import threading
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from service.app import create_app
 from service.extensions import db
@@ -154,3 +157,23 @@ def as_worker(client, openid: str):
 @pytest.fixture
 def wechat(app, client):
     return WeChatServer(app, client)
+
+
+# --- a real HTTP server: the WeChat stand-in and our callback, for the adapter and the browser ---
+@pytest.fixture(scope="session")
+def _http_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def live_server(app, _http_server):
+    """The test app served over real HTTP; WECHAT_API_BASE points at its stand-in meanwhile."""
+    saved = {key: app.config[key] for key in ("WECHAT_API_BASE", "PUBLIC_BASE_URL")}
+    app.config["WECHAT_API_BASE"] = f"{_http_server}/sim/wechat"
+    yield SimpleNamespace(url=_http_server, api_base=f"{_http_server}/sim/wechat")
+    app.config.update(saved)

@@ -1,7 +1,9 @@
 """Test data builders, one place for every test module."""
 import itertools
+from datetime import timedelta
 
-from service import federations
+from models.base import utcnow
+from service import federations, standin
 from service.extensions import db
 
 _seq = itertools.count(1)
@@ -37,3 +39,13 @@ def make_staff(federation, role: str = "caseworker", username: str | None = None
                                  federation_id=federation.id, role=role, **kw)
     db.session.commit()
     return account
+
+def sim_user(openid: str, *, following: bool = True, wrote_ago: timedelta | None = timedelta(minutes=1),
+             event_ago: timedelta | None = None):
+    """A simulated WeChat user as the stand-in knows them (committed)."""
+    user = standin.get_user(openid, create=True)
+    user.following = following
+    user.last_wrote_at = utcnow() - wrote_ago if wrote_ago is not None else None
+    user.last_event_at = utcnow() - event_ago if event_ago is not None else None
+    db.session.commit()
+    return user

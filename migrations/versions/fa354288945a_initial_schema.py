@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: dca71868d271
+Revision ID: fa354288945a
 Revises: 
-Create Date: 2026-11-25 10:49:46.108827
+Create Date: 2026-11-25 10:58:44.820464
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = 'dca71868d271'
+revision = 'fa354288945a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -95,6 +95,90 @@ def upgrade():
         batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_messages_openid'), ['openid'], unique=False)
 
+    op.create_table('sim_calls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('endpoint', sa.String(length=64), nullable=False),
+    sa.Column('errcode', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sim_calls'))
+    )
+    with op.batch_alter_table('sim_calls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sim_calls_endpoint'), ['endpoint'], unique=False)
+
+    op.create_table('sim_faults',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('endpoint', sa.String(length=64), nullable=False),
+    sa.Column('errcode', sa.Integer(), nullable=True),
+    sa.Column('http_status', sa.Integer(), nullable=True),
+    sa.Column('delay', sa.Float(), nullable=True),
+    sa.Column('times_left', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sim_faults'))
+    )
+    with op.batch_alter_table('sim_faults', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sim_faults_endpoint'), ['endpoint'], unique=False)
+
+    op.create_table('sim_media',
+    sa.Column('media_id', sa.String(length=64), nullable=False),
+    sa.Column('openid', sa.String(length=64), nullable=True),
+    sa.Column('content_type', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('media_id', name=op.f('pk_sim_media'))
+    )
+    op.create_table('sim_menus',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('menu', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sim_menus'))
+    )
+    op.create_table('sim_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('openid', sa.String(length=64), nullable=False),
+    sa.Column('source', sa.String(length=12), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('client_msg_id', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sim_messages'))
+    )
+    with op.batch_alter_table('sim_messages', schema=None) as batch_op:
+        batch_op.create_index('ix_sim_messages_openid_id', ['openid', 'id'], unique=False)
+
+    op.create_table('sim_oauth_codes',
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('openid', sa.String(length=64), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_sim_oauth_codes'))
+    )
+    op.create_table('sim_qrcodes',
+    sa.Column('ticket', sa.String(length=128), nullable=False),
+    sa.Column('scene', sa.String(length=64), nullable=False),
+    sa.Column('permanent', sa.Boolean(), nullable=False),
+    sa.Column('url', sa.String(length=300), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('ticket', name=op.f('pk_sim_qrcodes'))
+    )
+    with op.batch_alter_table('sim_qrcodes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sim_qrcodes_scene'), ['scene'], unique=False)
+
+    op.create_table('sim_tokens',
+    sa.Column('token', sa.String(length=128), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('token', name=op.f('pk_sim_tokens'))
+    )
+    op.create_table('sim_users',
+    sa.Column('openid', sa.String(length=64), nullable=False),
+    sa.Column('following', sa.Boolean(), nullable=False),
+    sa.Column('last_wrote_at', sa.DateTime(), nullable=True),
+    sa.Column('last_event_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('openid', name=op.f('pk_sim_users'))
+    )
     op.create_table('workers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('openid', sa.String(length=64), nullable=False),
@@ -499,6 +583,27 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_workers_id_hash'))
 
     op.drop_table('workers')
+    op.drop_table('sim_users')
+    op.drop_table('sim_tokens')
+    with op.batch_alter_table('sim_qrcodes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sim_qrcodes_scene'))
+
+    op.drop_table('sim_qrcodes')
+    op.drop_table('sim_oauth_codes')
+    with op.batch_alter_table('sim_messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_sim_messages_openid_id')
+
+    op.drop_table('sim_messages')
+    op.drop_table('sim_menus')
+    op.drop_table('sim_media')
+    with op.batch_alter_table('sim_faults', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sim_faults_endpoint'))
+
+    op.drop_table('sim_faults')
+    with op.batch_alter_table('sim_calls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sim_calls_endpoint'))
+
+    op.drop_table('sim_calls')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_openid'))
         batch_op.drop_index('ix_outbox_due')
