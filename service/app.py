@@ -21,6 +21,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def configure_logging(app: Flask) -> None:
+    from service.pii import install_log_filter
+
+    install_log_filter()  # no ID number or mobile number in any log line
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from service import demo, federations, jobs
+from service import privacy  # noqa: F401  (registers the privacy-purge job)
 from service.extensions import db
 
 log = logging.getLogger(__name__)
@@ -15,6 +16,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 worker_cli = AppGroup("worker", help="The background worker (outbox, sweepers, clean-up).")
 wechat_cli = AppGroup("wechat", help="WeChat housekeeping.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
+privacy_cli = AppGroup("privacy", help="Personal data: retention purge and key rotation.")
 
 
 @staff_cli.command("create")
@@ -94,4 +96,24 @@ def wechat_purge_dedup():
     click.echo(f"deleted {jobs.purge_inbound()} expired rows")
 
 
+@privacy_cli.command("purge")
+def privacy_purge():
+    """Erase personal data whose retention period has run out (rejections, withdrawals)."""
+    from service import privacy
+
+    counts = privacy.purge()
+    db.session.commit()
+    click.echo(f"erased: {counts['applications']} applications, {counts['workers']} workers")
+
+
+@privacy_cli.command("rotate-keys")
+def privacy_rotate_keys():
+    """Re-encrypt every stored ID number with the newest key of ID_ENCRYPTION_KEYS."""
+    from service import privacy
+
+    counts = privacy.rotate_keys()
+    click.echo(f"re-encrypted: {counts['applications']} applications, {counts['workers']} workers")
+
+
 GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, staff_cli]
+GROUPS += [privacy_cli]
