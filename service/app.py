@@ -39,11 +39,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from handlers import pages, wechat
+    from handlers import h5_auth, pages, wechat
     from handlers.api import API_BLUEPRINTS, PLAIN_BLUEPRINTS
 
     app.register_blueprint(wechat.bp)
     csrf.exempt(wechat.bp)  # WeChat signs its deliveries; it sends no CSRF token
+    app.register_blueprint(h5_auth.bp)  # before pages: /h5/auth/* is not a static file
     app.register_blueprint(pages.bp)
     for blueprint in PLAIN_BLUEPRINTS:
         app.register_blueprint(blueprint)
