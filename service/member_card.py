@@ -39,7 +39,7 @@ def own_membership(worker: Worker) -> Membership:
 
 
 def card_token(membership: Membership) -> str:
-    return _serializer().dumps({"m": membership.id, "n": membership.member_no})
+    return _serializer().dumps({"m": membership.id})
 
 
 def verify_url(token: str) -> str:
@@ -95,7 +95,7 @@ def verify(token: str | None) -> dict:
     except BadSignature:
         return _invalid("bad_token", "二维码无效，不是本平台签发的会员卡")
     membership = db.session.get(Membership, data.get("m")) if isinstance(data, dict) else None
-    if membership is None or membership.member_no != data.get("n"):
+    if membership is None:
         return _invalid("unknown", "查无此会员")
     if membership.status not in LIVE_MEMBERSHIP_STATUSES:
         return _invalid("withdrawn", "该会员已退会，会员卡已失效")

@@ -10,6 +10,7 @@ from handlers.schemas.joining import (
 )
 from service import membership, review
 from service.extensions import db
+from service.staff import can_see
 
 bp = Blueprint("review", __name__, url_prefix="/api/applications", description="入会审核（工作人员）")
 members_bp = Blueprint("members", __name__, url_prefix="/api/members", description="会员管理（工作人员）")
@@ -105,7 +106,12 @@ def list_members(args):
 @members_bp.response(200, MemberRowOut)
 @staff_required()
 def get_member(membership_id):
-    return membership.get_for_staff(g.staff, membership_id)
+    """One member; `viewer_holds` / `viewer_receives`: whether the caller's scope holds the
+    membership, or is where a transfer is going (that side may only accept or decline)."""
+    item = membership.get_for_staff(g.staff, membership_id)
+    item.viewer_holds = can_see(g.staff, item.federation_id)
+    item.viewer_receives = item.status == "transferring" and can_see(g.staff, item.transfer_to_id)
+    return item
 
 
 @members_bp.get("/<int:membership_id>/id-number")

@@ -236,6 +236,8 @@ class MemberRowOut(ma.Schema):
     joined_at = ma.fields.DateTime()
     withdrawn_at = ma.fields.DateTime(allow_none=True)
     application_id = ma.fields.Integer(allow_none=True)
+    viewer_holds = ma.fields.Boolean(metadata={"description": "调用者所在单位是否为会员所属单位（仅详情）"})
+    viewer_receives = ma.fields.Boolean(metadata={"description": "调用者所在单位是否为转会接收方（仅详情）"})
 
 
 class MemberPageOut(ma.Schema):
