@@ -233,3 +233,37 @@ def test_qr_encodes_the_verify_link(member, client, monkeypatch):
     monkeypatch.setattr(member_card.segno, "make_qr", lambda content, **kw: made.append(content) or original(content, **kw))
     as_worker(client, "o-member").get("/api/card/qr.svg")
     assert re.fullmatch(r"http://gonglian\.test/h5/verify\.html\?t=[\w\-.]+", made[0])
+
+
+# --- the whole state machine, one table ---------------------------------------------------
+MOVES = {
+    "request_transfer": lambda m, feds: membership_service.request_transfer(
+        m, to_federation_id=feds[TRUCKS].id, reason="换工作"),
+    "cancel_transfer": lambda m, feds: membership_service.cancel_transfer(m),
+    "retain": lambda m, feds: membership_service.retain(m, reason="retired"),
+    "reactivate": lambda m, feds: membership_service.reactivate(m),
+    "withdraw": lambda m, feds: membership_service.withdraw(m),
+}
+ALLOWED = {  # status → {move: status after}
+    "active": {"request_transfer": "transferring", "retain": "retained", "withdraw": "withdrawn"},
+    "transferring": {"cancel_transfer": "active", "withdraw": "withdrawn"},
+    "retained": {"reactivate": "active", "withdraw": "withdrawn"},
+    "withdrawn": {},
+}
+SETUP = {"active": [], "transferring": ["request_transfer"], "retained": ["retain"], "withdrawn": ["withdraw"]}
+
+
+@pytest.mark.parametrize("start", list(ALLOWED))
+@pytest.mark.parametrize("move", list(MOVES))
+def test_membership_state_machine(feds, member, start, move):
+    for step in SETUP[start]:
+        MOVES[step](member, feds)
+    assert member.status == start
+    if move in ALLOWED[start]:
+        MOVES[move](member, feds)
+        assert member.status == ALLOWED[start][move]
+        assert (member.live_key is None) == (member.status == "withdrawn")
+    else:
+        with pytest.raises(Conflict):
+            MOVES[move](member, feds)
+        assert member.status == start

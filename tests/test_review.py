@@ -257,3 +257,38 @@ def test_a_second_wechat_account_cannot_be_approved_twice(client, feds, staff):
     db.session.commit()
     with pytest.raises(Conflict):
         review.approve(staff, second)
+
+
+# --- the application state machine, one table ---------------------------------------------
+APP_MOVES = {
+    "approve": lambda s, a: review.approve(s, a.id),
+    "reject": lambda s, a: review.reject(s, a.id, "不符合条件"),
+    "correction": lambda s, a: review.request_correction(s, a.id, "请补充"),
+    "resubmit": lambda s, a: applications.resubmit_application(a.worker, a.id, join_form(id_number="")),
+    "withdraw": lambda s, a: applications.withdraw_application(a.worker, a.id),
+}
+APP_ALLOWED = {
+    "pending": {"approve": "approved", "reject": "rejected", "correction": "correction", "withdraw": "withdrawn"},
+    "correction": {"resubmit": "pending", "withdraw": "withdrawn"},
+    "approved": {}, "rejected": {}, "withdrawn": {},
+}
+APP_SETUP = {"pending": [], "correction": ["correction"], "approved": ["approve"], "rejected": ["reject"],
+             "withdrawn": ["withdraw"]}
+
+
+@pytest.mark.parametrize("start", list(APP_ALLOWED))
+@pytest.mark.parametrize("move", list(APP_MOVES))
+def test_application_state_machine(client, feds, staff, start, move):
+    application = db.session.get(Application, apply(client))
+    for step in APP_SETUP[start]:
+        APP_MOVES[step](staff, application)
+    assert application.status == start
+    if move in APP_ALLOWED[start]:
+        APP_MOVES[move](staff, application)
+        assert application.status == APP_ALLOWED[start][move]
+        open_now = application.status in ("pending", "correction")
+        assert (application.open_key is not None) == open_now
+    else:
+        with pytest.raises(Conflict):
+            APP_MOVES[move](staff, application)
+        assert application.status == start
