@@ -18,10 +18,11 @@ def server(app):
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    saved = app.config["PUBLIC_BASE_URL"]
+    saved = app.config["PUBLIC_BASE_URL"], app.config["WTF_CSRF_ENABLED"]
     app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{http.server_port}"
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production: the pages send X-CSRF-Token
     yield app.config["PUBLIC_BASE_URL"]
-    app.config["PUBLIC_BASE_URL"] = saved
+    app.config["PUBLIC_BASE_URL"], app.config["WTF_CSRF_ENABLED"] = saved
     http.shutdown()
 
 
