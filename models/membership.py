@@ -9,9 +9,20 @@ from models.federation import Federation
 from models.worker import Worker
 from service.extensions import db
 
+# pending → approved | rejected | correction (→ pending again when the worker resubmits);
+# an open application (pending/correction) may also be withdrawn by the worker.
 APPLICATION_STATUSES = ("pending", "correction", "approved", "rejected", "withdrawn")
+OPEN_APPLICATION_STATUSES = ("pending", "correction")
+APPLICATION_STATUS_LABELS = {"pending": "审核中", "correction": "待补正", "approved": "已通过",
+                             "rejected": "未通过", "withdrawn": "已撤回"}
+# active ⇄ transferring (to another federation), active ⇄ retained (retired/unemployed),
+# any of them → withdrawn (final; a new application gets a new member number).
 MEMBERSHIP_STATUSES = ("active", "transferring", "retained", "withdrawn")
+LIVE_MEMBERSHIP_STATUSES = ("active", "transferring", "retained")
+MEMBERSHIP_STATUS_LABELS = {"active": "正常", "transferring": "转会中", "retained": "保留会籍", "withdrawn": "已退会"}
 EMPLOYMENT_FORMS = ("employee", "platform", "flexible")
+EMPLOYMENT_FORM_LABELS = {"employee": "单位职工", "platform": "平台劳动者", "flexible": "灵活就业"}
+RETAINED_REASONS = {"retired": "退休", "unemployed": "失业"}
 
 
 class Application(TimestampMixin, db.Model):
@@ -52,6 +63,8 @@ class Application(TimestampMixin, db.Model):
     reason: Mapped[str | None] = mapped_column(Text)  # rejection reason or correction request
     retention_until: Mapped[datetime | None] = mapped_column(index=True)
     erased_at: Mapped[datetime | None] = mapped_column()
+    # What happened, oldest first: [{"at", "action", "by", "note"?}] (notes go with the purge).
+    history: Mapped[list | None] = mapped_column(JSONType)
 
     worker: Mapped[Worker] = relationship()
     federation: Mapped[Federation] = relationship()
@@ -71,10 +84,20 @@ class Membership(TimestampMixin, db.Model):
     live_key: Mapped[int | None] = mapped_column(Integer, unique=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
     joined_at: Mapped[datetime] = mapped_column()
-    transfer_to_id: Mapped[int | None] = mapped_column(ForeignKey("federations.id"))
+    # Workplace at joining, kept for anonymous statistics after the purge.
+    region_code: Mapped[str | None] = mapped_column(String(12))
+    industry_code: Mapped[str | None] = mapped_column(String(8))
+    # A transfer: requested (by "worker" or "staff:<id>"), released by the old federation,
+    # accepted by the new one; status "transferring" meanwhile.
+    transfer_to_id: Mapped[int | None] = mapped_column(ForeignKey("federations.id"), index=True)
+    transfer_reason: Mapped[str | None] = mapped_column(String(200))
+    transfer_requested_at: Mapped[datetime | None] = mapped_column()
+    transfer_requested_by: Mapped[str | None] = mapped_column(String(32))
     transfer_released_at: Mapped[datetime | None] = mapped_column()
     retained_reason: Mapped[str | None] = mapped_column(String(20))  # "retired" | "unemployed"
+    retained_at: Mapped[datetime | None] = mapped_column()
     withdrawn_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(200))
     retention_until: Mapped[datetime | None] = mapped_column(index=True)
 
     worker: Mapped[Worker] = relationship()

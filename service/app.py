@@ -22,6 +22,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def configure_logging(app: Flask) -> None:
+    from service.pii import install_log_filter
+
+    install_log_filter()  # no ID number or mobile number in any log line
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -37,11 +40,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from handlers import pages, wechat
+    from handlers import h5_auth, pages, wechat
     from handlers.api import API_BLUEPRINTS, PLAIN_BLUEPRINTS
 
     app.register_blueprint(wechat.bp)
     csrf.exempt(wechat.bp)  # WeChat signs its deliveries; it sends no CSRF token
+    app.register_blueprint(h5_auth.bp)  # before pages: /h5/auth/* is not a static file
     app.register_blueprint(pages.bp)
     for blueprint in PLAIN_BLUEPRINTS:
         app.register_blueprint(blueprint)

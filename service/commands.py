@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from service import demo, federations, jobs, outbox  # noqa: F401  (outbox registers its job)
+from service import demo, federations, jobs, outbox, privacy  # noqa: F401  (outbox and privacy register jobs)
 from service.errors import AppError
 from service.extensions import db
 
@@ -20,6 +20,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 worker_cli = AppGroup("worker", help="The background worker (outbox, sweepers, clean-up).")
 wechat_cli = AppGroup("wechat", help="WeChat housekeeping.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
+privacy_cli = AppGroup("privacy", help="Personal data: retention purge and key rotation.")
 
 
 @staff_cli.command("create")
@@ -200,4 +201,23 @@ def outbox_run(once: bool, batch: int, tick: float):
             time.sleep(tick)
 
 
-GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, outbox_cli, staff_cli]
+@privacy_cli.command("purge")
+def privacy_purge():
+    """Erase personal data whose retention period has run out (rejections, withdrawals)."""
+    from service import privacy
+
+    counts = privacy.purge()
+    db.session.commit()
+    click.echo(f"erased: {counts['applications']} applications, {counts['workers']} workers")
+
+
+@privacy_cli.command("rotate-keys")
+def privacy_rotate_keys():
+    """Re-encrypt every stored ID number with the newest key of ID_ENCRYPTION_KEYS."""
+    from service import privacy
+
+    counts = privacy.rotate_keys()
+    click.echo(f"re-encrypted: {counts['applications']} applications, {counts['workers']} workers")
+
+
+GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, outbox_cli, staff_cli, privacy_cli]

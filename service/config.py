@@ -66,6 +66,14 @@ class Config:
     # Personal data: Fernet keys (comma-separated, newest first) and the lookup-hash key.
     ID_ENCRYPTION_KEYS = os.environ.get("ID_ENCRYPTION_KEYS", "")
     ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "dev-only-id-hash-key")
+    # "production" refuses the development defaults for the keys above.
+    GONGLIAN_ENV = os.environ.get("GONGLIAN_ENV", "development")
+    # Days personal data is kept after a rejection or a withdrawal (then `flask privacy purge`).
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "180"))
+    # Working days (Mon–Fri) within which an application must be decided.
+    APPLICATION_DUE_WORKDAYS = int(os.environ.get("APPLICATION_DUE_WORKDAYS", "15"))
+    # Seconds a member card's QR code stays valid.
+    CARD_TOKEN_MAX_AGE = int(os.environ.get("CARD_TOKEN_MAX_AGE", "600"))
 
     # OpenAPI (flask-smorest)
     API_TITLE = "Gonglian API"

@@ -266,3 +266,20 @@ def api() -> WeChatApi:
     return WeChatApi(appid=cfg["WECHAT_APPID"], secret=cfg["WECHAT_SECRET"], api_base=cfg["WECHAT_API_BASE"],
                      timeout=float(cfg["WECHAT_TIMEOUT"]), token_store=store_for(cfg),
                      oauth_base=cfg.get("WECHAT_OAUTH_BASE"))
+
+
+# Module-level shortcuts for callers that need one call (the H5 OAuth flow, chat images, contest QR).
+def oauth_authorize_url(redirect_uri: str, state: str) -> str:
+    return api().oauth_authorize_url(redirect_uri, state)
+
+
+def fetch_oauth_openid(code: str) -> str:
+    return api().fetch_oauth_openid(code)
+
+
+def download_media(media_id: str) -> tuple[bytes, str]:
+    return api().download_media(media_id)
+
+
+def create_qrcode(scene: str, permanent: bool = True, expire_seconds: int | None = None):
+    return api().create_qrcode(scene, permanent=permanent, expire_seconds=expire_seconds)

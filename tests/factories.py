@@ -49,3 +49,25 @@ def sim_user(openid: str, *, following: bool = True, wrote_ago: timedelta | None
     user.last_event_at = utcnow() - event_ago if event_ago is not None else None
     db.session.commit()
     return user
+
+
+def make_resident_id(birth: str = "19900307", seq: str = "123", region: str = "130102") -> str:
+    """A resident ID number with a correct GB 11643 check character (seq odd: male)."""
+    from service.validators import id_check_char
+
+    first17 = f"{region}{birth}{seq}"
+    return first17 + id_check_char(first17)
+
+
+def join_form(**overrides) -> dict:
+    """A valid join form (the body of POST /api/join/applications)."""
+    from service.privacy import NOTICE_VERSION
+
+    form = {
+        "name": "张三", "id_number": make_resident_id(), "phone": "13812345678",
+        "employment_form": "platform", "employer": "某某快递公司", "region_code": "130102",
+        "industry_code": "G6020", "declaration": True, "constitution": True,
+        "privacy_consent": True, "notice_version": NOTICE_VERSION,
+    }
+    form.update(overrides)
+    return form

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: fa354288945a
+Revision ID: 9f00c7edbe25
 Revises: 
-Create Date: 2026-11-25 10:58:44.820464
+Create Date: 2026-11-25 11:40:14.427829
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = 'fa354288945a'
+revision = '9f00c7edbe25'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -315,6 +315,7 @@ def upgrade():
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('retention_until', sa.DateTime(), nullable=True),
     sa.Column('erased_at', sa.DateTime(), nullable=True),
+    sa.Column('history', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['decided_by_id'], ['staff.id'], name=op.f('fk_applications_decided_by_id_staff')),
@@ -467,10 +468,17 @@ def upgrade():
     sa.Column('live_key', sa.Integer(), nullable=True),
     sa.Column('application_id', sa.Integer(), nullable=True),
     sa.Column('joined_at', sa.DateTime(), nullable=False),
+    sa.Column('region_code', sa.String(length=12), nullable=True),
+    sa.Column('industry_code', sa.String(length=8), nullable=True),
     sa.Column('transfer_to_id', sa.Integer(), nullable=True),
+    sa.Column('transfer_reason', sa.String(length=200), nullable=True),
+    sa.Column('transfer_requested_at', sa.DateTime(), nullable=True),
+    sa.Column('transfer_requested_by', sa.String(length=32), nullable=True),
     sa.Column('transfer_released_at', sa.DateTime(), nullable=True),
     sa.Column('retained_reason', sa.String(length=20), nullable=True),
+    sa.Column('retained_at', sa.DateTime(), nullable=True),
     sa.Column('withdrawn_at', sa.DateTime(), nullable=True),
+    sa.Column('withdrawn_reason', sa.String(length=200), nullable=True),
     sa.Column('retention_until', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -486,6 +494,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_memberships_federation_id'), ['federation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_retention_until'), ['retention_until'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_memberships_transfer_to_id'), ['transfer_to_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_worker_id'), ['worker_id'], unique=False)
 
     op.create_table('request_events',
@@ -516,6 +525,7 @@ def downgrade():
     op.drop_table('request_events')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_worker_id'))
+        batch_op.drop_index(batch_op.f('ix_memberships_transfer_to_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_status'))
         batch_op.drop_index(batch_op.f('ix_memberships_retention_until'))
         batch_op.drop_index(batch_op.f('ix_memberships_federation_id'))
