@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from service import demo, federations, jobs
+from service import contest_day  # noqa: F401  (registers the contest jobs)
 from service.extensions import db
 
 log = logging.getLogger(__name__)
@@ -95,3 +96,21 @@ def wechat_purge_dedup():
 
 
 GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, staff_cli]
+
+
+contests_cli = AppGroup("contests", help="Skill contests.")
+
+
+@contests_cli.command("remind")
+def contests_remind():
+    """Queue the day-before reminders now (the worker's contest-reminders job does it every 5 minutes)."""
+    click.echo(f"queued {contest_day.reminders_job()} reminders")
+
+
+@contests_cli.command("close-due")
+def contests_close_due():
+    """Close registration of contests whose closing time has passed."""
+    click.echo(f"closed {contest_day.close_registration_job()} contests")
+
+
+GROUPS.append(contests_cli)
