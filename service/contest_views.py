@@ -83,7 +83,7 @@ def list_for_worker(worker: Worker, *, now: datetime | None = None) -> list[dict
             continue
         out.append(view(contest, worker, now=now, signup=signup, membership=membership))
     order = {"open": 0, "not_open": 1, "closed": 2, "finished": 3, "cancelled": 4}
-    out.sort(key=lambda c: (c["mine"] is None, order[c["registration"]], not c["eligible"], c["starts_at"]))
+    out.sort(key=lambda c: (order[c["registration"]], not c["eligible"], c["starts_at"]))
     return out
 
 

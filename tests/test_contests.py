@@ -321,3 +321,10 @@ def test_scanning_an_unknown_contest_still_answers(wechat):
 def test_staff_only_services_refuse_a_caseworker(tree):
     with pytest.raises(Forbidden):
         contests.create_contest(staff=make_staff(tree["courier"]), data={"title": "x"})
+
+
+def test_validation_messages_are_in_chinese(client, tree):
+    login(client, make_staff(tree["courier"], role="admin"))
+    response = client.post("/api/staff/contests", json={"title": "x", "capacity": "many", "color": "red"})
+    fields = response.get_json()["error"]["fields"]
+    assert fields["starts_at"] == "请填写此项" and fields["capacity"] == "格式有误" and fields["color"] == "未知字段"

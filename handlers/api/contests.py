@@ -1,4 +1,6 @@
 """Staff API for contests: list, create, edit, state changes and the poster QR code."""
+import io
+
 import segno
 from flask import Response, g
 from flask_smorest import Blueprint
@@ -120,5 +122,6 @@ def qrcode_svg(contest_id):
     contest = contests.get_for_staff(contest_id, g.staff)
     if not contest.qr_url:
         raise NotFound("尚未生成二维码")
-    svg = segno.make(contest.qr_url, error="m").svg_inline(scale=8, border=2)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    buffer = io.BytesIO()
+    segno.make(contest.qr_url, error="m").save(buffer, kind="svg", scale=8, border=2)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -5,6 +5,23 @@ from models.contest import CONTEST_STATUS_LABELS, ELIGIBILITY_SCOPES, QUESTION_K
 from service import refdata
 
 
+# People read these messages: Chinese instead of marshmallow's English defaults.
+FIELD_MESSAGES = {"required": "请填写此项", "null": "请填写此项", "invalid": "格式有误", "type": "格式有误",
+                  "validator_failed": "格式有误"}
+
+
+class Schema(ma.Schema):
+    error_messages = {"unknown": "未知字段", "type": "格式有误"}
+
+    def on_bind_field(self, field_name, field_obj):
+        field_obj.error_messages = {**field_obj.error_messages, **FIELD_MESSAGES}
+
+
+def length(maximum: int, minimum: int = 0):
+    return ma.validate.Length(min=minimum, max=maximum, error=f"长度应为{minimum}至{maximum}个字符" if minimum
+                              else f"不超过{maximum}个字符")
+
+
 def utc(value) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value is not None else None
 
@@ -17,16 +34,16 @@ class UtcDateTime(ma.fields.DateTime):
 
 
 # --- staff: contest -----------------------------------------------------------------------
-class QuestionIn(ma.Schema):
-    key = ma.fields.String(validate=ma.validate.Length(max=20))
-    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    kind = ma.fields.String(load_default="text", validate=ma.validate.OneOf(QUESTION_KINDS))
-    options = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=50)), load_default=list)
+class QuestionIn(Schema):
+    key = ma.fields.String(validate=length(20))
+    label = ma.fields.String(required=True, validate=length(100, 1))
+    kind = ma.fields.String(load_default="text", validate=ma.validate.OneOf(QUESTION_KINDS, error="取值无效"))
+    options = ma.fields.List(ma.fields.String(validate=length(50)), load_default=list)
     required = ma.fields.Boolean(load_default=False)
 
 
-class EligibilityIn(ma.Schema):
-    scope = ma.fields.String(validate=ma.validate.OneOf(ELIGIBILITY_SCOPES),
+class EligibilityIn(Schema):
+    scope = ma.fields.String(validate=ma.validate.OneOf(ELIGIBILITY_SCOPES, error="取值无效"),
                              metadata={"description": "any 所有会员 | federation 本联合会会员 | coverage 按地区/行业"})
     region_prefix = ma.fields.String(allow_none=True, metadata={"description": "GB/T 2260 前缀，如 1301"})
     industry_prefix = ma.fields.String(allow_none=True, metadata={"description": "GB/T 4754 前缀，如 G602"})
@@ -34,22 +51,23 @@ class EligibilityIn(ma.Schema):
     age_max = ma.fields.Integer(allow_none=True)
 
 
-class ContestIn(ma.Schema):
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+class ContestIn(Schema):
+    title = ma.fields.String(required=True, validate=length(100, 1))
     industry_code = ma.fields.String(allow_none=True, metadata={"description": "工种所属行业，GB/T 4754-2017"})
-    description = ma.fields.String(validate=ma.validate.Length(max=5000))
-    venue = ma.fields.String(validate=ma.validate.Length(max=200))
+    description = ma.fields.String(validate=length(5000))
+    venue = ma.fields.String(validate=length(200))
     starts_at = ma.fields.DateTime(required=True)
     ends_at = ma.fields.DateTime(allow_none=True)
     registration_opens_at = ma.fields.DateTime(required=True)
     registration_closes_at = ma.fields.DateTime(required=True)
     cancel_cutoff_at = ma.fields.DateTime(allow_none=True, metadata={"description": "空：报名截止前均可取消"})
-    capacity = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=100_000))
+    capacity = ma.fields.Integer(required=True,
+                                 validate=ma.validate.Range(min=1, max=100_000, error="名额应为1至100000之间的整数"))
     members_only = ma.fields.Boolean()
     eligibility = ma.fields.Nested(EligibilityIn)
-    exclusions = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=1000))
+    exclusions = ma.fields.String(allow_none=True, validate=length(1000))
     questions = ma.fields.List(ma.fields.Nested(QuestionIn))
-    scoring_note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500))
+    scoring_note = ma.fields.String(allow_none=True, validate=length(500))
     federation_id = ma.fields.Integer(load_only=True, metadata={"description": "默认：本人所属单位"})
 
 
@@ -57,7 +75,7 @@ class ContestPatchIn(ContestIn):
     """ContestIn with every field optional (use as ContestPatchIn(partial=True))."""
 
 
-class ContestOut(ma.Schema):
+class ContestOut(Schema):
     id = ma.fields.Integer()
     federation_id = ma.fields.Integer()
     federation_name = ma.fields.Function(lambda c: c.federation.name)
@@ -92,16 +110,16 @@ class ContestOut(ma.Schema):
     has_signups = ma.fields.Function(lambda c: c.last_seq > 0)
 
 
-class ContestListQuery(ma.Schema):
-    status = ma.fields.String(validate=ma.validate.OneOf(tuple(CONTEST_STATUS_LABELS)))
+class ContestListQuery(Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(tuple(CONTEST_STATUS_LABELS), error="取值无效"))
 
 
-class ReasonIn(ma.Schema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+class ReasonIn(Schema):
+    reason = ma.fields.String(required=True, validate=length(500, 1))
 
 
 # --- staff: roster ------------------------------------------------------------------------
-class SignupOut(ma.Schema):
+class SignupOut(Schema):
     id = ma.fields.Integer()
     status = ma.fields.String()
     status_label = ma.fields.Function(lambda s: SIGNUP_STATUS_LABELS[s.status])
@@ -122,58 +140,58 @@ class SignupOut(ma.Schema):
     award = ma.fields.String(allow_none=True)
 
 
-class RosterQuery(ma.Schema):
-    status = ma.fields.String(validate=ma.validate.OneOf(tuple(SIGNUP_STATUS_LABELS)))
+class RosterQuery(Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(tuple(SIGNUP_STATUS_LABELS), error="取值无效"))
     checked_in = ma.fields.Boolean()
-    q = ma.fields.String(validate=ma.validate.Length(max=50))
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
+    q = ma.fields.String(validate=length(50))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, error="应为正整数"))
+    per_page = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500, error="应为1至500"))
 
 
-class RosterOut(ma.Schema):
+class RosterOut(Schema):
     items = ma.fields.List(ma.fields.Nested(SignupOut))
     total = ma.fields.Integer()
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
 
 
-class AddSignupIn(ma.Schema):
-    member_no = ma.fields.String(validate=ma.validate.Length(max=20))
-    phone = ma.fields.String(validate=ma.validate.Length(max=11))
-    name = ma.fields.String(validate=ma.validate.Length(max=50))
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+class AddSignupIn(Schema):
+    member_no = ma.fields.String(validate=length(20))
+    phone = ma.fields.String(validate=length(11))
+    name = ma.fields.String(validate=length(50))
+    reason = ma.fields.String(required=True, validate=length(500, 1))
 
 
-class ReorderIn(ma.Schema):
+class ReorderIn(Schema):
     order = ma.fields.List(ma.fields.Integer(), required=True, metadata={"description": "全部候补报名的 id，按新顺序"})
 
 
-class CheckInIn(ma.Schema):
-    token = ma.fields.String(validate=ma.validate.Length(max=500), metadata={"description": "会员卡二维码内容"})
+class CheckInIn(Schema):
+    token = ma.fields.String(validate=length(500), metadata={"description": "会员卡二维码内容"})
     signup_id = ma.fields.Integer()
 
 
-class CheckInOut(ma.Schema):
+class CheckInOut(Schema):
     signup = ma.fields.Nested(SignupOut)
     already = ma.fields.Boolean(metadata={"description": "此前已签到"})
 
 
-class ResultEntryIn(ma.Schema):
+class ResultEntryIn(Schema):
     signup_id = ma.fields.Integer(required=True)
     score = ma.fields.Decimal(allow_none=True)
     rank = ma.fields.Integer(allow_none=True)
-    award = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=50))
+    award = ma.fields.String(allow_none=True, validate=length(50))
 
 
-class ResultsIn(ma.Schema):
+class ResultsIn(Schema):
     entries = ma.fields.List(ma.fields.Nested(ResultEntryIn), required=True)
 
 
-class CountOut(ma.Schema):
+class CountOut(Schema):
     count = ma.fields.Integer()
 
 
 # --- worker -------------------------------------------------------------------------------
-class MySignupOut(ma.Schema):
+class MySignupOut(Schema):
     id = ma.fields.Integer()
     status = ma.fields.String()
     status_label = ma.fields.String()
@@ -186,7 +204,7 @@ class MySignupOut(ma.Schema):
     created_at = UtcDateTime()
 
 
-class WorkerContestOut(ma.Schema):
+class WorkerContestOut(Schema):
     id = ma.fields.Integer()
     title = ma.fields.String()
     federation_name = ma.fields.String()
@@ -217,8 +235,8 @@ class WorkerContestOut(ma.Schema):
     cancel_reason = ma.fields.String(allow_none=True)
 
 
-class SignUpIn(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=50))
+class SignUpIn(Schema):
+    name = ma.fields.String(required=True, validate=length(50, 1))
     phone = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^1[3-9]\d{9}$", error="请填写11位手机号码"))
     birth_date = ma.fields.Date(allow_none=True)
     answers = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
