@@ -17,6 +17,7 @@ from models.contest import SIGNUP_STATUS_LABELS, Contest, Signup
 from models.membership import Membership
 from models.staff import Staff
 from service import audit, contest_rules as rules, signups
+from service.contests import close_due_registrations
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.jobs import job
@@ -259,8 +260,6 @@ def reminders_job() -> int:
 
 @job("contest-close-registration", every=60)
 def close_registration_job() -> int:
-    from service.contests import close_due_registrations
-
     done = close_due_registrations()
     db.session.commit()
     return done
