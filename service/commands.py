@@ -9,7 +9,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from service import demo, federations, jobs, outbox, privacy  # noqa: F401  (outbox and privacy register jobs)
+# outbox, privacy and contest_day register their background jobs when imported
+from service import contest_day, demo, federations, jobs, outbox, privacy  # noqa: F401
 from service.errors import AppError
 from service.extensions import db
 
@@ -220,4 +221,22 @@ def privacy_rotate_keys():
     click.echo(f"re-encrypted: {counts['applications']} applications, {counts['workers']} workers")
 
 
-GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, outbox_cli, staff_cli, privacy_cli]
+
+
+
+contests_cli = AppGroup("contests", help="Skill contests.")
+
+
+@contests_cli.command("remind")
+def contests_remind():
+    """Queue the day-before reminders now (the worker's contest-reminders job does it every 5 minutes)."""
+    click.echo(f"queued {contest_day.reminders_job()} reminders")
+
+
+@contests_cli.command("close-due")
+def contests_close_due():
+    """Close registration of contests whose closing time has passed."""
+    click.echo(f"closed {contest_day.close_registration_job()} contests")
+
+
+GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, outbox_cli, staff_cli, privacy_cli, contests_cli]

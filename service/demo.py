@@ -51,4 +51,7 @@ def seed_demo() -> list[Federation]:
                 node.coverage.append(CoverageRule(region_prefix=region_prefix, industry_prefix=industry_prefix))
         nodes.append(node)
     db.session.flush()
+    from service.contest_demo import seed_demo_contest
+
+    seed_demo_contest()
     return nodes

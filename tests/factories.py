@@ -71,3 +71,57 @@ def join_form(**overrides) -> dict:
     }
     form.update(overrides)
     return form
+
+
+# --- contests (workers, members, contests) ---------------------------------------------------
+def make_worker(openid: str | None = None, *, name: str | None = "张三", phone: str | None = None,
+                birth_date=None):
+    from models.worker import Worker
+
+    n = next(_seq)
+    worker = Worker(openid=openid or f"o-worker-{n}", name=name, phone=phone or f"139{n:08d}",
+                    birth_date=birth_date, subscribed=True)
+    db.session.add(worker)
+    db.session.commit()
+    return worker
+
+
+def make_member(federation, worker=None, *, openid: str | None = None, member_no: str | None = None,
+                birth_date=None, status: str = "active"):
+    """An active member of `federation` (what the joining flow leaves behind on approval)."""
+    from models.base import utcnow
+    from models.membership import Membership
+
+    worker = worker or make_worker(openid, birth_date=birth_date)
+    membership = Membership(worker_id=worker.id, federation_id=federation.id,
+                            member_no=member_no or f"M{next(_seq):09d}", status=status,
+                            live_key=worker.id if status != "withdrawn" else None, joined_at=utcnow())
+    db.session.add(membership)
+    db.session.commit()
+    return membership
+
+
+def make_contest(federation, *, status: str = "published", capacity: int = 3, members_only: bool = False,
+                 eligibility: dict | None = None, questions: list | None = None, **fields):
+    """A contest taking sign-ups now (registration open for 7 more days, contest in 10)."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    from models.contest import Contest
+
+    now = utcnow()
+    values = dict(
+        title="快递员职业技能竞赛", industry_code="G6020", description="", venue="长安区职工服务站",
+        starts_at=now + timedelta(days=10), registration_opens_at=now - timedelta(days=1),
+        registration_closes_at=now + timedelta(days=7), cancel_cutoff_at=None,
+    )
+    values.update(fields)
+    rule = {"scope": "federation" if members_only else "any", "region_prefix": None, "industry_prefix": None,
+            "age_min": None, "age_max": None}
+    rule.update(eligibility or {})
+    contest = Contest(federation_id=federation.id, status=status, capacity=capacity, members_only=members_only,
+                      eligibility=rule, questions=questions or [], confirmed_count=0, waitlisted_count=0,
+                      last_seq=0, **values)
+    db.session.add(contest)
+    db.session.commit()
+    return contest

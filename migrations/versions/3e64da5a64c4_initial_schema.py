@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 9f00c7edbe25
+Revision ID: 3e64da5a64c4
 Revises: 
-Create Date: 2026-11-25 11:40:14.427829
+Create Date: 2026-11-25 11:42:27.748564
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '9f00c7edbe25'
+revision = '3e64da5a64c4'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -216,39 +216,6 @@ def upgrade():
     with op.batch_alter_table('canned_replies', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_canned_replies_federation_id'), ['federation_id'], unique=False)
 
-    op.create_table('contests',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('federation_id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=100), nullable=False),
-    sa.Column('industry_code', sa.String(length=8), nullable=True),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('venue', sa.String(length=200), nullable=False),
-    sa.Column('starts_at', sa.DateTime(), nullable=False),
-    sa.Column('ends_at', sa.DateTime(), nullable=True),
-    sa.Column('registration_opens_at', sa.DateTime(), nullable=False),
-    sa.Column('registration_closes_at', sa.DateTime(), nullable=False),
-    sa.Column('cancel_cutoff_at', sa.DateTime(), nullable=True),
-    sa.Column('capacity', sa.Integer(), nullable=False),
-    sa.Column('confirmed_count', sa.Integer(), nullable=False),
-    sa.Column('members_only', sa.Boolean(), nullable=False),
-    sa.Column('eligibility', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
-    sa.Column('exclusions', sa.Text(), nullable=True),
-    sa.Column('questions', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
-    sa.Column('scoring_note', sa.Text(), nullable=True),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('qr_ticket', sa.String(length=200), nullable=True),
-    sa.Column('qr_expires_at', sa.DateTime(), nullable=True),
-    sa.Column('reminded_at', sa.DateTime(), nullable=True),
-    sa.Column('results_published_at', sa.DateTime(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['federation_id'], ['federations.id'], name=op.f('fk_contests_federation_id_federations')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_contests'))
-    )
-    with op.batch_alter_table('contests', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_contests_federation_id'), ['federation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_contests_status'), ['status'], unique=False)
-
     op.create_table('coverage_rules',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('federation_id', sa.Integer(), nullable=False),
@@ -351,28 +318,46 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_log_federation_id'), ['federation_id'], unique=False)
         batch_op.create_index('ix_audit_subject', ['subject_type', 'subject_id'], unique=False)
 
-    op.create_table('contest_signups',
+    op.create_table('contests',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('contest_id', sa.Integer(), nullable=False),
-    sa.Column('worker_id', sa.Integer(), nullable=False),
+    sa.Column('federation_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=100), nullable=False),
+    sa.Column('industry_code', sa.String(length=8), nullable=True),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('venue', sa.String(length=200), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=True),
+    sa.Column('registration_opens_at', sa.DateTime(), nullable=False),
+    sa.Column('registration_closes_at', sa.DateTime(), nullable=False),
+    sa.Column('cancel_cutoff_at', sa.DateTime(), nullable=True),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('confirmed_count', sa.Integer(), nullable=False),
+    sa.Column('waitlisted_count', sa.Integer(), nullable=False),
+    sa.Column('last_seq', sa.Integer(), nullable=False),
+    sa.Column('members_only', sa.Boolean(), nullable=False),
+    sa.Column('eligibility', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('exclusions', sa.Text(), nullable=True),
+    sa.Column('questions', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('scoring_note', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
-    sa.Column('reason', sa.Text(), nullable=True),
-    sa.Column('checked_in_at', sa.DateTime(), nullable=True),
-    sa.Column('score', sa.Numeric(precision=6, scale=2), nullable=True),
-    sa.Column('rank', sa.Integer(), nullable=True),
-    sa.Column('award', sa.String(length=50), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('cancel_reason', sa.Text(), nullable=True),
+    sa.Column('results_published_at', sa.DateTime(), nullable=True),
+    sa.Column('qr_ticket', sa.String(length=200), nullable=True),
+    sa.Column('qr_url', sa.String(length=300), nullable=True),
+    sa.Column('qr_expires_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['contest_id'], ['contests.id'], name=op.f('fk_contest_signups_contest_id_contests'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], name=op.f('fk_contest_signups_worker_id_workers')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_signups')),
-    sa.UniqueConstraint('contest_id', 'worker_id', name='uq_signup_contest_worker')
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_contests_created_by_id_staff')),
+    sa.ForeignKeyConstraint(['federation_id'], ['federations.id'], name=op.f('fk_contests_federation_id_federations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contests'))
     )
-    with op.batch_alter_table('contest_signups', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_contest_signups_worker_id'), ['worker_id'], unique=False)
-        batch_op.create_index('ix_signups_contest_status_seq', ['contest_id', 'status', 'seq'], unique=False)
+    with op.batch_alter_table('contests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contests_federation_id'), ['federation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contests_status'), ['status'], unique=False)
 
     op.create_table('help_requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -459,6 +444,41 @@ def upgrade():
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachments_request_id'), ['request_id'], unique=False)
 
+    op.create_table('contest_signups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contest_id', sa.Integer(), nullable=False),
+    sa.Column('worker_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('phone', sa.String(length=11), nullable=False),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('member_no', sa.String(length=20), nullable=True),
+    sa.Column('answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('confirmed_at', sa.DateTime(), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(), nullable=True),
+    sa.Column('checked_in_at', sa.DateTime(), nullable=True),
+    sa.Column('checked_in_by_id', sa.Integer(), nullable=True),
+    sa.Column('score', sa.Numeric(precision=6, scale=2), nullable=True),
+    sa.Column('rank', sa.Integer(), nullable=True),
+    sa.Column('award', sa.String(length=50), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['checked_in_by_id'], ['staff.id'], name=op.f('fk_contest_signups_checked_in_by_id_staff')),
+    sa.ForeignKeyConstraint(['contest_id'], ['contests.id'], name=op.f('fk_contest_signups_contest_id_contests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], name=op.f('fk_contest_signups_worker_id_workers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_signups')),
+    sa.UniqueConstraint('contest_id', 'seq', name='uq_signup_contest_seq'),
+    sa.UniqueConstraint('contest_id', 'worker_id', name='uq_signup_contest_worker')
+    )
+    with op.batch_alter_table('contest_signups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contest_signups_member_no'), ['member_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contest_signups_worker_id'), ['worker_id'], unique=False)
+        batch_op.create_index('ix_signups_contest_status_seq', ['contest_id', 'status', 'seq'], unique=False)
+
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('worker_id', sa.Integer(), nullable=False),
@@ -531,6 +551,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_federation_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('contest_signups', schema=None) as batch_op:
+        batch_op.drop_index('ix_signups_contest_status_seq')
+        batch_op.drop_index(batch_op.f('ix_contest_signups_worker_id'))
+        batch_op.drop_index(batch_op.f('ix_contest_signups_member_no'))
+
+    op.drop_table('contest_signups')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_request_id'))
 
@@ -549,11 +575,11 @@ def downgrade():
         batch_op.drop_index('ix_help_requests_assignee')
 
     op.drop_table('help_requests')
-    with op.batch_alter_table('contest_signups', schema=None) as batch_op:
-        batch_op.drop_index('ix_signups_contest_status_seq')
-        batch_op.drop_index(batch_op.f('ix_contest_signups_worker_id'))
+    with op.batch_alter_table('contests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contests_status'))
+        batch_op.drop_index(batch_op.f('ix_contests_federation_id'))
 
-    op.drop_table('contest_signups')
+    op.drop_table('contests')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_subject')
         batch_op.drop_index(batch_op.f('ix_audit_log_federation_id'))
@@ -579,11 +605,6 @@ def downgrade():
         batch_op.drop_index('ix_coverage_region_industry')
 
     op.drop_table('coverage_rules')
-    with op.batch_alter_table('contests', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contests_status'))
-        batch_op.drop_index(batch_op.f('ix_contests_federation_id'))
-
-    op.drop_table('contests')
     with op.batch_alter_table('canned_replies', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_canned_replies_federation_id'))
 
