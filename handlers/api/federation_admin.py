@@ -18,17 +18,17 @@ bp = Blueprint("federation_admin", __name__, url_prefix="/api/admin/federations"
 
 
 @bp.get("")
-@bp.response(200, FederationNodeOut(many=True))
 @staff_required()
+@bp.response(200, FederationNodeOut(many=True))
 def tree():
     """The caller's node and every node beneath it, parents first, with warnings."""
     return federation_views.tree(g.staff)
 
 
 @bp.post("")
+@staff_required("admin")
 @bp.arguments(FederationCreateIn)
 @bp.response(201, FederationDetailOut)
-@staff_required("admin")
 def create(data):
     """Create a federation or upper union under a node of the caller's subtree."""
     federation = federations.create_federation(staff=g.staff, **data)
@@ -37,25 +37,25 @@ def create(data):
 
 
 @bp.get("/overlaps")
-@bp.response(200, OverlapOut(many=True))
 @staff_required()
+@bp.response(200, OverlapOut(many=True))
 def overlaps():
     """Pairs of active federations with an identical coverage rule, at least one in scope."""
     return coverage.overlaps(federation_ids=subtree_ids_query(g.staff.federation_id))
 
 
 @bp.get("/<int:federation_id>")
-@bp.response(200, FederationDetailOut)
 @staff_required()
+@bp.response(200, FederationDetailOut)
 def detail(federation_id):
     """One node: profile, contact, flags, term, coverage, overlaps and warnings."""
     return federation_views.detail(g.staff, federation_id)
 
 
 @bp.patch("/<int:federation_id>")
+@staff_required("admin")
 @bp.arguments(FederationProfileIn)
 @bp.response(200, FederationDetailOut)
-@staff_required("admin")
 def update(data, federation_id):
     """Change profile, contact details, flags, term or priority."""
     federation = federations.get_visible(g.staff, federation_id)
@@ -65,9 +65,9 @@ def update(data, federation_id):
 
 
 @bp.post("/<int:federation_id>/rename")
+@staff_required("admin")
 @bp.arguments(RenameIn)
 @bp.response(200, FederationDetailOut)
-@staff_required("admin")
 def rename(data, federation_id):
     """Rename, checked by the name rule."""
     federation = federations.get_visible(g.staff, federation_id)
@@ -77,8 +77,8 @@ def rename(data, federation_id):
 
 
 @bp.post("/<int:federation_id>/activate")
-@bp.response(200, FederationDetailOut)
 @staff_required("admin")
+@bp.response(200, FederationDetailOut)
 def activate(federation_id):
     """preparing → active."""
     federation = federations.get_visible(g.staff, federation_id)
@@ -88,9 +88,9 @@ def activate(federation_id):
 
 
 @bp.post("/<int:federation_id>/dissolve")
+@staff_required("admin")
 @bp.arguments(DissolveIn)
 @bp.response(200, FederationDetailOut)
-@staff_required("admin")
 def dissolve(data, federation_id):
     """preparing|active → dissolved, effective on the given date."""
     federation = federations.get_visible(g.staff, federation_id)
@@ -100,8 +100,8 @@ def dissolve(data, federation_id):
 
 
 @bp.get("/<int:federation_id>/coverage")
-@bp.response(200, CoverageRuleOut(many=True))
 @staff_required()
+@bp.response(200, CoverageRuleOut(many=True))
 def list_coverage(federation_id):
     """The federation's coverage rules."""
     federation = federations.get_visible(g.staff, federation_id)
@@ -109,9 +109,9 @@ def list_coverage(federation_id):
 
 
 @bp.post("/<int:federation_id>/coverage")
+@staff_required("admin")
 @bp.arguments(CoverageIn)
 @bp.response(201, CoverageRuleOut)
-@staff_required("admin")
 def add_coverage(data, federation_id):
     """Add a rule (region code, industry code or none)."""
     federation = federations.get_visible(g.staff, federation_id)
@@ -121,8 +121,8 @@ def add_coverage(data, federation_id):
 
 
 @bp.delete("/<int:federation_id>/coverage/<int:rule_id>")
-@bp.response(204)
 @staff_required("admin")
+@bp.response(204)
 def remove_coverage(federation_id, rule_id):
     """Remove a rule."""
     federation = federations.get_visible(g.staff, federation_id)

@@ -11,9 +11,9 @@ bp = Blueprint("transfers", __name__, url_prefix="/api/transfers", description="
 
 
 @bp.get("")
+@staff_required()
 @bp.arguments(TransferQueryIn, location="query")
 @bp.response(200, TransferOut(many=True))
-@staff_required()
 def history(args):
     """Every hop, oldest first, if the item is in the caller's scope (else 404)."""
     return transfers.visible_history(g.staff, args["subject_type"], args["subject_id"])
