@@ -41,7 +41,9 @@ class Federation(TimestampMixin, db.Model):
     region_code: Mapped[str] = mapped_column(String(12), index=True)
     # An industry federation's industry (GB/T 4754-2017); its coverage rules stay inside it.
     industry_code: Mapped[str | None] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    # No index on status: three values select nothing, and without statistics SQLite would
+    # drive the routing join from it instead of from the coverage prefix index.
+    status: Mapped[str] = mapped_column(String(16), default="active")
     term_start: Mapped[date | None] = mapped_column(Date)
     term_years: Mapped[int | None] = mapped_column(Integer)
     own_funds: Mapped[bool] = mapped_column(Boolean, default=False)

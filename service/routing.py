@@ -16,11 +16,12 @@
    read: "由石家庄市长安区快递行业工会联合会受理：工作地 130102（…），行业 G6020（…）。…"
 
 Coverage comes from a per-process cache checked against a version token on every call
-(service/routing_cache.py); the tie-break counts are always read live.
+(service/routing_cache.py): a decision without a tie costs one single-row read. The
+tie-break facts (membership, open counts) are always read live, in one more statement.
 """
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, literal, select, union_all
 
 from models.base import utcnow
 from models.membership import Application, Membership
@@ -161,41 +162,58 @@ def find_candidates(region_code: str, industry_code: str | None,
     return sorted(best.values(), key=lambda c: (-c.specificity[0], -c.specificity[1], c.federation_id))
 
 
-def _open_counts(ids: list[int], request_type: str | None) -> dict[int, int]:
-    if request_type == "join":
-        model, statuses = Application, OPEN_APPLICATION_STATUSES
-    else:
-        model, statuses = HelpRequest, OPEN_REQUEST_STATUSES
-    return dict(db.session.execute(
-        select(model.federation_id, func.count())
-        .where(model.federation_id.in_(ids), model.status.in_(statuses))
-        .group_by(model.federation_id)
-    ).all())
+def _tie_query(model, statuses, with_member: bool):
+    ids = bindparam("ids", expanding=True)
+    load = (select(literal("load"), model.federation_id, func.count())
+            .where(model.federation_id.in_(ids), model.status.in_(statuses))
+            .group_by(model.federation_id))
+    if not with_member:
+        return load
+    member = select(literal("member"), Membership.federation_id, literal(0)).where(
+        Membership.worker_id == bindparam("worker_id"), Membership.federation_id.in_(ids),
+        Membership.status.in_(LIVE_MEMBERSHIP_STATUSES))
+    return union_all(member, load)
+
+
+# Built once; one round trip gives both the worker's memberships and the open counts.
+_TIE_QUERIES = {
+    (subject, with_member): _tie_query(model, statuses, with_member)
+    for subject, model, statuses in (("request", HelpRequest, OPEN_REQUEST_STATUSES),
+                                     ("join", Application, OPEN_APPLICATION_STATUSES))
+    for with_member in (False, True)
+}
+
+
+def _tie_facts(ids: list[int], worker_id: int | None, request_type: str | None) -> tuple[set[int], dict[int, int]]:
+    """(the tied federations the worker is a member of, open items per federation): open
+    help requests, or pending applications when routing a join."""
+    subject = "join" if request_type == "join" else "request"
+    query = _TIE_QUERIES[subject, worker_id is not None]
+    member_of, loads = set(), {}
+    for what, federation_id, count in db.session.execute(query, {"ids": ids, "worker_id": worker_id}):
+        if what == "member":
+            member_of.add(federation_id)
+        else:
+            loads[federation_id] = count
+    return member_of, loads
 
 
 def _break_tie(tied: list[Candidate], worker_id: int | None,
                request_type: str | None) -> tuple[Candidate, str | None]:
     if len(tied) == 1:
         return tied[0], None
-    if worker_id is not None:
-        member_of = set(db.session.scalars(
-            select(Membership.federation_id).where(
-                Membership.worker_id == worker_id, Membership.status.in_(LIVE_MEMBERSHIP_STATUSES),
-                Membership.federation_id.in_([c.federation_id for c in tied]))
-        ))
-        for c in tied:
-            c.member = c.federation_id in member_of
-        members = [c for c in tied if c.member]
-        if len(members) == 1:
-            return members[0], "membership"
-        tied = members or tied
+    member_of, loads = _tie_facts([c.federation_id for c in tied], worker_id, request_type)
+    for c in tied:
+        c.member = c.federation_id in member_of
+        c.open_requests = loads.get(c.federation_id, 0)
+    members = [c for c in tied if c.member]
+    if len(members) == 1:
+        return members[0], "membership"
+    tied = members or tied
     top = max(c.priority for c in tied)
     tied = [c for c in tied if c.priority == top]
     if len(tied) == 1:
         return tied[0], "priority"
-    loads = _open_counts([c.federation_id for c in tied], request_type)
-    for c in tied:
-        c.open_requests = loads.get(c.federation_id, 0)
     least = min(c.open_requests for c in tied)
     tied = [c for c in tied if c.open_requests == least]
     if len(tied) == 1:
@@ -270,7 +288,7 @@ def route(region_code: str, industry_code: str | None = None, request_type: str 
     return Decision(
         federation_id=winner.federation_id, federation_name=winner.name, reason="coverage",
         explanation=explanation + "。", inputs=inputs, tie_break=tie_break, decided_at=decided_at,
-        candidates=[{**asdict(c), "specificity": list(c.specificity)} for c in candidates],
+        candidates=[{**vars(c), "specificity": list(c.specificity)} for c in candidates],
     )
 
 

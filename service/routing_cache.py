@@ -14,9 +14,9 @@ Membership and open-request counts (the tie-breaks) change all the time: never c
 import threading
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from models.federation import FEDERATION_KINDS, CoverageRule, Federation, RoutingVersion
+from models.federation import FEDERATION_KINDS, CoverageRule, Federation
 from service.extensions import db
 
 # Switched off by the benchmark to measure the uncached path; on in production.
@@ -39,44 +39,48 @@ class Union(NamedTuple):
     name: str
 
 
+# Built once: column-only selects driven by the coverage prefix index / the region code index.
+_RULES = (
+    select(Federation.id, Federation.name, Federation.kind, CoverageRule.region_prefix,
+           CoverageRule.industry_prefix, Federation.priority)
+    .join(CoverageRule, CoverageRule.federation_id == Federation.id)
+    .where(CoverageRule.region_prefix.in_(bindparam("prefixes", expanding=True)),
+           Federation.status == "active", Federation.kind.in_(FEDERATION_KINDS))
+    .order_by(CoverageRule.id)
+)
+_UPPERS = (
+    select(Federation.id, Federation.name, Federation.region_code)
+    .where(Federation.region_code.in_(bindparam("codes", expanding=True)), Federation.kind == "upper",
+           Federation.status == "active")
+    .order_by(Federation.id)
+)
+_ROOT = (
+    select(Federation.id, Federation.name)
+    .where(Federation.kind == "upper", Federation.status == "active")
+    .order_by(Federation.parent_id.is_not(None), Federation.id).limit(1)
+)
+_TOKEN_SQL = "SELECT token FROM routing_version WHERE id = 1"
+
+
 def _query_rules(prefixes: list[str]) -> dict[str, list[Rule]]:
     found: dict[str, list[Rule]] = {prefix: [] for prefix in prefixes}
-    if not prefixes:
-        return found
-    rows = db.session.execute(
-        select(Federation.id, Federation.name, Federation.kind, CoverageRule.region_prefix,
-               CoverageRule.industry_prefix, Federation.priority)
-        .join(CoverageRule, CoverageRule.federation_id == Federation.id)
-        .where(CoverageRule.region_prefix.in_(prefixes), Federation.status == "active",
-               Federation.kind.in_(FEDERATION_KINDS))
-        .order_by(CoverageRule.id)
-    ).all()
-    for row in rows:
-        found[row.region_prefix].append(Rule(*row))
+    if prefixes:
+        for row in db.session.execute(_RULES, {"prefixes": prefixes}):
+            found[row[3]].append(Rule(*row))
     return found
 
 
 def _query_uppers(codes: list[str]) -> dict[str, Union | None]:
     found: dict[str, Union | None] = {code: None for code in codes}
-    if not codes:
-        return found
-    rows = db.session.execute(
-        select(Federation.id, Federation.name, Federation.region_code)
-        .where(Federation.kind == "upper", Federation.status == "active", Federation.region_code.in_(codes))
-        .order_by(Federation.id)
-    ).all()
-    for federation_id, name, code in rows:
-        if found.get(code) is None:
-            found[code] = Union(federation_id, name)
+    if codes:
+        for federation_id, name, code in db.session.execute(_UPPERS, {"codes": codes}):
+            if found.get(code) is None:
+                found[code] = Union(federation_id, name)
     return found
 
 
 def _query_root() -> Union | None:
-    row = db.session.execute(
-        select(Federation.id, Federation.name)
-        .where(Federation.kind == "upper", Federation.status == "active")
-        .order_by(Federation.parent_id.is_not(None), Federation.id).limit(1)
-    ).first()
+    row = db.session.execute(_ROOT).first()
     return Union(*row) if row else None
 
 
@@ -121,7 +125,16 @@ class Snapshot:
 
 
 def current_token() -> str | None:
-    return db.session.scalar(select(RoutingVersion.token).where(RoutingVersion.id == 1))
+    """The routing token as this transaction sees it.
+
+    Pending changes are flushed first (as any query would autoflush them), so that a change
+    made in this transaction has already replaced the token before rules are read under it.
+    The read itself is one pre-written statement on the session's connection: the hot path
+    of every route() call."""
+    session = db.session
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection().exec_driver_sql(_TOKEN_SQL).scalar()
 
 
 def snapshot() -> Snapshot:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b5d6dedae50f
+Revision ID: 7af51e35d28f
 Revises: 
-Create Date: 2026-11-25 11:06:44.326836
+Create Date: 2026-11-25 11:17:55.845538
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = 'b5d6dedae50f'
+revision = '7af51e35d28f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -63,7 +63,6 @@ def upgrade():
     with op.batch_alter_table('federations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_federations_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_federations_region_code'), ['region_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_federations_status'), ['status'], unique=False)
 
     op.create_table('inbound_messages',
     sa.Column('key', sa.String(length=160), nullable=False),
@@ -524,7 +523,6 @@ def downgrade():
 
     op.drop_table('inbound_messages')
     with op.batch_alter_table('federations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_federations_status'))
         batch_op.drop_index(batch_op.f('ix_federations_region_code'))
         batch_op.drop_index(batch_op.f('ix_federations_parent_id'))
 
