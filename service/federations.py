@@ -197,6 +197,8 @@ def create_federation(
     allowed = ("preparing", "active") if staff is not None else STATUSES
     if status not in allowed:
         errors["status"] = "新建时状态应为 preparing（筹备中）或 active（运行中）"
+    elif kind == "upper" and staff is not None:
+        status = "active"  # an upper union has no preparing stage here: it exists or it does not
     problems = name_problems(name, kind=kind, region_code=region_code) if kind in KINDS else []
     if problems:
         errors["name"] = "；".join(problems)
