@@ -247,3 +247,12 @@ def test_industry_search_and_children(client):
     assert client.get("/api/industries?parent=Q99").status_code == 422
     assert client.get("/api/industries?q=快递&parent=G60").status_code == 422
     assert client.get("/api/industries?limit=0").get_json()["error"]["fields"] == {"limit": "应在1到100之间"}
+
+
+def test_an_upper_union_created_over_http_is_active_at_once(client, tree):
+    login(client, make_staff(tree["changan"], role="admin"))
+    response = client.post(BASE, json={"name": "石家庄市长安区建北街道工会", "kind": "upper", "region_code": "130102001",
+                                       "parent_id": tree["changan"].id})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["status"], body["level"], body["coverage"], body["warnings"]) == ("active", "township", [], [])
