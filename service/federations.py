@@ -75,15 +75,6 @@ def visible_tree(staff: Staff) -> list[Federation]:
     return sorted(nodes, key=lambda n: (LEVEL_RANK[n.level], n.kind != "upper", n.id))
 
 
-def is_ancestor(ancestor_id: int, node: Federation) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.id == ancestor_id:
-            return True
-        parent = parent.parent
-    return False
-
-
 # ------------------------------------------------------------------ permissions
 
 def require_admin(staff: Staff, federation: Federation) -> None:
