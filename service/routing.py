@@ -190,7 +190,8 @@ def _tie_facts(ids: list[int], worker_id: int | None, request_type: str | None) 
     subject = "join" if request_type == "join" else "request"
     query = _TIE_QUERIES[subject, worker_id is not None]
     member_of, loads = set(), {}
-    for what, federation_id, count in db.session.execute(query, {"ids": ids, "worker_id": worker_id}):
+    rows = db.session.connection().execute(query, {"ids": ids, "worker_id": worker_id})
+    for what, federation_id, count in rows:
         if what == "member":
             member_of.add(federation_id)
         else:
@@ -202,6 +203,10 @@ def _break_tie(tied: list[Candidate], worker_id: int | None,
                request_type: str | None) -> tuple[Candidate, str | None]:
     if len(tied) == 1:
         return tied[0], None
+    if worker_id is None:  # membership cannot decide; priority may, without a query
+        top = max(c.priority for c in tied)
+        if sum(c.priority == top for c in tied) == 1:
+            return next(c for c in tied if c.priority == top), "priority"
     member_of, loads = _tie_facts([c.federation_id for c in tied], worker_id, request_type)
     for c in tied:
         c.member = c.federation_id in member_of

@@ -62,10 +62,16 @@ _ROOT = (
 _TOKEN_SQL = "SELECT token FROM routing_version WHERE id = 1"
 
 
+def _connection():
+    """The session's connection (same transaction), for Core statements without the ORM's
+    per-call overhead. current_token() has already flushed what the session held."""
+    return db.session.connection()
+
+
 def _query_rules(prefixes: list[str]) -> dict[str, list[Rule]]:
     found: dict[str, list[Rule]] = {prefix: [] for prefix in prefixes}
     if prefixes:
-        for row in db.session.execute(_RULES, {"prefixes": prefixes}):
+        for row in _connection().execute(_RULES, {"prefixes": prefixes}):
             found[row[3]].append(Rule(*row))
     return found
 
@@ -73,14 +79,14 @@ def _query_rules(prefixes: list[str]) -> dict[str, list[Rule]]:
 def _query_uppers(codes: list[str]) -> dict[str, Union | None]:
     found: dict[str, Union | None] = {code: None for code in codes}
     if codes:
-        for federation_id, name, code in db.session.execute(_UPPERS, {"codes": codes}):
+        for federation_id, name, code in _connection().execute(_UPPERS, {"codes": codes}):
             if found.get(code) is None:
                 found[code] = Union(federation_id, name)
     return found
 
 
 def _query_root() -> Union | None:
-    row = db.session.execute(_ROOT).first()
+    row = _connection().execute(_ROOT).first()
     return Union(*row) if row else None
 
 
@@ -131,16 +137,24 @@ def current_token() -> str | None:
     made in this transaction has already replaced the token before rules are read under it.
     The read itself is one pre-written statement on the session's connection: the hot path
     of every route() call."""
+    flush_pending()
+    return db.session.connection().exec_driver_sql(_TOKEN_SQL).scalar()
+
+
+def flush_pending() -> None:
+    """What an ORM query would do first: flush pending changes (unless autoflush is off)."""
     session = db.session
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
-    return session.connection().exec_driver_sql(_TOKEN_SQL).scalar()
 
 
 def snapshot() -> Snapshot:
     """The cached view for the current routing token (read now, in the caller's transaction)."""
     global _cache
-    token = current_token() if enabled else None
+    if not enabled:
+        flush_pending()
+        return Snapshot(None)
+    token = current_token()
     if token is None:
         return Snapshot(None)
     cache = _cache
