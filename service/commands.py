@@ -66,6 +66,33 @@ def federation_create(**options):
     click.echo(f"{federation.id}\t{federation.name}\t{federation.scene}")
 
 
+@federation_cli.command("route")
+@click.argument("region")
+@click.argument("industry", required=False)
+@click.option("--type", "request_type", default=None, help="request type, or join")
+def federation_route(region, industry, request_type):
+    """Show who would handle a request from REGION (and INDUSTRY), and why."""
+    from service import routing
+    from service.errors import AppError
+
+    try:
+        decision = routing.route(region, industry, request_type)
+    except AppError as error:
+        raise click.ClickException(f"{error.message} {error.fields or ''}".strip()) from None
+    click.echo(f"{decision.federation_id}\t{decision.federation_name}\n{decision.explanation}")
+
+
+@federation_cli.command("overlaps")
+def federation_overlaps():
+    """List pairs of active federations with identical coverage rules."""
+    from service import coverage
+
+    pairs = coverage.overlaps()
+    for pair in pairs:
+        click.echo(f"{pair['label']}\t{pair['a']['name']} / {pair['b']['name']}\t{pair['effect']}")
+    click.echo(f"{len(pairs)} overlap(s)")
+
+
 @federation_cli.command("list")
 def federation_list():
     """List active federations with their QR scene."""
@@ -97,8 +124,13 @@ def federation_poster(federation_id: int, out_path: str | None, fmt: str):
 def demo_seed():
     """Create the demo union tree and federations (safe to run again)."""
     nodes = demo.seed_demo()
+    accounts = demo.seed_staff()
     db.session.commit()
     click.echo(f"demo data ready: {len(nodes)} unions and federations")
+    click.echo(f"demo staff (console /console/, password \"{demo.DEMO_PASSWORD}\" unless changed):")
+    for account, created in accounts:
+        click.echo(f"  {account.username:<14} {account.role:<10} {account.federation.name}"
+                   + ("" if created else "  (already there)"))
 
 
 @worker_cli.command("run")

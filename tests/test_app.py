@@ -55,9 +55,16 @@ def test_cli_creates_and_lists_federations(runner):
     from models.federation import Federation
     from service.extensions import db
 
-    result = runner.invoke(args=["federation", "create", "--name", "石家庄市长安区快递行业工会联合会",
+    upper = runner.invoke(args=["federation", "create", "--name", "石家庄市长安区总工会", "--kind", "upper",
+                                "--level", "county", "--region", "130102"])
+    assert upper.exit_code == 0, upper.output
+    orphan = runner.invoke(args=["federation", "create", "--name", "石家庄市长安区快递行业工会联合会",
                                  "--kind", "industry", "--level", "county", "--region", "130102",
                                  "--industry", "G6020"])
+    assert orphan.exit_code != 0 and "上一级工会" in orphan.output
+    result = runner.invoke(args=["federation", "create", "--name", "石家庄市长安区快递行业工会联合会",
+                                 "--kind", "industry", "--level", "county", "--region", "130102",
+                                 "--industry", "G6020", "--parent", upper.output.split()[0]])
     assert result.exit_code == 0, result.output
     assert "fed:" in result.output
     bad = runner.invoke(args=["federation", "create", "--name", "快递小哥之家", "--kind", "industry",

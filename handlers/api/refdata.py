@@ -1,40 +1,30 @@
-"""Reference data lookups for pickers: regions (GB/T 2260) and industries (GB/T 4754-2017)."""
-import marshmallow as ma
+"""Public look-ups of the reference data for the H5 and console pages (no login)."""
 from flask_smorest import Blueprint
 
-from service import refdata
+from handlers.schemas.refdata import IndustryOut, IndustryQueryIn, RegionOut, RegionQueryIn
+from service import refdata_views
 
 bp = Blueprint("refdata", __name__, url_prefix="/api", description="行政区划与行业代码")
 
 
-class RegionArgs(ma.Schema):
-    parent = ma.fields.String(load_default=None, metadata={"description": "上级区划代码；不填为省级"})
-
-
-class IndustryArgs(ma.Schema):
-    q = ma.fields.String(load_default=None, metadata={"description": "关键词或代码前缀，如 快递、G60"})
-    parent = ma.fields.String(load_default=None, metadata={"description": "上级行业代码；不填为门类"})
-
-
-class CodeOut(ma.Schema):
-    code = ma.fields.String()
-    name = ma.fields.String()
-    level = ma.fields.String()
-
-
 @bp.get("/regions")
-@bp.arguments(RegionArgs, location="query")
-@bp.response(200, CodeOut(many=True))
+@bp.arguments(RegionQueryIn, location="query")
+@bp.response(200, RegionOut(many=True))
 def regions(args):
-    """Children of a region (the provinces without `parent`)."""
-    return refdata.region_children(args["parent"])
+    """Children of a region (`?parent=130102` → its streets and townships); none → provinces."""
+    return refdata_views.region_children(args["parent"])
+
+
+@bp.get("/regions/<code>/path")
+@bp.response(200, RegionOut(many=True))
+def region_path(code):
+    """From the province down to the region itself."""
+    return refdata_views.region_path(code)
 
 
 @bp.get("/industries")
-@bp.arguments(IndustryArgs, location="query")
-@bp.response(200, CodeOut(many=True))
+@bp.arguments(IndustryQueryIn, location="query")
+@bp.response(200, IndustryOut(many=True))
 def industries(args):
-    """Industries matching `q` (keyword or code prefix, at most 30), or the children of `parent`."""
-    if args["q"]:
-        return refdata.search_industries(args["q"], limit=30)
-    return refdata.industry_children(args["parent"])
+    """Search by code or Chinese keyword (`?q=快递`), or children (`?parent=G60`); none → sections."""
+    return refdata_views.industries(q=args["q"], parent=args["parent"], limit=args["limit"])

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3e64da5a64c4
+Revision ID: c59a978266de
 Revises: 
-Create Date: 2026-11-25 11:42:27.748564
+Create Date: 2026-11-25 11:44:24.374149
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '3e64da5a64c4'
+revision = 'c59a978266de'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -46,9 +46,16 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('qr_ticket', sa.String(length=200), nullable=True),
     sa.Column('qr_url', sa.String(length=300), nullable=True),
+    sa.Column('activated_at', sa.DateTime(), nullable=True),
+    sa.Column('dissolved_on', sa.Date(), nullable=True),
+    sa.Column('dissolved_reason', sa.String(length=500), nullable=True),
     sa.Column('dissolved_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("kind IN ('upper', 'regional', 'industry')", name=op.f('ck_federations_kind')),
+    sa.CheckConstraint("level IN ('province', 'city', 'county', 'township')", name=op.f('ck_federations_level')),
+    sa.CheckConstraint("status IN ('preparing', 'active', 'dissolved')", name=op.f('ck_federations_status')),
+    sa.CheckConstraint('term_years IS NULL OR term_years IN (3, 5)', name=op.f('ck_federations_term_years')),
     sa.ForeignKeyConstraint(['parent_id'], ['federations.id'], name=op.f('fk_federations_parent_id_federations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_federations')),
     sa.UniqueConstraint('name', name=op.f('uq_federations_name'))
@@ -56,7 +63,6 @@ def upgrade():
     with op.batch_alter_table('federations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_federations_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_federations_region_code'), ['region_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_federations_status'), ['status'], unique=False)
 
     op.create_table('inbound_messages',
     sa.Column('key', sa.String(length=160), nullable=False),
@@ -95,6 +101,12 @@ def upgrade():
         batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_messages_openid'), ['openid'], unique=False)
 
+    op.create_table('routing_version',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.Column('changed_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_routing_version'))
+    )
     op.create_table('sim_calls',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('endpoint', sa.String(length=64), nullable=False),
@@ -635,6 +647,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_sim_calls_endpoint'))
 
     op.drop_table('sim_calls')
+    op.drop_table('routing_version')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_openid'))
         batch_op.drop_index('ix_outbox_due')
@@ -646,7 +659,6 @@ def downgrade():
 
     op.drop_table('inbound_messages')
     with op.batch_alter_table('federations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_federations_status'))
         batch_op.drop_index(batch_op.f('ix_federations_region_code'))
         batch_op.drop_index(batch_op.f('ix_federations_parent_id'))
 

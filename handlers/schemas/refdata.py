@@ -1,0 +1,36 @@
+"""Reference data for the pages: regions (GB/T 2260) and industries (GB/T 4754-2017)."""
+import marshmallow as ma
+
+from handlers.schemas.federation import In, _msgs
+
+
+class RegionQueryIn(In):
+    parent = ma.fields.String(load_default=None, error_messages=_msgs(),
+                              metadata={"description": "parent region code; none: the provinces"})
+
+
+class RegionOut(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    full_name = ma.fields.String(metadata={"description": "e.g. 河北省石家庄市长安区"})
+    level = ma.fields.String(metadata={"description": "province | city | county | township"})
+    parent_code = ma.fields.String(allow_none=True)
+    custom = ma.fields.Boolean(metadata={"description": "not in GB/T 2260 (雄安新区, development zones)"})
+    has_children = ma.fields.Boolean()
+
+
+class IndustryQueryIn(In):
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=50, error="不超过50个字"),
+                         error_messages=_msgs(), metadata={"description": "code prefix or Chinese keyword"})
+    parent = ma.fields.String(load_default=None, error_messages=_msgs(),
+                              metadata={"description": "parent code, e.g. G60; none (and no q): sections"})
+    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 100, error="应在1到100之间"),
+                              error_messages=_msgs(invalid="应为整数"))
+
+
+class IndustryOut(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    level = ma.fields.String(metadata={"description": "section | division | group | class"})
+    parent_code = ma.fields.String(allow_none=True)
+    has_children = ma.fields.Boolean()
