@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from service import demo, federations, jobs
+from service import attachments, deadlines  # noqa: F401  (register the fetch-attachments and requests-sweep jobs)
 from service.extensions import db
 
 log = logging.getLogger(__name__)
@@ -15,6 +16,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 worker_cli = AppGroup("worker", help="The background worker (outbox, sweepers, clean-up).")
 wechat_cli = AppGroup("wechat", help="WeChat housekeeping.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
+requests_cli = AppGroup("requests", help="Help requests: deadlines sweeper.")
 
 
 @staff_cli.command("create")
@@ -94,4 +96,17 @@ def wechat_purge_dedup():
     click.echo(f"deleted {jobs.purge_inbound()} expired rows")
 
 
+@requests_cli.command("sweep")
+@click.option("--now", "now_text", default=None, help="Pretend it is this UTC time (ISO 8601), for drills.")
+def requests_sweep(now_text: str | None):
+    """Mark overdue requests, notify, escalate after the grace period, flag arbitration limitation."""
+    from datetime import datetime
+
+    now = datetime.fromisoformat(now_text) if now_text else None
+    counts = deadlines.sweep(now)
+    db.session.commit()
+    click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
+
+
 GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, staff_cli]
+GROUPS += [requests_cli]
