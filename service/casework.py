@@ -208,6 +208,8 @@ def reopen(staff: Staff, request_id: int, reason: str, *, now: datetime | None =
     now = now or utcnow()
     reason = _text(reason, "重新办理的原因", "reason")
     request = get_request(staff, request_id, lock=True)
+    if request.status != "resolved":
+        raise Conflict("只有已办结的诉求可以重新办理", code="bad_transition")
     transition(request, "in_progress")
     request.resolved_at = None
     event = add_event(request, "reopened", public=True, staff=staff, now=now, body=f"诉求重新办理：{reason}")

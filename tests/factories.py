@@ -1,6 +1,8 @@
 """Test data builders, one place for every test module."""
 import itertools
 
+import pytest
+
 from service import federations
 from service.extensions import db
 
@@ -89,6 +91,28 @@ def make_request(worker=None, *, type: str = "wage_arrears", now=None, **overrid
     from service import requests
 
     worker = worker or make_worker()
+    if now is not None and "learned_on" not in overrides:  # keep the default "30 days ago" before `now`
+        from datetime import timedelta
+
+        overrides["learned_on"] = (now.date() - timedelta(days=30)).isoformat()
+        if type == "work_injury" and "details" not in overrides:
+            overrides["details"] = {"recognised": "pending",
+                                    "injury_date": (now.date() - timedelta(days=40)).isoformat()}
     request = requests.submit(worker, help_payload(type, **overrides), now=now)
     db.session.commit()
     return request
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(monkeypatch):
+    """scrypt costs a quarter of a second per hash; tests that make many accounts import this
+    autouse fixture (`from tests.factories import fast_passwords  # noqa: F401`) for a cheap one."""
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+
+    from service import staff, staff_admin
+
+    cheap = partial(generate_password_hash, method="pbkdf2:sha256:1")
+    monkeypatch.setattr(staff, "generate_password_hash", cheap)
+    monkeypatch.setattr(staff_admin, "generate_password_hash", cheap)

@@ -14,7 +14,8 @@ from models.request import HelpRequest
 from service import casework
 from service.extensions import db
 from tests.conftest import as_worker
-from tests.factories import cover, help_payload, make_federation, make_request, make_staff, make_upper, make_worker
+from tests.factories import (cover, fast_passwords, help_payload, make_federation, make_request,  # noqa: F401
+                             make_staff, make_upper, make_worker)
 
 
 @pytest.fixture
