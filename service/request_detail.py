@@ -14,7 +14,7 @@ from service.request_fields import INJURY_RECOGNITION, LEGAL_AID_CLAIMS, LEGAL_A
 
 MEMBERSHIP_LABELS = dict(zip(MEMBERSHIP_STATUSES, ("会员", "转会中", "保留会籍", "已退会")))
 DETAIL_LABELS = {
-    "employer_address": "用人单位地址", "legal_representative": "法定代表人/主要负责人",
+    "employer_address": "用人单位地址", "legal_representative": "法定代表人",
     "migrant_worker": "进城务工人员", "claim": "申请事项", "exempt": "免予核查经济困难",
     "ground": "申请理由", "ground_note": "理由说明", "injury_date": "受伤日期", "recognised": "工伤认定",
     "months": "拖欠月数", "workers_affected": "涉及人数",

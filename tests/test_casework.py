@@ -252,7 +252,7 @@ def test_detail_shows_staff_everything_and_is_audited(client, tree, request_):
     assert body["worker"]["id_masked"] == "130***********123X"
     assert body["worker"]["membership"]["status_label"] == "会员"
     assert body["worker"]["membership"]["federation_name"] == "石家庄市长安区快递行业工会联合会"
-    assert {"label": "法定代表人/主要负责人", "key": "legal_representative", "value": "王经理"} in body["details"]
+    assert {"label": "法定代表人", "key": "legal_representative", "value": "王经理"} in body["details"]
     assert "受理" in body["routing"]["explanation"]
     assert any(e["kind"] == "note" and not e["public"] for e in body["timeline"])
     assert body["deadlines"]["basis"].startswith("《劳动争议调解仲裁法》")

@@ -52,6 +52,19 @@ def export(args):
                              "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store"})
 
 
+@bp.get("/targets")
+@staff_required()
+def targets():
+    """The deadline targets per request type (the one table in service/deadlines.py)."""
+    from models.request import REQUEST_TYPE_LABELS
+    from service.deadlines import ESCALATION_GRACE, LIMITATION_WARNING, TARGETS
+
+    return {"types": [{"type": kind, "label": REQUEST_TYPE_LABELS[kind], "first_response_days": t.first_response.days,
+                       "resolution_days": t.resolution.days, "resolution_from": t.resolution_from,
+                       "resolution_label": t.resolution_label, "basis": t.basis} for kind, t in TARGETS.items()],
+            "escalation_grace_days": ESCALATION_GRACE.days, "limitation_warning_days": LIMITATION_WARNING.days}
+
+
 @bp.get("/assignees")
 @staff_required()
 @bp.response(200, AssigneeOut(many=True))
