@@ -138,7 +138,7 @@ def mark_overdue(now: datetime) -> int:
 def escalate_overdue(now: datetime) -> int:
     rows = db.session.scalars(
         select(HelpRequest).where(
-            HelpRequest.status.in_(ACTIVE_STATUSES), HelpRequest.overdue.is_(True),
+            HelpRequest.status.in_(ACTIVE_STATUSES), HelpRequest.overdue,
             HelpRequest.escalated.is_(False), HelpRequest.overdue_since <= now - ESCALATION_GRACE)
         .order_by(HelpRequest.id).limit(SWEEP_BATCH)
     ).all()

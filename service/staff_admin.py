@@ -93,7 +93,7 @@ def federation_summary(viewer: Staff) -> dict:
         .group_by(HelpRequest.status)).all())
     overdue = db.session.scalar(select(func.count()).select_from(HelpRequest).where(
         in_scope(viewer, HelpRequest.federation_id), HelpRequest.status.in_(OPEN_STATUSES),
-        HelpRequest.overdue.is_(True)))
+        HelpRequest.overdue))
     beneath = db.session.scalar(select(func.count()).select_from(subtree_ids_query(node.id).subquery())) - 1
     industry = refdata.get_industry(node.industry_code) if node.industry_code else None
     term_end = None

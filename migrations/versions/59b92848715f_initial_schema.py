@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 44f4fdca9258
+Revision ID: 59b92848715f
 Revises: 
-Create Date: 2026-11-25 11:01:11.181746
+Create Date: 2026-11-25 11:43:28.287274
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '44f4fdca9258'
+revision = '59b92848715f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -348,9 +348,10 @@ def upgrade():
         batch_op.create_index('ix_help_requests_assignee_created', ['assignee_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_help_requests_created', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_help_requests_fed_created', ['federation_id', 'created_at', 'id'], unique=False)
-        batch_op.create_index('ix_help_requests_incoming_created', ['created_at', 'id'], unique=False, postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming = 1'))
-        batch_op.create_index('ix_help_requests_open_due', ['status', 'resolution_due'], unique=False)
-        batch_op.create_index('ix_help_requests_overdue_created', ['created_at', 'id'], unique=False, postgresql_where=sa.text('overdue'), sqlite_where=sa.text('overdue = 1'))
+        batch_op.create_index('ix_help_requests_incoming_created', ['created_at', 'id'], unique=False, postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming'))
+        batch_op.create_index('ix_help_requests_incoming_fed', ['federation_id', 'created_at', 'id'], unique=False, postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming'))
+        batch_op.create_index('ix_help_requests_open_fed', ['federation_id', 'created_at', 'id'], unique=False, postgresql_where=sa.text("status IN ('new', 'in_progress', 'awaiting_worker')"), sqlite_where=sa.text("status IN ('new', 'in_progress', 'awaiting_worker')"))
+        batch_op.create_index('ix_help_requests_overdue_created', ['created_at', 'id'], unique=False, postgresql_where=sa.text('overdue'), sqlite_where=sa.text('overdue'))
         batch_op.create_index(batch_op.f('ix_help_requests_worker_id'), ['worker_id'], unique=False)
         batch_op.create_index('ix_help_requests_worker_name', ['worker_name'], unique=False, postgresql_ops={'worker_name': 'varchar_pattern_ops'})
         batch_op.create_index(batch_op.f('ix_help_requests_worker_phone'), ['worker_phone'], unique=False)
@@ -472,9 +473,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_help_requests_worker_phone'))
         batch_op.drop_index('ix_help_requests_worker_name', postgresql_ops={'worker_name': 'varchar_pattern_ops'})
         batch_op.drop_index(batch_op.f('ix_help_requests_worker_id'))
-        batch_op.drop_index('ix_help_requests_overdue_created', postgresql_where=sa.text('overdue'), sqlite_where=sa.text('overdue = 1'))
-        batch_op.drop_index('ix_help_requests_open_due')
-        batch_op.drop_index('ix_help_requests_incoming_created', postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming = 1'))
+        batch_op.drop_index('ix_help_requests_overdue_created', postgresql_where=sa.text('overdue'), sqlite_where=sa.text('overdue'))
+        batch_op.drop_index('ix_help_requests_open_fed', postgresql_where=sa.text("status IN ('new', 'in_progress', 'awaiting_worker')"), sqlite_where=sa.text("status IN ('new', 'in_progress', 'awaiting_worker')"))
+        batch_op.drop_index('ix_help_requests_incoming_fed', postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming'))
+        batch_op.drop_index('ix_help_requests_incoming_created', postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming'))
         batch_op.drop_index('ix_help_requests_fed_created')
         batch_op.drop_index('ix_help_requests_created')
         batch_op.drop_index('ix_help_requests_assignee_created')
