@@ -11,7 +11,6 @@ Drops the database at the end (unless --keep).
     .venv/bin/python bench/inbox.py --requests 100000     # a quicker run
 """
 import argparse
-import io
 import os
 import random
 import statistics

@@ -1,6 +1,7 @@
 """Help requests (legal aid, mediation, wage arrears, work injury, consultation), their timeline,
 attachments, transfers and canned replies (DESIGN §3–§5)."""
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from decimal import Decimal
 
 from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
@@ -11,6 +12,9 @@ from models.base import JSONType, TimestampMixin, utcnow
 from models.federation import Federation
 from models.worker import Worker
 from service.extensions import db
+
+if TYPE_CHECKING:
+    from models.staff import Staff
 
 REQUEST_TYPES = ("legal_aid", "mediation", "wage_arrears", "work_injury", "consultation")
 REQUEST_TYPE_LABELS = {
@@ -106,7 +110,7 @@ class HelpRequest(TimestampMixin, db.Model):
 
     worker: Mapped[Worker] = relationship()
     federation: Mapped[Federation] = relationship()
-    assignee: Mapped["Staff | None"] = relationship("Staff")  # noqa: F821
+    assignee: Mapped["Staff | None"] = relationship("Staff")
     events: Mapped[list["RequestEvent"]] = relationship(back_populates="request", order_by="RequestEvent.id")
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="request", order_by="Attachment.id")
 
@@ -131,7 +135,7 @@ class RequestEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[HelpRequest] = relationship(back_populates="events")
-    actor: Mapped["Staff | None"] = relationship("Staff")  # noqa: F821
+    actor: Mapped["Staff | None"] = relationship("Staff")
 
 
 class Attachment(db.Model):

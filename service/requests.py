@@ -32,14 +32,19 @@ def next_request_number(now: datetime) -> str:
     name = f"request:{day}"
     bump = (update(Counter).where(Counter.name == name, Counter.value < NUMBER_MAX)
             .values(value=Counter.value + 1).returning(Counter.value))
-    value = db.session.execute(bump, execution_options={"synchronize_session": False}).scalar()
+    def advance():
+        return db.session.execute(bump, execution_options={"synchronize_session": False}).scalar()
+
+    value = advance()
     if value is None and db.session.get(Counter, name) is None:
         try:
             with db.session.begin_nested():
                 db.session.add(Counter(name=name, value=1))
             value = 1
         except IntegrityError:  # another submission created today's counter first
-            value = db.session.execute(bump, execution_options={"synchronize_session": False}).scalar()
+            value = advance()
+    elif value is None:  # the row appeared since our UPDATE (another first submission committed), or is full
+        value = advance()
     if value is None:
         raise Conflict("今日求助数量已达上限，请明天再试")
     return f"QZ{day}{value:06d}"

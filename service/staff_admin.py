@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from models.base import utcnow
-from models.federation import KIND_LABELS, STATUS_LABELS, Federation
+from models.federation import KIND_LABELS, STATUS_LABELS
 from models.request import OPEN_STATUSES, HelpRequest
 from models.staff import ROLES, Staff
 from service import audit, refdata

@@ -11,7 +11,7 @@ from models.request import HelpRequest, RequestEvent
 from service import casework, deadlines
 from service.extensions import db
 from tests.factories import (cover, fast_passwords, make_federation, make_request, make_staff,  # noqa: F401
-                             make_upper, make_worker)
+                             make_upper)
 
 T0 = datetime(2026, 6, 1, 2, 0)
 DAY = timedelta(days=1)
@@ -118,7 +118,7 @@ def test_resolved_requests_are_left_alone(tree):
 
 
 def test_escalation_after_the_grace_period_goes_up_once(tree):
-    county_chair = on_wechat(make_staff(tree["changan"], role="chair"), "o-county")
+    on_wechat(make_staff(tree["changan"], role="chair"), "o-county")
     request = make_request(type="consultation", now=T0)
     sweep(T0 + 2 * DAY)  # overdue since day 2
     assert sweep(T0 + 5 * DAY - timedelta(seconds=1))["escalated"] == 0

@@ -241,3 +241,46 @@ def test_no_audit_line_holds_a_phone_number(client, tree):
     db.session.commit()
     for entry in db.session.scalars(select(AuditEntry)):
         assert "13812345678" not in str(entry.detail)
+
+
+def test_openapi_documents_the_request_endpoints(client):
+    spec = client.get("/api/openapi.json").get_json()
+    for path in ("/api/requests", "/api/requests/preview", "/api/requests/{request_id}/attachments",
+                 "/api/inbox", "/api/inbox/export.csv", "/api/inbox/requests/{request_id}/resolve",
+                 "/api/canned-replies", "/api/staff", "/api/my-federation", "/api/regions", "/api/industries"):
+        assert path in spec["paths"], path
+    assert "consent" in spec["components"]["schemas"]["RequestIn"]["properties"]
+
+
+@pytest.mark.postgres
+def test_concurrent_submissions_get_distinct_numbers(app, tree):
+    """Many workers submitting at once: the guarded UPDATE … RETURNING hands out each number once."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL (SQLite serialises writers)")
+    workers = [make_worker(f"o-race-{n}").id for n in range(8)]
+    numbers, failures = [], []
+
+    def submit(worker_id):
+        from models.worker import Worker
+        from service import requests
+
+        with app.app_context():
+            try:
+                for _ in range(3):
+                    numbers.append(requests.submit(db.session.get(Worker, worker_id), help_payload()).number)
+                    db.session.commit()
+            except Exception as error:  # pragma: no cover - reported below
+                failures.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(numbers) == len(set(numbers)) == 24
+    assert sorted(int(n[-6:]) for n in numbers) == list(range(1, 25))
