@@ -1,15 +1,20 @@
 """Help requests (legal aid, mediation, wage arrears, work injury, consultation), their timeline,
 attachments, transfers and canned replies (DESIGN §3–§5)."""
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
+from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import JSONType, TimestampMixin, utcnow
 from models.federation import Federation
 from models.worker import Worker
 from service.extensions import db
+
+if TYPE_CHECKING:
+    from models.staff import Staff
 
 REQUEST_TYPES = ("legal_aid", "mediation", "wage_arrears", "work_injury", "consultation")
 REQUEST_TYPE_LABELS = {
@@ -20,13 +25,41 @@ REQUEST_TYPE_LABELS = {
     "consultation": "法律咨询",
 }
 REQUEST_STATUSES = ("new", "in_progress", "awaiting_worker", "resolved", "closed", "withdrawn")
+OPEN_STATUSES = ("new", "in_progress", "awaiting_worker")
+OPEN_SQL = "('new', 'in_progress', 'awaiting_worker')"
+# What staff read in the console, and what the worker reads in plain words.
+STATUS_LABELS = {
+    "new": "待受理", "in_progress": "办理中", "awaiting_worker": "待职工补充", "resolved": "已办结",
+    "closed": "已结案", "withdrawn": "已撤回",
+}
+WORKER_STATUS_LABELS = {
+    "new": "已提交，等待工会受理", "in_progress": "工会正在办理", "awaiting_worker": "需要您补充材料",
+    "resolved": "已办结", "closed": "已结案", "withdrawn": "您已撤回",
+}
+ATTACHMENT_STATUSES = ("pending", "stored", "failed")  # chat images wait for the fetch job
 
 
 class HelpRequest(TimestampMixin, db.Model):
     __tablename__ = "help_requests"
     __table_args__ = (
-        Index("ix_help_requests_inbox", "federation_id", "status", "created_at"),
-        Index("ix_help_requests_assignee", "assignee_id", "status", "created_at"),
+        # Inbox keyset pagination is (created_at, id) descending: one ordered index per way in.
+        Index("ix_help_requests_created", "created_at", "id"),
+        Index("ix_help_requests_fed_created", "federation_id", "created_at", "id"),
+        Index("ix_help_requests_assignee_created", "assignee_id", "created_at", "id"),
+        # Small partial indexes for the views over few rows: walked in created_at order for a
+        # whole tree, or per federation (then sorted) for a part of it. Open requests are a few
+        # per cent of all; the sweeper reads the open ones too.
+        Index("ix_help_requests_open_fed", "federation_id", "created_at", "id",
+              postgresql_where=text(f"status IN {OPEN_SQL}"), sqlite_where=text(f"status IN {OPEN_SQL}")),
+        Index("ix_help_requests_overdue_created", "created_at", "id",
+              postgresql_where=text("overdue"), sqlite_where=text("overdue")),
+        Index("ix_help_requests_incoming_created", "created_at", "id",
+              postgresql_where=text("incoming"), sqlite_where=text("incoming")),
+        Index("ix_help_requests_incoming_fed", "federation_id", "created_at", "id",
+              postgresql_where=text("incoming"), sqlite_where=text("incoming")),
+        # Search by worker name (exact or prefix; pattern ops so LIKE 'x%' uses it in any collation).
+        Index("ix_help_requests_worker_name", "worker_name",
+              postgresql_ops={"worker_name": "varchar_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,27 +82,41 @@ class HelpRequest(TimestampMixin, db.Model):
     amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     learned_on: Mapped[date | None] = mapped_column(Date)
     details: Mapped[dict] = mapped_column(JSONType, default=dict)  # type-specific fields
+    consent_version: Mapped[str | None] = mapped_column(String(20))
     consent_at: Mapped[datetime | None] = mapped_column()
     routing: Mapped[dict | None] = mapped_column(JSONType)
+    # The worker's last action on this request (submit, view, add info, image): chat images
+    # sent within 10 minutes of it are attached here.
+    worker_active_at: Mapped[datetime | None] = mapped_column()
 
     first_response_due: Mapped[datetime | None] = mapped_column()
-    resolution_due: Mapped[datetime | None] = mapped_column(index=True)
+    resolution_due: Mapped[datetime | None] = mapped_column()
     first_responded_at: Mapped[datetime | None] = mapped_column()
     accepted_at: Mapped[datetime | None] = mapped_column()
     resolved_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
-    overdue: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+    # Sticky: the request missed a target ("first_response" or "resolution") while open.
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    overdue_kind: Mapped[str | None] = mapped_column(String(16))
     overdue_since: Mapped[datetime | None] = mapped_column()
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_at: Mapped[datetime | None] = mapped_column()
     limitation_warning: Mapped[bool] = mapped_column(Boolean, default=False)
     outcome: Mapped[dict | None] = mapped_column(JSONType)
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime | None] = mapped_column()
 
     worker: Mapped[Worker] = relationship()
     federation: Mapped[Federation] = relationship()
+    assignee: Mapped["Staff | None"] = relationship("Staff")
     events: Mapped[list["RequestEvent"]] = relationship(back_populates="request", order_by="RequestEvent.id")
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="request", order_by="Attachment.id")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
 
 
 class RequestEvent(db.Model):
@@ -88,20 +135,29 @@ class RequestEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[HelpRequest] = relationship(back_populates="events")
+    actor: Mapped["Staff | None"] = relationship("Staff")
 
 
 class Attachment(db.Model):
+    """An image the worker gave as evidence: uploaded in the page, or sent in the chat (then
+    ``pending`` with its MediaId until the fetch job downloads it)."""
+
     __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_status", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(10))  # "upload" | "chat"
+    status: Mapped[str] = mapped_column(String(10), default="stored")
     media_id: Mapped[str | None] = mapped_column(String(128))
     filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(60))
-    size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str | None] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stored_at: Mapped[datetime | None] = mapped_column()
 
     request: Mapped[HelpRequest] = relationship(back_populates="attachments")
 
@@ -123,10 +179,14 @@ class Transfer(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CannedReply(db.Model):
+class CannedReply(TimestampMixin, db.Model):
+    """A federation's ready-made reply text; staff pick one and edit it before sending."""
+
     __tablename__ = "canned_replies"
+    __table_args__ = (UniqueConstraint("federation_id", "title", name="uq_canned_replies_federation_title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     federation_id: Mapped[int] = mapped_column(ForeignKey("federations.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(50))
     body: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -29,6 +29,8 @@ class Staff(UserMixin, TimestampMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column()
     last_login_at: Mapped[datetime | None] = mapped_column()
     openid: Mapped[str | None] = mapped_column(String(64))  # to notify the assignee in WeChat
+    deactivated_at: Mapped[datetime | None] = mapped_column()
+    password_changed_at: Mapped[datetime | None] = mapped_column()
 
     federation: Mapped[Federation] = relationship()
 

@@ -10,8 +10,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 # outbox, privacy and contest_day register their background jobs when imported
-from service import contest_day, demo, federations, jobs, outbox, privacy  # noqa: F401
+from service import attachments, contest_day, deadlines, demo, federations, jobs, outbox, privacy  # noqa: F401
 from service.errors import AppError
+
 from service.extensions import db
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ worker_cli = AppGroup("worker", help="The background worker (outbox, sweepers, c
 wechat_cli = AppGroup("wechat", help="WeChat housekeeping.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 privacy_cli = AppGroup("privacy", help="Personal data: retention purge and key rotation.")
+
+requests_cli = AppGroup("requests", help="Help requests: deadlines sweeper.")
 
 
 @staff_cli.command("create")
@@ -271,4 +274,18 @@ def contests_close_due():
     click.echo(f"closed {contest_day.close_registration_job()} contests")
 
 
-GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, outbox_cli, staff_cli, privacy_cli, contests_cli]
+
+@requests_cli.command("sweep")
+@click.option("--now", "now_text", default=None, help="Pretend it is this UTC time (ISO 8601), for drills.")
+def requests_sweep(now_text: str | None):
+    """Mark overdue requests, notify, escalate after the grace period, flag arbitration limitation."""
+    from datetime import datetime
+
+    now = datetime.fromisoformat(now_text) if now_text else None
+    counts = deadlines.sweep(now)
+    db.session.commit()
+    click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
+
+
+GROUPS = [federation_cli, demo_cli, worker_cli, wechat_cli, outbox_cli, staff_cli, privacy_cli, contests_cli,
+          requests_cli]

@@ -2,7 +2,8 @@
 and staff accounts. Idempotent: what exists (by name or username) is left as it is.
 
 Built to show every routing rule and every console warning:
-- 长安区: 快递 (G602) and 邮政 (G60 and, on purpose, G602 too: an unresolved overlap);
+- 长安区: 快递 (G602, priority 1) and 邮政 (G60 and, on purpose, G602 too: an overlap settled
+  by priority, so a courier's request always reaches 快递);
   建筑 (term expired); 建北街道 (regional, a street); 网约车 (dissolved, its rule ignored);
 - 裕华区: 货车司机 (G543, priority 1) and 道路运输 (G54 and G543: an overlap settled by
   priority); 家政服务 (preparing); 槐底街道 (regional, term expiring within 90 days);
@@ -65,7 +66,7 @@ def _profiles(today: date) -> dict[str, dict]:
         return today.replace(year=today.year - years, day=min(today.day, 28)) + timedelta(days=days)
 
     return {
-        "石家庄市长安区快递行业工会联合会": dict(term_start=years_ago(1), term_years=5, own_funds=True,
+        "石家庄市长安区快递行业工会联合会": dict(term_start=years_ago(1), term_years=5, own_funds=True, priority=1,
                                          has_funds_committee=True, contact_name="李建华",
                                          contact_phone="0311-86001234", address="石家庄市长安区中山东路100号"),
         "石家庄市长安区建筑行业工会联合会": dict(term_start=years_ago(3, -40), term_years=3, own_funds=True),

@@ -177,3 +177,18 @@ def live_server(app, _http_server):
     app.config["WECHAT_API_BASE"] = f"{_http_server}/sim/wechat"
     yield SimpleNamespace(url=_http_server, api_base=f"{_http_server}/sim/wechat")
     app.config.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(monkeypatch):
+    """scrypt costs a quarter of a second per hash; tests use a cheap hash instead (the login
+    and lockout rules do not depend on the hash's cost)."""
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+
+    from service import staff, staff_admin
+
+    cheap = partial(generate_password_hash, method="pbkdf2:sha256:1")
+    monkeypatch.setattr(staff, "generate_password_hash", cheap)
+    monkeypatch.setattr(staff_admin, "generate_password_hash", cheap)

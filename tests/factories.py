@@ -75,6 +75,7 @@ def make_staff(federation, role: str = "caseworker", username: str | None = None
     db.session.commit()
     return account
 
+
 def sim_user(openid: str, *, following: bool = True, wrote_ago: timedelta | None = timedelta(minutes=1),
              event_ago: timedelta | None = None):
     """A simulated WeChat user as the stand-in knows them (committed)."""
@@ -121,6 +122,16 @@ def make_worker(openid: str | None = None, *, name: str | None = "张三", phone
     return worker
 
 
+def cover(federation, region_prefix: str, industry_prefix: str | None = None):
+    """Give `federation` a coverage rule so routing sends matching workplaces to it."""
+    from models.federation import CoverageRule
+
+    db.session.add(CoverageRule(federation_id=federation.id, region_prefix=region_prefix,
+                                industry_prefix=industry_prefix))
+    db.session.commit()
+    return federation
+
+
 def make_member(federation, worker=None, *, openid: str | None = None, member_no: str | None = None,
                 birth_date=None, status: str = "active"):
     """An active member of `federation` (what the joining flow leaves behind on approval)."""
@@ -160,3 +171,47 @@ def make_contest(federation, *, status: str = "published", capacity: int = 3, me
     db.session.add(contest)
     db.session.commit()
     return contest
+
+
+HELP_DETAILS = {
+    "mediation": {"employer_address": "石家庄市长安区中山东路1号", "legal_representative": "王经理"},
+    "legal_aid": {"migrant_worker": True, "claim": "wages"},
+    "wage_arrears": {"months": 3, "workers_affected": 12},
+    "work_injury": {"recognised": "pending"},  # injury_date: 40 days ago (help_payload)
+    "consultation": {},
+}
+
+
+def help_payload(type: str = "wage_arrears", **overrides) -> dict:
+    """A valid help request as the H5 page submits it (workplace 130102, industry G6020),
+    learned of 30 days ago."""
+    from datetime import date, timedelta
+
+    details = dict(HELP_DETAILS[type])
+    if type == "work_injury":
+        details["injury_date"] = (date.today() - timedelta(days=40)).isoformat()
+    payload = {
+        "type": type, "employer_name": "石家庄某某快递有限公司", "region": "130102", "industry": "G6020",
+        "facts": "公司自去年十月起拖欠工资，多次催讨未果。", "wants": "请求支付拖欠的工资", "amount": "15000",
+        "learned_on": (date.today() - timedelta(days=30)).isoformat(), "name": "张三", "phone": "13812345678",
+        "consent": True, "details": details,
+    }
+    payload.update(overrides)
+    return payload
+
+
+def make_request(worker=None, *, type: str = "wage_arrears", now=None, **overrides):
+    """A submitted help request (routed by the real rules; give the tree coverage first)."""
+    from service import requests
+
+    worker = worker or make_worker()
+    if now is not None and "learned_on" not in overrides:  # keep the default "30 days ago" before `now`
+        from datetime import timedelta
+
+        overrides["learned_on"] = (now.date() - timedelta(days=30)).isoformat()
+        if type == "work_injury" and "details" not in overrides:
+            overrides["details"] = {"recognised": "pending",
+                                    "injury_date": (now.date() - timedelta(days=40)).isoformat()}
+    request = requests.submit(worker, help_payload(type, **overrides), now=now)
+    db.session.commit()
+    return request

@@ -21,7 +21,8 @@ WORKER_SESSION_KEY = "openid"
 
 @login_manager.user_loader
 def load_staff(staff_id: str):
-    return db.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
+    staff = db.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
+    return staff if staff is not None and staff.active else None  # deactivation ends open sessions
 
 
 @login_manager.unauthorized_handler

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c59a978266de
+Revision ID: 313df7b8d397
 Revises: 
-Create Date: 2026-11-25 11:44:24.374149
+Create Date: 2026-11-25 11:53:54.843642
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = 'c59a978266de'
+revision = '313df7b8d397'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -217,17 +217,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_workers_id_hash'), ['id_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_workers_phone'), ['phone'], unique=False)
 
-    op.create_table('canned_replies',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('federation_id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=50), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['federation_id'], ['federations.id'], name=op.f('fk_canned_replies_federation_id_federations'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_canned_replies'))
-    )
-    with op.batch_alter_table('canned_replies', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_canned_replies_federation_id'), ['federation_id'], unique=False)
-
     op.create_table('coverage_rules',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('federation_id', sa.Integer(), nullable=False),
@@ -255,6 +244,8 @@ def upgrade():
     sa.Column('locked_until', sa.DateTime(), nullable=True),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.Column('openid', sa.String(length=64), nullable=True),
+    sa.Column('deactivated_at', sa.DateTime(), nullable=True),
+    sa.Column('password_changed_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['federation_id'], ['federations.id'], name=op.f('fk_staff_federation_id_federations')),
@@ -330,6 +321,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_log_federation_id'), ['federation_id'], unique=False)
         batch_op.create_index('ix_audit_subject', ['subject_type', 'subject_id'], unique=False)
 
+    op.create_table('canned_replies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('federation_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=50), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff.id'], name=op.f('fk_canned_replies_created_by_id_staff')),
+    sa.ForeignKeyConstraint(['federation_id'], ['federations.id'], name=op.f('fk_canned_replies_federation_id_federations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_canned_replies')),
+    sa.UniqueConstraint('federation_id', 'title', name='uq_canned_replies_federation_title')
+    )
+    with op.batch_alter_table('canned_replies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_canned_replies_federation_id'), ['federation_id'], unique=False)
+
     op.create_table('contests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('federation_id', sa.Integer(), nullable=False),
@@ -390,21 +397,27 @@ def upgrade():
     sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('learned_on', sa.Date(), nullable=True),
     sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('consent_version', sa.String(length=20), nullable=True),
     sa.Column('consent_at', sa.DateTime(), nullable=True),
     sa.Column('routing', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('worker_active_at', sa.DateTime(), nullable=True),
     sa.Column('first_response_due', sa.DateTime(), nullable=True),
     sa.Column('resolution_due', sa.DateTime(), nullable=True),
     sa.Column('first_responded_at', sa.DateTime(), nullable=True),
     sa.Column('accepted_at', sa.DateTime(), nullable=True),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('withdrawn_at', sa.DateTime(), nullable=True),
     sa.Column('overdue', sa.Boolean(), nullable=False),
+    sa.Column('overdue_kind', sa.String(length=16), nullable=True),
     sa.Column('overdue_since', sa.DateTime(), nullable=True),
     sa.Column('escalated', sa.Boolean(), nullable=False),
+    sa.Column('escalated_at', sa.DateTime(), nullable=True),
     sa.Column('limitation_warning', sa.Boolean(), nullable=False),
     sa.Column('outcome', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('rating', sa.Integer(), nullable=True),
     sa.Column('rating_comment', sa.Text(), nullable=True),
+    sa.Column('rated_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['staff.id'], name=op.f('fk_help_requests_assignee_id_staff')),
@@ -414,11 +427,15 @@ def upgrade():
     sa.UniqueConstraint('number', name=op.f('uq_help_requests_number'))
     )
     with op.batch_alter_table('help_requests', schema=None) as batch_op:
-        batch_op.create_index('ix_help_requests_assignee', ['assignee_id', 'status', 'created_at'], unique=False)
-        batch_op.create_index('ix_help_requests_inbox', ['federation_id', 'status', 'created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_help_requests_overdue'), ['overdue'], unique=False)
-        batch_op.create_index(batch_op.f('ix_help_requests_resolution_due'), ['resolution_due'], unique=False)
+        batch_op.create_index('ix_help_requests_assignee_created', ['assignee_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_help_requests_created', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_help_requests_fed_created', ['federation_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_help_requests_incoming_created', ['created_at', 'id'], unique=False, postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming'))
+        batch_op.create_index('ix_help_requests_incoming_fed', ['federation_id', 'created_at', 'id'], unique=False, postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming'))
+        batch_op.create_index('ix_help_requests_open_fed', ['federation_id', 'created_at', 'id'], unique=False, postgresql_where=sa.text("status IN ('new', 'in_progress', 'awaiting_worker')"), sqlite_where=sa.text("status IN ('new', 'in_progress', 'awaiting_worker')"))
+        batch_op.create_index('ix_help_requests_overdue_created', ['created_at', 'id'], unique=False, postgresql_where=sa.text('overdue'), sqlite_where=sa.text('overdue'))
         batch_op.create_index(batch_op.f('ix_help_requests_worker_id'), ['worker_id'], unique=False)
+        batch_op.create_index('ix_help_requests_worker_name', ['worker_name'], unique=False, postgresql_ops={'worker_name': 'varchar_pattern_ops'})
         batch_op.create_index(batch_op.f('ix_help_requests_worker_phone'), ['worker_phone'], unique=False)
 
     op.create_table('transfers',
@@ -444,17 +461,22 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=False),
     sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('media_id', sa.String(length=128), nullable=True),
     sa.Column('filename', sa.String(length=200), nullable=False),
-    sa.Column('content_type', sa.String(length=60), nullable=False),
+    sa.Column('content_type', sa.String(length=60), nullable=True),
     sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.String(length=200), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('stored_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['request_id'], ['help_requests.id'], name=op.f('fk_attachments_request_id_help_requests'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments'))
     )
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachments_request_id'), ['request_id'], unique=False)
+        batch_op.create_index('ix_attachments_status', ['status', 'id'], unique=False)
 
     op.create_table('contest_signups',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -570,6 +592,7 @@ def downgrade():
 
     op.drop_table('contest_signups')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_index('ix_attachments_status')
         batch_op.drop_index(batch_op.f('ix_attachments_request_id'))
 
     op.drop_table('attachments')
@@ -580,11 +603,15 @@ def downgrade():
     op.drop_table('transfers')
     with op.batch_alter_table('help_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_help_requests_worker_phone'))
+        batch_op.drop_index('ix_help_requests_worker_name', postgresql_ops={'worker_name': 'varchar_pattern_ops'})
         batch_op.drop_index(batch_op.f('ix_help_requests_worker_id'))
-        batch_op.drop_index(batch_op.f('ix_help_requests_resolution_due'))
-        batch_op.drop_index(batch_op.f('ix_help_requests_overdue'))
-        batch_op.drop_index('ix_help_requests_inbox')
-        batch_op.drop_index('ix_help_requests_assignee')
+        batch_op.drop_index('ix_help_requests_overdue_created', postgresql_where=sa.text('overdue'), sqlite_where=sa.text('overdue'))
+        batch_op.drop_index('ix_help_requests_open_fed', postgresql_where=sa.text("status IN ('new', 'in_progress', 'awaiting_worker')"), sqlite_where=sa.text("status IN ('new', 'in_progress', 'awaiting_worker')"))
+        batch_op.drop_index('ix_help_requests_incoming_fed', postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming'))
+        batch_op.drop_index('ix_help_requests_incoming_created', postgresql_where=sa.text('incoming'), sqlite_where=sa.text('incoming'))
+        batch_op.drop_index('ix_help_requests_fed_created')
+        batch_op.drop_index('ix_help_requests_created')
+        batch_op.drop_index('ix_help_requests_assignee_created')
 
     op.drop_table('help_requests')
     with op.batch_alter_table('contests', schema=None) as batch_op:
@@ -592,6 +619,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contests_federation_id'))
 
     op.drop_table('contests')
+    with op.batch_alter_table('canned_replies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_canned_replies_federation_id'))
+
+    op.drop_table('canned_replies')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_subject')
         batch_op.drop_index(batch_op.f('ix_audit_log_federation_id'))
@@ -617,10 +648,6 @@ def downgrade():
         batch_op.drop_index('ix_coverage_region_industry')
 
     op.drop_table('coverage_rules')
-    with op.batch_alter_table('canned_replies', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_canned_replies_federation_id'))
-
-    op.drop_table('canned_replies')
     with op.batch_alter_table('workers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_workers_phone'))
         batch_op.drop_index(batch_op.f('ix_workers_id_hash'))

@@ -1,0 +1,214 @@
+"""Staff-only schemas: the inbox, request detail, actions, canned replies, staff accounts."""
+import marshmallow as ma
+
+from handlers.schemas.request import ZhSchema, length, zh
+
+
+class InboxQuery(ZhSchema):
+    view = zh(ma.fields.String, load_default="all",
+              validate=ma.validate.OneOf(["unassigned", "mine", "overdue", "incoming", "all"], error="未知的视图"))
+    type = zh(ma.fields.String, load_default=None, validate=length(16))
+    status = zh(ma.fields.String, load_default=None, validate=length(16))
+    date_from = zh(ma.fields.Date, load_default=None)
+    date_to = zh(ma.fields.Date, load_default=None)
+    assignee_id = zh(ma.fields.Integer, load_default=None)
+    federation_id = zh(ma.fields.Integer, load_default=None)
+    q = zh(ma.fields.String, load_default=None, validate=length(50),
+           metadata={"description": "编号（QZ…）、手机号或职工姓名（前缀）"})
+    cursor = zh(ma.fields.String, load_default=None, validate=length(200))
+    limit = zh(ma.fields.Integer, load_default=50, validate=ma.validate.Range(1, 100, error="每页1–100条"))
+
+
+class ExportQuery(InboxQuery):
+    class Meta:
+        exclude = ("cursor", "limit")
+
+
+class InboxRowOut(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    type = ma.fields.String()
+    type_label = ma.fields.String()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    federation_id = ma.fields.Integer()
+    federation_name = ma.fields.String()
+    assignee_id = ma.fields.Integer(allow_none=True)
+    assignee_name = ma.fields.String(allow_none=True)
+    worker_name = ma.fields.String(allow_none=True)
+    employer_name = ma.fields.String()
+    due_at = ma.fields.DateTime(allow_none=True)
+    due_kind = ma.fields.String(allow_none=True, metadata={"description": "first_response | resolution"})
+    overdue = ma.fields.Boolean()
+    incoming = ma.fields.Boolean()
+    escalated = ma.fields.Boolean()
+    limitation_warning = ma.fields.Boolean()
+
+
+class InboxPageOut(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(InboxRowOut))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+class BodyIn(ZhSchema):
+    body = zh(ma.fields.String, required=True, validate=length(2000))
+
+
+class ReasonIn(ZhSchema):
+    reason = zh(ma.fields.String, required=True, validate=length(500))
+
+
+class AssignIn(ZhSchema):
+    assignee_id = zh(ma.fields.Integer, required=True, strict=True)
+
+
+class BulkAssignIn(AssignIn):
+    request_ids = zh(ma.fields.List, ma.fields.Integer(strict=True), required=True)
+
+
+class TransferIn(ReasonIn):
+    to_federation_id = zh(ma.fields.Integer, required=True, strict=True)
+
+
+class OutcomeIn(ZhSchema):
+    result = zh(ma.fields.String, required=True, validate=length(20))
+    summary = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(2000))
+    amount = zh(ma.fields.Raw, load_default=None, allow_none=True)
+    pay_by = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(10))
+    aid_form = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(20))
+    reason = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(1000))
+    referred_to = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(100))
+
+
+class StateOut(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    status = ma.fields.String()
+    federation_id = ma.fields.Integer()
+    assignee_id = ma.fields.Integer(allow_none=True)
+
+
+class CountOut(ma.Schema):
+    assigned = ma.fields.Integer()
+
+
+class RequestDetailOut(ma.Schema):
+    """Assembled by service.request_detail.staff_detail (see there for every key)."""
+
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    type = ma.fields.String()
+    type_label = ma.fields.String()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    federation_id = ma.fields.Integer()
+    federation_name = ma.fields.String()
+    assignee_id = ma.fields.Integer(allow_none=True)
+    assignee_name = ma.fields.String(allow_none=True)
+    incoming = ma.fields.Boolean()
+    overdue = ma.fields.Boolean()
+    overdue_kind = ma.fields.String(allow_none=True)
+    escalated = ma.fields.Boolean()
+    limitation_warning = ma.fields.Boolean()
+    limitation_date = ma.fields.Date(allow_none=True)
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    worker = ma.fields.Dict()
+    employer_name = ma.fields.String()
+    region_code = ma.fields.String()
+    industry_code = ma.fields.String()
+    facts = ma.fields.String()
+    wants = ma.fields.String()
+    amount = ma.fields.Decimal(as_string=True, allow_none=True)
+    learned_on = ma.fields.Date(allow_none=True)
+    details = ma.fields.List(ma.fields.Dict())
+    consent_at = ma.fields.DateTime(allow_none=True)
+    consent_version = ma.fields.String(allow_none=True)
+    routing = ma.fields.Dict()
+    deadlines = ma.fields.Method("dump_deadlines")
+    outcome = ma.fields.Dict(allow_none=True)
+    outcome_label = ma.fields.String(allow_none=True)
+    outcome_text = ma.fields.String(allow_none=True)
+    rating = ma.fields.Integer(allow_none=True)
+    rating_comment = ma.fields.String(allow_none=True)
+    attachments = ma.fields.List(ma.fields.Nested(lambda: AttachmentOut()))
+    timeline = ma.fields.List(ma.fields.Nested(lambda: TimelineOut()))
+    transfers = ma.fields.List(ma.fields.Nested(lambda: TransferOut()))
+    actions = ma.fields.List(ma.fields.String())
+
+    def dump_deadlines(self, obj):
+        out = {}
+        for key, value in obj["deadlines"].items():
+            out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+        return out
+
+
+class AttachmentOut(ma.Schema):
+    id = ma.fields.Integer()
+    filename = ma.fields.String()
+    content_type = ma.fields.String(allow_none=True)
+    size = ma.fields.Integer()
+    status = ma.fields.String()
+    source = ma.fields.String()
+    created_at = ma.fields.DateTime()
+
+
+class TimelineOut(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    public = ma.fields.Boolean()
+    by_worker = ma.fields.Boolean()
+    body = ma.fields.String(allow_none=True)
+    actor = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class TransferOut(ma.Schema):
+    kind = ma.fields.String()
+    from_ = ma.fields.String(data_key="from", attribute="from", allow_none=True)
+    to = ma.fields.String(allow_none=True)
+    reason = ma.fields.String()
+    created_at = ma.fields.DateTime()
+
+
+class NodeOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    parent_id = ma.fields.Integer(allow_none=True)
+
+
+class NodeQuery(ZhSchema):
+    q = zh(ma.fields.String, load_default=None, validate=length(50))
+
+
+class AssigneeOut(ma.Schema):
+    id = ma.fields.Integer()
+    display_name = ma.fields.String()
+    role = ma.fields.String()
+    federation_id = ma.fields.Integer()
+    federation_name = ma.fields.Function(lambda s: s.federation.name)
+
+
+class CannedQuery(ZhSchema):
+    federation_id = zh(ma.fields.Integer, load_default=None)
+
+
+class CannedIn(ZhSchema):
+    title = zh(ma.fields.String, required=True, validate=length(50))
+    body = zh(ma.fields.String, required=True, validate=length(2000))
+    federation_id = zh(ma.fields.Integer, load_default=None)
+
+
+class CannedUpdateIn(ZhSchema):
+    title = zh(ma.fields.String, required=True, validate=length(50))
+    body = zh(ma.fields.String, required=True, validate=length(2000))
+
+
+class CannedOut(ma.Schema):
+    id = ma.fields.Integer()
+    federation_id = ma.fields.Integer()
+    title = ma.fields.String()
+    body = ma.fields.String()
+    updated_at = ma.fields.DateTime()

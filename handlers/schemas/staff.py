@@ -1,0 +1,69 @@
+"""Staff account management (admins) and the federation summary."""
+import marshmallow as ma
+
+from handlers.schemas.request import ZhSchema, length, zh
+
+ROLE = ma.validate.OneOf(["admin", "chair", "caseworker"], error="角色应为 admin、chair 或 caseworker")
+
+
+class StaffCreateIn(ZhSchema):
+    username = zh(ma.fields.String, required=True, validate=length(50))
+    password = zh(ma.fields.String, required=True, validate=length(200))
+    display_name = zh(ma.fields.String, load_default=None, validate=length(50))
+    federation_id = zh(ma.fields.Integer, required=True, strict=True)
+    role = zh(ma.fields.String, load_default="caseworker", validate=ROLE)
+    may_view_id = zh(ma.fields.Boolean, load_default=False)
+
+
+class StaffUpdateIn(ZhSchema):
+    role = zh(ma.fields.String, validate=ROLE)
+    display_name = zh(ma.fields.String, validate=length(50))
+    openid = zh(ma.fields.String, validate=length(64), metadata={"description": "用于接收超期提醒的微信 openid"})
+    may_view_id = zh(ma.fields.Boolean)
+
+
+class PasswordIn(ZhSchema):
+    password = zh(ma.fields.String, required=True, validate=length(200))
+
+
+class StaffAccountOut(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    display_name = ma.fields.String()
+    role = ma.fields.String()
+    federation_id = ma.fields.Integer()
+    federation_name = ma.fields.Function(lambda s: s.federation.name)
+    active = ma.fields.Boolean()
+    may_view_id = ma.fields.Boolean()
+    wechat_linked = ma.fields.Function(lambda s: bool(s.openid))
+    locked = ma.fields.Function(lambda s: bool(s.locked_until))
+    last_login_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class FederationSummaryOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    kind_label = ma.fields.String()
+    level = ma.fields.String()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    region_code = ma.fields.String()
+    region_name = ma.fields.String()
+    industry_code = ma.fields.String(allow_none=True)
+    industry_name = ma.fields.String(allow_none=True)
+    parent_name = ma.fields.String(allow_none=True)
+    term_start = ma.fields.Date(allow_none=True)
+    term_years = ma.fields.Integer(allow_none=True)
+    term_end = ma.fields.Date(allow_none=True)
+    contact_name = ma.fields.String(allow_none=True)
+    contact_phone = ma.fields.String(allow_none=True)
+    address = ma.fields.String(allow_none=True)
+    coverage = ma.fields.List(ma.fields.Dict())
+    nodes_beneath = ma.fields.Integer()
+    scene = ma.fields.String()
+    poster_url = ma.fields.String()
+    staff_count = ma.fields.Integer()
+    open_requests = ma.fields.Dict()
+    overdue_requests = ma.fields.Integer()

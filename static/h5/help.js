@@ -1,0 +1,174 @@
+// 我要求助: the form, the cascading region picker, the industry search, the routing preview,
+// then submit and upload the chosen photos one by one.
+import { api, ApiError } from '/h5/lib/api.js';
+import { $, esc, loading, showFieldErrors, toast } from '/h5/lib/ui.js';
+
+const TYPES = [
+  ['wage_arrears', '欠薪', '被拖欠工资、加班费'],
+  ['mediation', '劳动争议调解', '解除合同、社保、经济补偿等争议，由工会调解'],
+  ['legal_aid', '法律援助', '需要律师代理仲裁、诉讼或代写文书'],
+  ['work_injury', '工伤', '工伤认定、工伤待遇'],
+  ['consultation', '法律咨询', '不确定怎么办，先问问'],
+];
+const MAX_PHOTOS = 9;
+const form = $('#help-form');
+let industry = null;
+let photos = [];
+
+// --- type ---------------------------------------------------------------------------------
+$('#types').innerHTML = TYPES.map(([value, label, desc], i) => `
+  <label class="weui-cell weui-cell_active weui-check__label" for="type-${value}">
+    <div class="weui-cell__bd"><p>${label}</p><p class="weui-cell__desc">${desc}</p></div>
+    <div class="weui-cell__ft"><input type="radio" class="weui-check" name="type" value="${value}" id="type-${value}" ${i === 0 ? 'checked' : ''}>
+    <span class="weui-icon-checked"></span></div>
+  </label>`).join('');
+const chosenType = () => form.querySelector('input[name=type]:checked')?.value;
+function showTypeFields() {
+  document.querySelectorAll('[data-for-type]').forEach(el => { el.hidden = el.dataset.forType !== chosenType(); });
+}
+form.addEventListener('change', e => { if (e.target.name === 'type') showTypeFields(); });
+showTypeFields();
+const preset = new URLSearchParams(location.search).get('type');
+if (preset && form.querySelector(`#type-${preset}`)) { form.querySelector(`#type-${preset}`).checked = true; showTypeFields(); }
+
+// --- legal aid exemption ----------------------------------------------------------------------
+function exempt() { return $('#migrant_worker').checked && ['wages', 'work_injury'].includes($('#claim').value); }
+function showExemption() { $('#exempt-note').hidden = !exempt(); $('#ground-fields').hidden = exempt(); }
+$('#migrant_worker').addEventListener('change', showExemption);
+$('#claim').addEventListener('change', showExemption);
+
+// --- cascading region picker ------------------------------------------------------------------
+const levels = [1, 2, 3, 4].map(n => $(`#region-${n}`));
+async function fill(select, parent, wanted) {
+  const items = await api('/api/regions' + (parent ? `?parent=${parent}` : ''));
+  select.innerHTML = '<option value="">请选择</option>' +
+    items.map(r => `<option value="${r.code}" data-children="${r.has_children ? 1 : 0}">${esc(r.name)}</option>`).join('');
+  if (wanted) select.value = wanted;
+  return items.length;
+}
+function clearFrom(n) {
+  for (let i = n; i < 4; i++) levels[i].innerHTML = '<option value="">请选择</option>';
+  if (n <= 3) $('#region-4-cell').hidden = true;
+}
+levels.forEach((select, i) => select.addEventListener('change', async () => {
+  clearFrom(i + 1);
+  const option = select.selectedOptions[0];
+  if (i < 3 && select.value && option?.dataset.children === '1') {
+    const count = await fill(levels[i + 1], select.value);
+    if (i === 2) $('#region-4-cell').hidden = count === 0;
+  }
+}));
+function region() {
+  for (let i = 3; i >= 0; i--) if (levels[i].value) return levels[i].value;
+  return '';
+}
+await fill(levels[0], null, '130000');
+await fill(levels[1], '130000');
+clearFrom(2);
+
+// --- industry search ------------------------------------------------------------------------------
+let searchTimer = null;
+$('#industry-q').addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(async () => {
+    const q = $('#industry-q').value.trim();
+    const box = $('#industry-results');
+    if (!q) { box.innerHTML = ''; return; }
+    const items = await api('/api/industries?q=' + encodeURIComponent(q));
+    box.innerHTML = items.length ? items.slice(0, 8).map(i =>
+      `<button type="button" data-code="${i.code}" data-name="${esc(i.name)}">${esc(i.name)}<small>${esc(i.path)}</small></button>`).join('')
+      : '<p class="weui-cells__tips" style="padding:8px 16px">没有找到，换个关键词试试</p>';
+  }, 250);
+});
+$('#industry-results').addEventListener('click', e => {
+  const button = e.target.closest('button[data-code]');
+  if (!button) return;
+  industry = { code: button.dataset.code, name: button.dataset.name };
+  $('#industry-chosen').hidden = false;
+  $('#industry-chosen').textContent = `已选择：${industry.name}（${industry.code}）`;
+  $('#industry-results').innerHTML = '';
+  $('#industry-q').value = industry.name;
+});
+
+// --- photos ------------------------------------------------------------------------------------------
+$('#photos').addEventListener('change', () => {
+  const picked = [...$('#photos').files].filter(f => f.type.startsWith('image/'));
+  photos = photos.concat(picked).slice(0, MAX_PHOTOS);
+  if (picked.some(f => f.size > 5 * 1024 * 1024)) toast('单张图片不能超过5MB');
+  photos = photos.filter(f => f.size <= 5 * 1024 * 1024);
+  $('#thumbs').innerHTML = photos.map(f => `<img alt="" src="${URL.createObjectURL(f)}">`).join('');
+  $('#photos').value = '';
+});
+
+// --- collect, preview, submit ------------------------------------------------------------------------
+const val = id => $(`#${id}`).value.trim();
+function payload() {
+  const type = chosenType();
+  const details = {
+    mediation: { employer_address: val('employer_address'), legal_representative: val('legal_representative') },
+    legal_aid: { migrant_worker: $('#migrant_worker').checked, claim: $('#claim').value,
+                 ground: exempt() ? null : $('#ground').value, ground_note: exempt() ? null : val('ground_note') },
+    work_injury: { injury_date: val('injury_date'), recognised: $('#recognised').value },
+    wage_arrears: { months: val('months'), workers_affected: val('workers_affected') },
+    consultation: {},
+  }[type];
+  return {
+    type, employer_name: val('employer_name'), region: region(), industry: industry?.code || '',
+    facts: val('facts'), wants: val('wants'), amount: val('amount') || null, learned_on: val('learned_on') || null,
+    name: val('name'), phone: val('phone'), consent: $('#consent').checked, details,
+  };
+}
+
+function problem(err) {
+  if (err instanceof ApiError && err.status === 422) {
+    showFieldErrors(form, err.fields);
+    toast('请按提示修改');
+  } else {
+    toast(err.message || '提交失败，请稍后再试');
+  }
+}
+
+form.addEventListener('submit', async e => {
+  e.preventDefault();
+  const data = payload();
+  const missing = {};
+  if (!data.region || levels[2].value === '') missing.region = '请选择到区县一级';
+  if (!data.industry) missing.industry = '请搜索并选择所在行业';
+  if (!data.consent) missing.consent = '请阅读并同意个人信息处理说明';
+  if (Object.keys(missing).length) { showFieldErrors(form, missing); return; }
+  showFieldErrors(form, {});
+  try {
+    loading(true, '正在查询受理单位');
+    const preview = await api(`/api/requests/preview?region=${data.region}&industry=${data.industry}&type=${data.type}`);
+    $('#preview-text').innerHTML = `<strong>${esc(preview.federation_name)}</strong><br>${esc(preview.explanation)}`;
+    form.hidden = true;
+    $('#confirm').hidden = false;
+    window.scrollTo(0, 0);
+  } catch (err) { problem(err); } finally { loading(false); }
+});
+
+$('#back').addEventListener('click', () => { $('#confirm').hidden = true; form.hidden = false; });
+
+$('#submit').addEventListener('click', async () => {
+  const button = $('#submit');
+  button.disabled = true;
+  try {
+    loading(true, '正在提交');
+    const created = await api('/api/requests', { method: 'POST', body: payload() });
+    let failed = 0;
+    for (const [i, file] of photos.entries()) {
+      loading(false); loading(true, `上传照片 ${i + 1}/${photos.length}`);
+      const data = new FormData();
+      data.append('file', file, file.name);
+      try { await api(`/api/requests/${created.id}/attachments`, { method: 'POST', form: data }); } catch { failed += 1; }
+    }
+    $('#confirm').hidden = true;
+    $('#done').hidden = false;
+    $('#done-text').innerHTML = `求助编号 <strong>${esc(created.number)}</strong><br>由${esc(created.federation_name)}受理。` +
+      (failed ? `<br>${failed}张照片未能上传，可在诉求页面重新上传。` : '');
+    $('#done-link').href = `/h5/request.html?id=${created.id}`;
+  } catch (err) {
+    $('#confirm').hidden = true; form.hidden = false;
+    problem(err);
+  } finally { loading(false); button.disabled = false; }
+});
