@@ -8,7 +8,6 @@ export const NAV = [
   ['contests', '技能竞赛', '/console/contests.html'],
   ['federations', '联合会管理', '/console/federations.html', ['admin']],
   ['staff', '员工账号', '/console/staff.html', ['admin']],
-  ['stats', '统计', '/console/stats.html'],
 ];
 
 export async function mountLayout(active) {
