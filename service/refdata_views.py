@@ -11,7 +11,8 @@ def _region(region: refdata.Region) -> dict:
 
 def _industry(industry: refdata.Industry) -> dict:
     return {"code": industry.code, "name": industry.name, "level": industry.level,
-            "parent_code": industry.parent_code, "has_children": bool(refdata.industry_children(industry.code))}
+            "parent_code": industry.parent_code, "has_children": bool(refdata.industry_children(industry.code)),
+            "path": " > ".join(step.name for step in refdata.industry_path(industry.code))}
 
 
 def region_children(parent: str | None) -> list[dict]:

@@ -80,3 +80,14 @@ def test_demo_seed_is_idempotent(runner):
     second = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0 and second.exit_code == 0
     assert first.output.split(":")[1] == second.output.split(":")[1]
+
+
+def test_openapi_schema_names_are_unique():
+    """Two schemas with one class name would be renamed silently in /api/openapi.json."""
+    import warnings
+
+    from service.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        create_app({"WECHAT_SIMULATOR": True})

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from handlers.api.auth import staff_required
-from handlers.schemas.contest import (AddSignupIn, CheckInIn, CheckInOut, CountOut, ReasonIn, ReorderIn,
+from handlers.schemas.contest import (AddSignupIn, CheckInIn, CheckInOut, ContestCountOut, ContestReasonIn, ReorderIn,
                                       ResultsIn, RosterOut, RosterQuery, SignupOut)
 from models.contest import Signup
 from service import audit, contest_day, contests, roster
@@ -68,7 +68,7 @@ def add_signup(data, contest_id):
 
 @bp.post("/<int:contest_id>/signups/<int:signup_id>/remove")
 @staff_required(*MANAGERS)
-@bp.arguments(ReasonIn)
+@bp.arguments(ContestReasonIn)
 @bp.response(200, SignupOut)
 def remove_signup(data, contest_id, signup_id):
     """Take someone off the roster with a reason; the worker is told, the waitlist moves up."""
@@ -127,7 +127,7 @@ def undo_check_in(contest_id, signup_id):
 @bp.put("/<int:contest_id>/results")
 @staff_required(*MANAGERS)
 @bp.arguments(ResultsIn)
-@bp.response(200, CountOut)
+@bp.response(200, ContestCountOut)
 def record_results(data, contest_id):
     """Score, rank and award of confirmed participants."""
     contest = contests.get_for_staff(contest_id, g.staff)
@@ -138,7 +138,7 @@ def record_results(data, contest_id):
 
 @bp.post("/<int:contest_id>/results/publish")
 @staff_required(*MANAGERS)
-@bp.response(200, CountOut)
+@bp.response(200, ContestCountOut)
 def publish_results(contest_id):
     """Send every participant their result in WeChat (once)."""
     contest = contests.get_for_staff(contest_id, g.staff)

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from handlers.api.auth import staff_required
-from handlers.schemas.inbox import (AssigneeOut, AssignIn, BodyIn, BulkAssignIn, CountOut, ExportQuery, InboxPageOut,
-                                    InboxQuery, NodeOut, NodeQuery, OutcomeIn, ReasonIn, RequestDetailOut, StateOut,
+from handlers.schemas.inbox import (AssigneeOut, AssignIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
+                                    InboxQuery, NodeOut, NodeQuery, OutcomeIn, RequestReasonIn, RequestDetailOut, StateOut,
                                     TransferIn)
 from models.federation import Federation
 from models.request import Attachment
@@ -101,7 +101,7 @@ def transfer_targets(args):
 @bp.post("/bulk-assign")
 @staff_required(*MANAGERS)
 @bp.arguments(BulkAssignIn)
-@bp.response(200, CountOut)
+@bp.response(200, InboxCountOut)
 def bulk_assign(data):
     """Assign many requests to one colleague, all or nothing."""
     count = casework.bulk_assign(g.staff, data["request_ids"], data["assignee_id"])
@@ -197,7 +197,7 @@ def resolve(data, request_id):
 
 @bp.post("/requests/<int:request_id>/reopen")
 @staff_required(*MANAGERS)
-@bp.arguments(ReasonIn)
+@bp.arguments(RequestReasonIn)
 @bp.response(200, StateOut)
 def reopen(data, request_id):
     return _done(casework.reopen(g.staff, request_id, data["reason"]))
@@ -220,7 +220,7 @@ def transfer(data, request_id):
 
 @bp.post("/requests/<int:request_id>/escalate")
 @staff_required()
-@bp.arguments(ReasonIn)
+@bp.arguments(RequestReasonIn)
 @bp.response(200, StateOut)
 def escalate(data, request_id):
     return _done(casework.escalate(g.staff, request_id, data["reason"]))

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from handlers.api.auth import worker_required
 from handlers.schemas.joining import (
-    ApplicationIn, ApplicationOut, CardOut, JoinContextOut, ReasonIn, RetainIn, TransferRequestIn, VerifyOut,
+    ApplicationIn, ApplicationOut, CardOut, JoinContextOut, ApplicationReasonIn, RetainIn, TransferRequestIn, VerifyOut,
 )
 from service import applications, member_card, membership, privacy
 from service.extensions import db
@@ -134,7 +134,7 @@ def reactivate():
 
 
 @card_bp.post("/withdraw")
-@card_bp.arguments(ReasonIn)
+@card_bp.arguments(ApplicationReasonIn)
 @card_bp.response(200, CardOut)
 @worker_required
 def withdraw(data):

@@ -3,7 +3,7 @@ from flask import g, session
 from flask_smorest import Blueprint
 
 from handlers.api.auth import WORKER_SESSION_KEY, worker_required
-from handlers.schemas.request import (PreviewOut, PreviewQuery, RatingIn, RequestIn, TextIn, UploadIn,
+from handlers.schemas.request import (RequestPreviewOut, PreviewQuery, RatingIn, RequestIn, TextIn, UploadIn,
                                       WithdrawIn, WorkerAttachmentOut, WorkerRequestOut, WorkerRequestSummaryOut)
 from service import attachments, requests
 from service.errors import Invalid
@@ -15,7 +15,7 @@ bp = Blueprint("requests", __name__, url_prefix="/api/requests", description="æ±
 
 @bp.get("/preview")
 @bp.arguments(PreviewQuery, location="query")
-@bp.response(200, PreviewOut)
+@bp.response(200, RequestPreviewOut)
 def preview(args):
     """Which federation would handle a request from this workplace, and why."""
     openid = session.get(WORKER_SESSION_KEY)

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from handlers.api.auth import staff_required
 from handlers.schemas.joining import (
     ApplicationDetailOut, ApplicationPageOut, ApplicationTransferIn, FullIdOut, ListArgs, MemberListArgs,
-    MemberPageOut, MemberRowOut, ReasonIn, RetainIn, TransferRequestIn,
+    MemberPageOut, MemberRowOut, ApplicationReasonIn, RetainIn, TransferRequestIn,
 )
 from service import membership, review
 from service.extensions import db
@@ -56,7 +56,7 @@ def approve(application_id):
 
 
 @bp.post("/<int:application_id>/reject")
-@bp.arguments(ReasonIn)
+@bp.arguments(ApplicationReasonIn)
 @bp.response(200, ApplicationDetailOut)
 @staff_required()
 def reject(data, application_id):
@@ -67,7 +67,7 @@ def reject(data, application_id):
 
 
 @bp.post("/<int:application_id>/correction")
-@bp.arguments(ReasonIn)
+@bp.arguments(ApplicationReasonIn)
 @bp.response(200, ApplicationDetailOut)
 @staff_required()
 def correction(data, application_id):
@@ -158,7 +158,7 @@ def accept(membership_id):
 
 
 @members_bp.post("/<int:membership_id>/cancel-transfer")
-@members_bp.arguments(ReasonIn)
+@members_bp.arguments(ApplicationReasonIn)
 @members_bp.response(200, MemberRowOut)
 @staff_required()
 def cancel_transfer(data, membership_id):
@@ -182,7 +182,7 @@ def reactivate(membership_id):
 
 
 @members_bp.post("/<int:membership_id>/withdraw")
-@members_bp.arguments(ReasonIn)
+@members_bp.arguments(ApplicationReasonIn)
 @members_bp.response(200, MemberRowOut)
 @staff_required()
 def withdraw(data, membership_id):

@@ -114,7 +114,7 @@ class ContestListQuery(Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(tuple(CONTEST_STATUS_LABELS), error="取值无效"))
 
 
-class ReasonIn(Schema):
+class ContestReasonIn(Schema):
     reason = ma.fields.String(required=True, validate=length(500, 1))
 
 
@@ -186,7 +186,7 @@ class ResultsIn(Schema):
     entries = ma.fields.List(ma.fields.Nested(ResultEntryIn), required=True)
 
 
-class CountOut(Schema):
+class ContestCountOut(Schema):
     count = ma.fields.Integer()
 
 

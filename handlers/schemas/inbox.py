@@ -55,7 +55,7 @@ class BodyIn(ZhSchema):
     body = zh(ma.fields.String, required=True, validate=length(2000))
 
 
-class ReasonIn(ZhSchema):
+class RequestReasonIn(ZhSchema):
     reason = zh(ma.fields.String, required=True, validate=length(500))
 
 
@@ -67,7 +67,7 @@ class BulkAssignIn(AssignIn):
     request_ids = zh(ma.fields.List, ma.fields.Integer(strict=True), required=True)
 
 
-class TransferIn(ReasonIn):
+class TransferIn(RequestReasonIn):
     to_federation_id = zh(ma.fields.Integer, required=True, strict=True)
 
 
@@ -89,7 +89,7 @@ class StateOut(ma.Schema):
     assignee_id = ma.fields.Integer(allow_none=True)
 
 
-class CountOut(ma.Schema):
+class InboxCountOut(ma.Schema):
     assigned = ma.fields.Integer()
 
 
@@ -134,7 +134,7 @@ class RequestDetailOut(ma.Schema):
     rating_comment = ma.fields.String(allow_none=True)
     attachments = ma.fields.List(ma.fields.Nested(lambda: AttachmentOut()))
     timeline = ma.fields.List(ma.fields.Nested(lambda: TimelineOut()))
-    transfers = ma.fields.List(ma.fields.Nested(lambda: TransferOut()))
+    transfers = ma.fields.List(ma.fields.Nested(lambda: RequestTransferOut()))
     actions = ma.fields.List(ma.fields.String())
 
     def dump_deadlines(self, obj):
@@ -164,7 +164,7 @@ class TimelineOut(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
-class TransferOut(ma.Schema):
+class RequestTransferOut(ma.Schema):
     kind = ma.fields.String()
     from_ = ma.fields.String(data_key="from", attribute="from", allow_none=True)
     to = ma.fields.String(allow_none=True)

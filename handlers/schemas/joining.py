@@ -143,7 +143,7 @@ class RetainIn(ChineseSchema):
     reason = _str(load_default="", metadata={"description": "retired | unemployed"})
 
 
-class ReasonIn(ChineseSchema):
+class ApplicationReasonIn(ChineseSchema):
     reason = _str(load_default="")
 
 

@@ -34,3 +34,4 @@ class IndustryOut(ma.Schema):
     level = ma.fields.String(metadata={"description": "section | division | group | class"})
     parent_code = ma.fields.String(allow_none=True)
     has_children = ma.fields.Boolean()
+    path = ma.fields.String(metadata={"description": "门类 > 大类 > 中类 > 小类"})

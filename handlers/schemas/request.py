@@ -26,7 +26,7 @@ class PreviewQuery(ZhSchema):
     type = zh(ma.fields.String, load_default=None, validate=length(16))
 
 
-class PreviewOut(ma.Schema):
+class RequestPreviewOut(ma.Schema):
     federation_id = ma.fields.Integer()
     federation_name = ma.fields.String()
     reason = ma.fields.String(metadata={"description": "coverage | fallback"})
@@ -111,17 +111,3 @@ class WorkerRequestOut(WorkerRequestSummaryOut):
     can_rate = ma.fields.Boolean()
     events = ma.fields.List(ma.fields.Nested(PublicEventOut))
     attachments = ma.fields.List(ma.fields.Nested(WorkerAttachmentOut))
-
-
-class RegionOut(ma.Schema):
-    code = ma.fields.String()
-    name = ma.fields.String()
-    level = ma.fields.String()
-    has_children = ma.fields.Boolean()
-
-
-class IndustryOut(ma.Schema):
-    code = ma.fields.String()
-    name = ma.fields.String()
-    level = ma.fields.String()
-    path = ma.fields.String(metadata={"description": "门类 > 大类 > 中类 > 小类"})
