@@ -143,3 +143,16 @@ def test_the_standin_is_not_mounted_without_the_flag(app):
     rules = [rule.rule for rule in production.url_map.iter_rules()]
     assert not any(rule.startswith("/sim/") for rule in rules)
     assert production.test_client().get("/simulator/").status_code == 404
+
+
+def test_the_standin_and_the_phone_need_no_csrf_token(app, client):
+    """WeChat's API and WeChat's client send no CSRF token: with CSRF on (production, make run),
+    the stand-in and /sim/phone still answer."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert stable(client)["access_token"]
+        pushed = client.post("/sim/phone/push", json={"openid": "o-csrf", "action": "subscribe"})
+        assert pushed.status_code == 200, pushed.get_json()
+        assert client.post("/api/auth/login", json={"username": "x", "password": "y"}).status_code == 400  # still on
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
