@@ -265,9 +265,14 @@ function closeBrowser() {
   $("browser-frame").src = "about:blank";
 }
 
+// The title bar follows the page's title, as WeChat's does (pages may set it after loading).
 $("browser-frame").addEventListener("load", () => {
   try {
-    $("browser-title").textContent = $("browser-frame").contentDocument.title || "网页";
+    const doc = $("browser-frame").contentDocument;
+    const show = () => { $("browser-title").textContent = doc.title || "网页"; };
+    show();
+    new MutationObserver(show).observe(doc.head || doc.documentElement,
+      { subtree: true, childList: true, characterData: true });
   } catch {
     $("browser-title").textContent = "网页";
   }
