@@ -126,3 +126,16 @@ def test_wechat_send_cli_plays_wechats_server(runner, live_server):
     assert safe.exit_code == 0 and "help.html" in safe.output
     down = runner.invoke(args=["wechat", "send", "--url", "http://127.0.0.1:9", "--openid", "o", "--text", "x"])
     assert down.exit_code != 0 and "cannot reach" in down.output
+
+
+def test_switching_users_makes_the_h5_pages_ask_oauth_again(client):
+    """The simulator is one browser for many users: on a switch it drops the openid the H5 pages
+    learned (they then ask WeChat's OAuth, answered for the new user); a staff login stays."""
+    with client.session_transaction() as session:
+        session.update({"openid": "o-first", "_user_id": "7"})
+    assert client.get("/api/join/context").status_code == 200
+    assert client.post("/sim/phone/forget-worker").status_code == 204
+    with client.session_transaction() as session:
+        assert "openid" not in session and session["_user_id"] == "7"
+    answer = client.get("/api/join/context")
+    assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "oauth_required"
