@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from handlers.api.auth import staff_required
-from handlers.schemas.contest import (AddSignupIn, CheckInIn, CheckInOut, CountOut, ReasonIn, ReorderIn,
+from handlers.schemas.contest import (AddSignupIn, CheckInIn, CheckInOut, ContestReasonIn, CountOut, ReorderIn,
                                       ResultsIn, RosterOut, RosterQuery, SignupOut)
 from models.contest import Signup
 from service import audit, contest_day, contests, roster
@@ -68,7 +68,7 @@ def add_signup(data, contest_id):
 
 @bp.post("/<int:contest_id>/signups/<int:signup_id>/remove")
 @staff_required(*MANAGERS)
-@bp.arguments(ReasonIn)
+@bp.arguments(ContestReasonIn)
 @bp.response(200, SignupOut)
 def remove_signup(data, contest_id, signup_id):
     """Take someone off the roster with a reason; the worker is told, the waitlist moves up."""

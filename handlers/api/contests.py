@@ -6,7 +6,7 @@ from flask import Response, g
 from flask_smorest import Blueprint
 
 from handlers.api.auth import staff_required
-from handlers.schemas.contest import ContestIn, ContestListQuery, ContestOut, ContestPatchIn, ReasonIn
+from handlers.schemas.contest import ContestIn, ContestListQuery, ContestOut, ContestPatchIn, ContestReasonIn
 from service import contests
 from service.errors import NotFound
 from service.extensions import db
@@ -95,7 +95,7 @@ def finish(contest_id):
 
 @bp.post("/<int:contest_id>/cancel")
 @staff_required(*MANAGERS)
-@bp.arguments(ReasonIn)
+@bp.arguments(ContestReasonIn)
 @bp.response(200, ContestOut)
 def cancel(data, contest_id):
     """Cancel; everyone signed up or waiting gets a WeChat message with the reason."""

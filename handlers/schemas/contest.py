@@ -114,7 +114,7 @@ class ContestListQuery(Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(tuple(CONTEST_STATUS_LABELS), error="取值无效"))
 
 
-class ReasonIn(Schema):
+class ContestReasonIn(Schema):
     reason = ma.fields.String(required=True, validate=length(500, 1))
 
 
