@@ -29,7 +29,8 @@ def _server_url() -> str:
 def config():
     cfg = current_app.config
     return jsonify({"account_name": cfg["WECHAT_ACCOUNT_NAME"], "safe_mode": bool(cfg["WECHAT_AES_KEY"]),
-                    "menu": standin.current_menu() or MENU, "menu_synced": standin.current_menu() is not None})
+                    "menu": standin.current_menu() or MENU, "menu_synced": standin.current_menu() is not None,
+                    "public_base_url": cfg["PUBLIC_BASE_URL"]})
 
 
 @bp.get("/federations")

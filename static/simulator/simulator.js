@@ -387,6 +387,13 @@ async function start() {
   wire();
   $("clock").textContent = new Date().toTimeString().slice(0, 5);
   state.config = await api("/sim/phone/config");
+  // Links in the chat open PUBLIC_BASE_URL inside the phone: on another host name (localhost for
+  // 127.0.0.1) the phone's pages would be a third-party frame, without their session cookie.
+  const home = new URL(state.config.public_base_url, location.href);
+  if (home.origin !== location.origin) {
+    location.replace(`${state.config.public_base_url.replace(/\/+$/, "")}/simulator/`);
+    return;
+  }
   $("account-name").textContent = state.config.account_name;
   document.title = `微信手机模拟器 · ${state.config.account_name}`;
   renderMenu();

@@ -123,3 +123,21 @@ def test_join_through_the_phone(app, simulator):
     phone.frame.wait_for_function(
         "document.querySelector('#qr-img') && document.querySelector('#qr-img').naturalWidth > 0")
     phone.shot("06-member-card")
+
+
+
+def test_the_simulator_moves_to_the_host_its_links_use(simulator):
+    """Opened as localhost while links point at 127.0.0.1 (PUBLIC_BASE_URL), the phone's pages were
+    a third-party frame: the stand-in's OAuth found no simulated user (its cookie is on the other
+    host) and the session cookie was not sent. The simulator now moves to PUBLIC_BASE_URL's host."""
+    phone = simulator("e2e-join-host")
+    elsewhere = phone.base.replace("127.0.0.1", "localhost")
+    phone.page.goto(f"{elsewhere}/simulator/")
+    phone.page.wait_for_selector("body[data-ready='1']", timeout=20000)
+    assert phone.page.url == f"{phone.base}/simulator/"
+    phone.page.click("#follow")
+    phone.reply("欢迎关注工联")
+    phone.menu("入会")
+    assert phone.tap_link("在线申请入会") == f"{phone.base}/h5/join.html"
+    phone.wait_in_browser("#join-form:not([hidden])")
+    assert phone.oauth_hops() == OAUTH
