@@ -216,7 +216,7 @@ function render(message) {
   } else if (message.kind === "error") {
     chat.append(note(p.text, "error"));
   } else if (message.kind === "template") {
-    chat.append(templateCard(p));
+    chat.append(templateCard(p, message.at));
   } else if (message.kind === "news") {
     const card = el("div", "news");
     card.append(el("div", "news-title", p.title || ""), el("div", "news-desc", p.description || ""));
@@ -234,10 +234,10 @@ function render(message) {
   }
 }
 
-function templateCard(p) {
+function templateCard(p, at) {
   const card = el("div", "tpl");
   card.append(el("div", "tpl-title", p.title || "服务通知"));
-  card.append(el("div", "tpl-date", new Date().toLocaleDateString("zh-CN", { month: "long", day: "numeric" })));
+  card.append(el("div", "tpl-date", new Date(at).toLocaleDateString("zh-CN", { month: "long", day: "numeric" })));
   // rows keep the order the service sent (JSON objects may come back with sorted keys)
   const rows = p.rows || Object.entries(p.data || {}).map(([key, item]) => [key, item?.value ?? ""]);
   for (const [key, value] of rows) {
