@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from models.base import utcnow
 from models.contest import Signup
-from service import outbox
+from models.worker import Worker
+from service import outbox, standin
 from service.extensions import db
 from tests.factories import make_contest, make_federation, make_upper
 
@@ -138,3 +139,25 @@ def test_contest_sign_up_and_waitlist_through_the_phone(app, simulator):
     phone.wait_in_browser(".contest-mine")
     assert "已报名" in phone.frame.inner_text("#list")
     phone.shot("07-mine")
+
+    # --- days later the first cancels; the second, outside WeChat's window, gets a template card ---------
+    waiting = db.session.scalar(select(Worker).where(Worker.openid == second))
+    waiting.last_event_at = standin.get_user(second).last_event_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    phone.frame.click(f"a[href='/h5/contest.html?id={contest_id}']")
+    phone.wait_in_browser("#cancel")
+    phone.frame.click("#cancel")
+    phone.frame.click("[data-yes]")
+    phone.wait_in_browser(".status-card__state_cancelled")
+    assert outbox.deliver_due() == 2  # the cancellation to the first, the promotion to the second
+    phone.close_browser()
+    phone.use(second)
+    card = phone.page.locator(".tpl", has_text="竞赛报名通知")
+    card.wait_for(timeout=10000)
+    rows = dict(zip(card.locator(".tpl-key").all_inner_texts(), card.locator(".tpl-value").all_inner_texts()))
+    assert rows["竞赛名称"] == TITLE and rows["报名状态"] == "候补转正" and rows["备注"] == "长安区职工服务中心"
+    assert list(rows) == ["竞赛名称", "比赛时间", "报名状态", "备注"]
+    phone.shot("08-promoted-template")
+    card.locator(".tpl-more").click()
+    phone.wait_in_browser(".status-card__state_confirmed")
+    phone.shot("09-promoted-page")
