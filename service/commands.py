@@ -240,8 +240,6 @@ def outbox_run(once: bool, batch: int, tick: float):
 @privacy_cli.command("purge")
 def privacy_purge():
     """Erase personal data whose retention period has run out (rejections, withdrawals)."""
-    from service import privacy
-
     counts = privacy.purge()
     db.session.commit()
     click.echo(f"erased: {counts['applications']} applications, {counts['workers']} workers")
@@ -250,8 +248,6 @@ def privacy_purge():
 @privacy_cli.command("rotate-keys")
 def privacy_rotate_keys():
     """Re-encrypt every stored ID number with the newest key of ID_ENCRYPTION_KEYS."""
-    from service import privacy
-
     counts = privacy.rotate_keys()
     click.echo(f"re-encrypted: {counts['applications']} applications, {counts['workers']} workers")
 

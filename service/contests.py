@@ -200,13 +200,10 @@ def cancel(contest: Contest, *, staff: Staff, reason: str, now: datetime | None 
 
 # --- the poster's QR code ----------------------------------------------------------------
 def _create_qrcode(scene: str, expire_seconds: int) -> tuple[str, str]:
-    """service.wechat_client.create_qrcode (the stand-in branch); guarded until it is merged."""
-    try:
-        from service import wechat_client
-    except ImportError:
-        raise Conflict("微信接口尚未接入，暂不能生成二维码", code="wechat_unavailable") from None
-    create = getattr(wechat_client, "create_qrcode", None) or wechat_client.api().create_qrcode
-    return create(scene, permanent=False, expire_seconds=expire_seconds)
+    """A temporary QR code through the WeChat adapter: (ticket, url)."""
+    from service import wechat_client
+
+    return wechat_client.create_qrcode(scene, permanent=False, expire_seconds=expire_seconds)
 
 
 def ensure_qrcode(contest: Contest, *, staff: Staff, now: datetime | None = None) -> Contest:

@@ -126,3 +126,35 @@ def test_wechat_send_cli_plays_wechats_server(runner, live_server):
     assert safe.exit_code == 0 and "help.html" in safe.output
     down = runner.invoke(args=["wechat", "send", "--url", "http://127.0.0.1:9", "--openid", "o", "--text", "x"])
     assert down.exit_code != 0 and "cannot reach" in down.output
+
+
+def test_switching_users_makes_the_h5_pages_ask_oauth_again(client):
+    """The simulator is one browser for many users: on a switch it drops the openid the H5 pages
+    learned (they then ask WeChat's OAuth, answered for the new user); a staff login stays."""
+    with client.session_transaction() as session:
+        session.update({"openid": "o-first", "_user_id": "7"})
+    assert client.get("/api/join/context").status_code == 200
+    assert client.post("/sim/phone/forget-worker").status_code == 204
+    with client.session_transaction() as session:
+        assert "openid" not in session and session["_user_id"] == "7"
+    answer = client.get("/api/join/context")
+    assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "oauth_required"
+
+
+def test_a_contest_poster_qr_made_through_the_standin_is_answered_when_scanned(app, client, live_server):
+    """The console's contest QR code comes from the WeChat API (here the stand-in); scanning it
+    in the phone gets the contest's title and a sign-up link."""
+    from tests.conftest import login
+    from tests.factories import make_contest, make_staff
+
+    app.config["PUBLIC_BASE_URL"] = live_server.url  # restored by live_server
+    courier = make_federation("石家庄市长安区快递行业工会联合会", parent=make_upper())
+    contest = make_contest(courier, title="快递员职业技能竞赛")
+    login(client, make_staff(courier, role="chair"))
+    made = client.post(f"/api/staff/contests/{contest.id}/qrcode")
+    assert made.status_code == 200, made.get_json()
+    db.session.expire_all()
+    assert contest.qr_url.startswith(f"{live_server.api_base}/q/") and contest.qr_expires_at
+    answer = push(live_server, openid="o-poster", action="scan", ticket=contest.qr_ticket)
+    assert "快递员职业技能竞赛" in answer["reply"]["Content"]
+    assert f'{live_server.url}/h5/contest.html?id={contest.id}' in answer["reply"]["Content"]

@@ -1,5 +1,6 @@
 """The WeChat stand-in's own behaviour: tokens, the customer-service window, QR codes, OAuth,
 faults — what the adapter and the outbox are tested against, so it must itself be right."""
+import json
 import time
 from datetime import timedelta
 
@@ -143,3 +144,33 @@ def test_the_standin_is_not_mounted_without_the_flag(app):
     rules = [rule.rule for rule in production.url_map.iter_rules()]
     assert not any(rule.startswith("/sim/") for rule in rules)
     assert production.test_client().get("/simulator/").status_code == 404
+
+
+def test_a_template_message_shows_its_template_labels(app, client):
+    """WeChat shows each data key under the label the template gives it (keys it does not know as
+    themselves), in the order sent; the phone simulator draws these rows."""
+    sim_user("o-tpl-labels")
+    token = stable(client)["access_token"]
+    body = {"touser": "o-tpl-labels", "template_id": app.config["WECHAT_TEMPLATES"]["application_result"],
+            "url": "http://gonglian.test/h5/card.html",
+            "data": {"result": {"value": "已通过"}, "member_no": {"value": "GL202600000001"},
+                     "extra": {"value": "x"}}}
+    answer = client.post(f"{BASE}/cgi-bin/message/template/send", query_string={"access_token": token},
+                         data=json.dumps(body), content_type="application/json")  # keeps the key order
+    assert answer.get_json()["errcode"] == 0
+    [message] = standin.messages_since("o-tpl-labels")
+    assert message.payload["title"] == "入会申请结果通知"
+    assert message.payload["rows"] == [["申请结果", "已通过"], ["会员编号", "GL202600000001"], ["extra", "x"]]
+
+
+def test_the_standin_and_the_phone_need_no_csrf_token(app, client):
+    """WeChat's API and WeChat's client send no CSRF token: with CSRF on (production, make run),
+    the stand-in and /sim/phone still answer."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert stable(client)["access_token"]
+        pushed = client.post("/sim/phone/push", json={"openid": "o-csrf", "action": "subscribe"})
+        assert pushed.status_code == 200, pushed.get_json()
+        assert client.post("/api/auth/login", json={"username": "x", "password": "y"}).status_code == 400  # still on
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -7,8 +7,9 @@ service sent through the WeChat API.
 """
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, session, url_for
 
+from handlers.api.auth import WORKER_SESSION_KEY
 from models.simulator import SimMedia
 from service import federations, posters, simulator, standin
 from service.errors import AppError, Invalid, NotFound
@@ -28,7 +29,8 @@ def _server_url() -> str:
 def config():
     cfg = current_app.config
     return jsonify({"account_name": cfg["WECHAT_ACCOUNT_NAME"], "safe_mode": bool(cfg["WECHAT_AES_KEY"]),
-                    "menu": standin.current_menu() or MENU, "menu_synced": standin.current_menu() is not None})
+                    "menu": standin.current_menu() or MENU, "menu_synced": standin.current_menu() is not None,
+                    "public_base_url": cfg["PUBLIC_BASE_URL"]})
 
 
 @bp.get("/federations")
@@ -114,6 +116,15 @@ def messages():
     rows = standin.messages_since(openid, int(after), sources)
     return jsonify({"messages": [simulator.message_out(m) for m in rows],
                     "cursor": rows[-1].id if rows else int(after)})
+
+
+@bp.post("/forget-worker")
+def forget_worker():
+    """The simulator switched to another user: the H5 pages in this browser forget the openid they
+    learned, so the next one asks WeChat's OAuth again (answered for the new user), as on that
+    person's own phone. A staff login in the same browser stays."""
+    session.pop(WORKER_SESSION_KEY, None)
+    return Response(status=204)
 
 
 @bp.get("/oauth-check")

@@ -168,20 +168,33 @@ def template_send():
         earlier = standin.find_recent_template(openid, client_msg_id)
         if earlier is not None:  # idempotent for 10 minutes: no second message
             return {**standin.error(0), "msgid": earlier.id}
-    rows = [[key, item["value"]] for key, item in body["data"].items()]  # the order the service sent
+    title, labels = template_layout(body["template_id"])
+    # as WeChat shows it: each key under the label its template gives it, in the order the service sent
+    rows = [[labels.get(key, key), item["value"]] for key, item in body["data"].items()]
     payload = {"template_id": body["template_id"], "url": body.get("url"), "data": body["data"], "rows": rows,
-               "title": template_title(body["template_id"])}
+               "title": title}
     message = standin.record_message(openid, "template", "template", payload, client_msg_id)
     return {**standin.error(0), "msgid": message.id}
 
 
-def template_title(template_id: str) -> str:
-    titles = {"application_result": "入会申请结果通知", "request_update": "诉求办理进度通知",
-              "contest_notice": "竞赛报名通知", "staff_alert": "待办事项提醒"}
+# The dev templates as they would be set up on the Official Account: a title, and the label WeChat
+# shows for each data key the service fills in (service/review.py, membership.py, signups.py).
+TEMPLATES = {
+    "application_result": ("入会申请结果通知", {"result": "申请结果", "federation": "受理单位",
+                                                "member_no": "会员编号", "date": "入会日期", "reason": "说明"}),
+    "request_update": ("诉求办理进度通知", {}),
+    "contest_notice": ("竞赛报名通知", {"thing1": "竞赛名称", "time2": "比赛时间", "phrase3": "报名状态",
+                                        "thing4": "备注"}),
+    "staff_alert": ("待办事项提醒", {}),
+}
+
+
+def template_layout(template_id: str) -> tuple[str, dict[str, str]]:
+    """(title, {data key: label}) of a configured template; a key without a label shows as itself."""
     for kind, value in current_app.config["WECHAT_TEMPLATES"].items():
         if value == template_id:
-            return titles.get(kind, "服务通知")
-    return "服务通知"
+            return TEMPLATES.get(kind, ("服务通知", {}))
+    return "服务通知", {}
 
 
 # --- menu and media -------------------------------------------------------------------------

@@ -65,6 +65,8 @@ async function chooseUser(openid) {
   if (!users().includes(openid)) localStorage.setItem(USERS_KEY, JSON.stringify([...users(), openid]));
   // The stand-in's OAuth page answers for this user (H5 pages opened in the phone see a real flow).
   document.cookie = `sim_openid=${encodeURIComponent(openid)}; path=/; SameSite=Lax`;
+  // …and learn it again: the openid an earlier page learned belongs to the previous user.
+  await api("/sim/phone/forget-worker", { method: "POST" }).catch(showError);
   renderUsers();
   $("chat").replaceChildren();
   closeBrowser();
@@ -214,7 +216,7 @@ function render(message) {
   } else if (message.kind === "error") {
     chat.append(note(p.text, "error"));
   } else if (message.kind === "template") {
-    chat.append(templateCard(p));
+    chat.append(templateCard(p, message.at));
   } else if (message.kind === "news") {
     const card = el("div", "news");
     card.append(el("div", "news-title", p.title || ""), el("div", "news-desc", p.description || ""));
@@ -232,10 +234,10 @@ function render(message) {
   }
 }
 
-function templateCard(p) {
+function templateCard(p, at) {
   const card = el("div", "tpl");
   card.append(el("div", "tpl-title", p.title || "服务通知"));
-  card.append(el("div", "tpl-date", new Date().toLocaleDateString("zh-CN", { month: "long", day: "numeric" })));
+  card.append(el("div", "tpl-date", new Date(at).toLocaleDateString("zh-CN", { month: "long", day: "numeric" })));
   // rows keep the order the service sent (JSON objects may come back with sorted keys)
   const rows = p.rows || Object.entries(p.data || {}).map(([key, item]) => [key, item?.value ?? ""]);
   for (const [key, value] of rows) {
@@ -265,9 +267,14 @@ function closeBrowser() {
   $("browser-frame").src = "about:blank";
 }
 
+// The title bar follows the page's title, as WeChat's does (pages may set it after loading).
 $("browser-frame").addEventListener("load", () => {
   try {
-    $("browser-title").textContent = $("browser-frame").contentDocument.title || "网页";
+    const doc = $("browser-frame").contentDocument;
+    const show = () => { $("browser-title").textContent = doc.title || "网页"; };
+    show();
+    new MutationObserver(show).observe(doc.head || doc.documentElement,
+      { subtree: true, childList: true, characterData: true });
   } catch {
     $("browser-title").textContent = "网页";
   }
@@ -380,6 +387,13 @@ async function start() {
   wire();
   $("clock").textContent = new Date().toTimeString().slice(0, 5);
   state.config = await api("/sim/phone/config");
+  // Links in the chat open PUBLIC_BASE_URL inside the phone: on another host name (localhost for
+  // 127.0.0.1) the phone's pages would be a third-party frame, without their session cookie.
+  const home = new URL(state.config.public_base_url, location.href);
+  if (home.origin !== location.origin) {
+    location.replace(`${state.config.public_base_url.replace(/\/+$/, "")}/simulator/`);
+    return;
+  }
   $("account-name").textContent = state.config.account_name;
   document.title = `微信手机模拟器 · ${state.config.account_name}`;
   renderMenu();

@@ -52,3 +52,32 @@ def worker_cookie(app, openid: str) -> dict:
     """The signed Flask session a worker has after WeChat OAuth."""
     value = app.session_interface.get_signing_serializer(app).dumps({"openid": openid})
     return {"name": "session", "value": value, "domain": "127.0.0.1", "path": "/", "httpOnly": True, "sameSite": "Lax"}
+
+
+@pytest.fixture
+def simulator(app, live_server, browser):
+    """Open phones in the simulator: `simulator(prefix)` → tests.e2e.phone.Phone on /simulator/.
+
+    The app is served over real HTTP with CSRF on (as in production); links in messages point at
+    it and the adapter calls its WeChat stand-in. Each phone has a browser context of its own
+    (its own cookies and simulator users); no page may throw."""
+    from tests.e2e.phone import Phone
+
+    saved = app.config["WTF_CSRF_ENABLED"]
+    app.config["PUBLIC_BASE_URL"] = live_server.url  # restored by live_server
+    app.config["WTF_CSRF_ENABLED"] = True
+    errors, contexts = [], []
+
+    def open_phone(prefix: str) -> Phone:
+        context = browser.new_context(viewport={"width": 1100, "height": 860}, locale="zh-CN",
+                                      timezone_id="Asia/Shanghai")
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return Phone(page, live_server.url, prefix).open()
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+    app.config["WTF_CSRF_ENABLED"] = saved
+    assert errors == []

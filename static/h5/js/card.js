@@ -1,7 +1,7 @@
 // 我的会员卡: the card, a QR code that staff scan to verify (renewed before it expires), and
 // the membership changes a worker can ask for (transfer, retained, withdrawal).
 import { api, ApiError } from '../lib/api.js';
-import { $, esc, loading, showFieldErrors, toast } from '../lib/ui.js';
+import { $, esc, loading, scrollToEl, showFieldErrors, toast } from '../lib/ui.js';
 
 let card = null;
 let qrTimer = null;
@@ -64,7 +64,7 @@ function renderChanges() {
   $('#transfer-form').hidden = true;
   $('#retain-form').hidden = true;
   $('#do-transfer')?.addEventListener('click', openTransfer);
-  $('#do-retain')?.addEventListener('click', () => { $('#retain-form').hidden = false; $('#retain-form').scrollIntoView(); });
+  $('#do-retain')?.addEventListener('click', () => { $('#retain-form').hidden = false; scrollToEl($('#retain-form')); });
   $('#do-cancel-transfer')?.addEventListener('click', () => change('/api/card/transfer/cancel', {}, '已取消转会'));
   $('#do-reactivate')?.addEventListener('click', () => change('/api/card/reactivate', {}, '已恢复正常会籍'));
   $('#do-withdraw')?.addEventListener('click', () => {
@@ -81,7 +81,7 @@ async function openTransfer() {
     .filter(f => f.id !== card.federation_id)
     .map(f => `<option value="${f.id}">${esc(f.name)}</option>`).join('');
   form.hidden = false;
-  form.scrollIntoView();
+  scrollToEl(form);
 }
 
 async function change(path, body, done, form) {

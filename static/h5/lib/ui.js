@@ -12,6 +12,13 @@ export function toast(message, ms = 1800) {
   setTimeout(() => el.remove(), ms);
 }
 
+// Scrolls this page (only: scrollIntoView would also scroll a page embedding it, such as the
+// phone simulator) so that `el` is near the top.
+export function scrollToEl(el, { smooth = true } = {}) {
+  const top = el.getBoundingClientRect().top + window.scrollY - 12;
+  window.scrollTo({ top: Math.max(0, top), behavior: smooth ? 'smooth' : 'auto' });
+}
+
 // Shows each field's message next to it: an element [data-error-for="field"] in the form.
 export function showFieldErrors(form, fields = {}) {
   form.querySelectorAll('[data-error-for]').forEach(el => { el.textContent = ''; el.hidden = true; });
@@ -25,7 +32,8 @@ export function showFieldErrors(form, fields = {}) {
     slot.closest('.weui-cell')?.classList.add('weui-cell_warn');
     first = first || slot;
   }
-  first?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  // the first field to fix goes to the top: a toast (at 40% of the height) would cover it mid-screen
+  if (first) scrollToEl(first.closest('.weui-cell') || first);
 }
 
 export function loading(on, text = '加载中') {
