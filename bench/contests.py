@@ -49,9 +49,15 @@ def prepare_staff(app) -> str:
     password = secrets.token_urlsafe(16)
     with app.app_context():
         federation = db.session.scalar(select(Federation).where(Federation.name == FEDERATION))
-        if federation is None:
+        if federation is None:  # under the demo county union (`flask demo seed`), or a union of its own
+            parent = db.session.scalar(select(Federation).where(Federation.kind == "upper",
+                                                                Federation.region_code == "130102"))
+            if parent is None:
+                parent = federations.create_federation(name="石家庄市长安区基准测试总工会", kind="upper",
+                                                       level="county", region_code="130102")
             federation = federations.create_federation(name=FEDERATION, kind="industry", level="county",
-                                                       region_code="130102", industry_code="G6020")
+                                                       region_code="130102", industry_code="G6020",
+                                                       parent_id=parent.id)
         account = db.session.scalar(select(Staff).where(Staff.username == STAFF))
         if account is None:
             account = staff_service.create_staff(username=STAFF, password=password, federation_id=federation.id,
