@@ -100,6 +100,27 @@ def test_bad_input_gets_the_error_shape(live_server):
     assert unknown.status_code == 404
 
 
+def test_standin_and_phone_work_with_csrf_on(app, live_server):
+    """`make run` has CSRF on: WeChat's API (token-authenticated) and the simulator page send no
+    CSRF token, so neither may be refused for the lack of one."""
+    make_federation("石家庄市长安区快递行业工会联合会", parent=make_upper())
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        [qr] = federation_qrs(live_server)  # stable_token and qrcode/create are POSTs to the stand-in
+        scanned = push(live_server, openid="o-phone-csrf", action="scan", ticket=qr["ticket"])
+        assert "石家庄市长安区快递行业工会联合会" in scanned["reply"]["Content"]
+        image = io.BytesIO()
+        Image.new("RGB", (8, 8), "#333").save(image, format="PNG")
+        upload = requests.post(f"{live_server.url}/sim/phone/upload", data={"openid": "o-phone-csrf"},
+                               files={"file": ("a.png", image.getvalue(), "image/png")}, timeout=15)
+        assert upload.status_code == 200, upload.text
+        outbox.queue_message("o-phone-csrf", "您好")
+        db.session.commit()
+        assert outbox.deliver_due() == 1  # message/custom/send
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
 def test_oauth_check_page_goes_through_the_standin(live_server):
     session = requests.Session()
     session.cookies.set("sim_openid", "o-phone-web")
