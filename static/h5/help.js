@@ -12,6 +12,10 @@ const TYPES = [
 ];
 const MAX_PHOTOS = 9;
 const form = $('#help-form');
+
+// Learn who is asking (WeChat OAuth on a 401) before anything is typed: the first call that
+// needs the worker used to be the submit, whose OAuth hop then threw the whole form away.
+await api('/api/requests');
 let industry = null;
 let photos = [];
 
