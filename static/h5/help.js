@@ -144,7 +144,7 @@ form.addEventListener('submit', async e => {
   try {
     loading(true, '正在查询受理单位');
     const preview = await api(`/api/requests/preview?region=${data.region}&industry=${data.industry}&type=${data.type}`);
-    $('#preview-text').innerHTML = `<strong>${esc(preview.federation_name)}</strong><br>${esc(preview.explanation)}`;
+    $('#preview-text').innerHTML = `<strong>${esc(preview.federation_name)}</strong><br>${esc(preview.sentence)}`;
     form.hidden = true;
     $('#confirm').hidden = false;
     window.scrollTo(0, 0);
