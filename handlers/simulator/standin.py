@@ -168,20 +168,31 @@ def template_send():
         earlier = standin.find_recent_template(openid, client_msg_id)
         if earlier is not None:  # idempotent for 10 minutes: no second message
             return {**standin.error(0), "msgid": earlier.id}
-    rows = [[key, item["value"]] for key, item in body["data"].items()]  # the order the service sent
+    title, labels = template_info(body["template_id"])
+    # the order the service sent; the label a template defines for a key, as WeChat shows it
+    rows = [[labels.get(key, key), item["value"]] for key, item in body["data"].items()]
     payload = {"template_id": body["template_id"], "url": body.get("url"), "data": body["data"], "rows": rows,
-               "title": template_title(body["template_id"])}
+               "title": title}
     message = standin.record_message(openid, "template", "template", payload, client_msg_id)
     return {**standin.error(0), "msgid": message.id}
 
 
-def template_title(template_id: str) -> str:
-    titles = {"application_result": "入会申请结果通知", "request_update": "诉求办理进度通知",
-              "contest_notice": "竞赛报名通知", "staff_alert": "待办事项提醒"}
+# What the account's templates define, as WeChat renders them: the title and each key's label
+# (a key without a label here is shown as it is).
+TEMPLATE_TITLES = {"application_result": "入会申请结果通知", "request_update": "诉求办理进度通知",
+                   "contest_notice": "竞赛报名通知", "staff_alert": "待办事项提醒"}
+TEMPLATE_LABELS = {
+    "request_update": {"number": "诉求编号", "type": "诉求类型", "status": "办理状态", "handler": "受理单位",
+                       "time": "更新时间"},
+    "staff_alert": {"number": "诉求编号", "issue": "待办事项", "handler": "受理单位"},
+}
+
+
+def template_info(template_id: str) -> tuple[str, dict]:
     for kind, value in current_app.config["WECHAT_TEMPLATES"].items():
         if value == template_id:
-            return titles.get(kind, "服务通知")
-    return "服务通知"
+            return TEMPLATE_TITLES.get(kind, "服务通知"), TEMPLATE_LABELS.get(kind, {})
+    return "服务通知", {}
 
 
 # --- menu and media -------------------------------------------------------------------------
