@@ -171,6 +171,7 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     frame.fill("#name", "王小二")
     frame.fill("#phone", "13912345678")
     frame.check("#consent")
+    frame.locator("#employer_address").scroll_into_view_if_needed()
     shot(phone, "02-help-form")
 
     # --- the routing preview before submitting ------------------------------------------------
@@ -309,15 +310,17 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     assert "本周五上午9点" in page_text and "已达成调解协议" in page_text and "18000.00元" in page_text
     assert "已收到" in frame.inner_text("#attachments")
     shot(phone, "10-request-page")
+    frame.locator("#timeline").scroll_into_view_if_needed()
+    shot(phone, "11-request-timeline")
     frame.locator("#rate-form").scroll_into_view_if_needed()
     frame.click("#stars button[data-n='5']")
     frame.fill("#rate-comment", "调解很及时，谢谢工会！")
-    shot(phone, "11-rating")
+    shot(phone, "12-rating")
     frame.click("#rate-form button[type=submit]")
     frame.wait_for_selector("#rate-form", state="hidden", timeout=WAIT)
     assert "★★★★★" in frame.inner_text("#summary")
     frame.evaluate("window.scrollTo(0, 0)")
-    shot(phone, "12-rated")
+    shot(phone, "13-rated")
 
     # --- 我的: the worker's requests page lists it ---------------------------------------------------
     phone.click("#browser-close")
@@ -331,7 +334,7 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     frame.wait_for_selector(f".weui-cell_access:has-text('{number}')", timeout=WAIT)
     assert frame.locator(".weui-cell_access").count() == 1
     assert "已办结" in frame.inner_text(".weui-cell_access") and COURIER in frame.inner_text(".weui-cell_access")
-    shot(phone, "13-me")
+    shot(phone, "14-me")
 
     db.session.rollback()
     request = db.session.get(HelpRequest, request_id)
