@@ -103,6 +103,13 @@ def deliver_all() -> int:
     return delivered
 
 
+def inbox_counts(console, site) -> dict:
+    console.goto(f"{site}/console/my-federation.html")
+    console.wait_for_selector("#counts dd", timeout=WAIT)
+    labels = [dt.inner_text() for dt in console.query_selector_all("#counts dt")]
+    return dict(zip(labels, [dd.inner_text() for dd in console.query_selector_all("#counts dd")]))
+
+
 def age_windows(openid: str, hours: int) -> None:
     """Let `hours` pass for WeChat's customer-service window, on both sides: what our service
     knows of the worker and what the stand-in enforces."""
@@ -239,6 +246,13 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     assert "未分派" in row and "王小二" in row and "劳动争议调解" in row and "待受理" in row
     console.screenshot(path=str(SHOTS / "e2e-request-06-console-inbox.png"), full_page=True)
 
+    # the own-federation page counts the inbox; a count opens the inbox filtered to it
+    assert inbox_counts(console, site) == {"待受理": "1", "办理中": "0", "待职工补充": "0", "已超期": "0"}
+    console.click("#counts a >> nth=0")
+    console.wait_for_selector(f"#rows tr:has-text('{number}')", timeout=WAIT)
+    assert console.locator("#tabs button.active").inner_text() == "全部"
+    assert console.input_value("#filters [name=status]") == "new"
+
     console.click(f"#rows a:has-text('{number}')")
     console.wait_for_selector("#detail:not([hidden])", timeout=WAIT)
     facts = console.inner_text("#facts")
@@ -251,7 +265,8 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     console.click("button[data-act=reply]")
     console.wait_for_selector("#timeline >> text=本周五上午9点", timeout=WAIT)
 
-    # the inbox views count it where it now belongs
+    # the inbox views and counts have it where it now belongs
+    assert inbox_counts(console, site) == {"待受理": "0", "办理中": "1", "待职工补充": "0", "已超期": "0"}
     console.goto(f"{site}/console/inbox.html")
     console.wait_for_selector("#empty:not([hidden])", timeout=WAIT)  # nothing unassigned any more
     console.click("#tabs button[data-view=mine]")
