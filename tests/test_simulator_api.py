@@ -147,3 +147,16 @@ def test_wechat_send_cli_plays_wechats_server(runner, live_server):
     assert safe.exit_code == 0 and "help.html" in safe.output
     down = runner.invoke(args=["wechat", "send", "--url", "http://127.0.0.1:9", "--openid", "o", "--text", "x"])
     assert down.exit_code != 0 and "cannot reach" in down.output
+
+
+def test_choosing_another_user_makes_the_pages_forget_the_previous_openid(client):
+    from tests.conftest import as_worker
+
+    as_worker(client, "o-phone-a")
+    assert client.post("/sim/phone/user", json={"openid": "o-phone-a"}).status_code == 200
+    with client.session_transaction() as session:
+        assert session["openid"] == "o-phone-a"  # the same user: nothing to forget
+    assert client.post("/sim/phone/user", json={"openid": "o-phone-b"}).status_code == 200
+    with client.session_transaction() as session:
+        assert "openid" not in session  # the pages learn o-phone-b through OAuth
+    assert client.post("/sim/phone/user", json={"openid": "坏"}).status_code == 422

@@ -7,7 +7,7 @@ service sent through the WeChat API.
 """
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, session, url_for
 
 from models.simulator import SimMedia
 from service import federations, posters, simulator, standin
@@ -29,6 +29,19 @@ def config():
     cfg = current_app.config
     return jsonify({"account_name": cfg["WECHAT_ACCOUNT_NAME"], "safe_mode": bool(cfg["WECHAT_AES_KEY"]),
                     "menu": standin.current_menu() or MENU, "menu_synced": standin.current_menu() is not None})
+
+
+@bp.post("/user")
+def choose_user():
+    """{openid}: the phone now plays this user. In WeChat every user has a browser of their own;
+    here the pages opened in the phone share this browser's cookies, so they forget a previous
+    user's openid and learn the new one through OAuth."""
+    from handlers.api.auth import WORKER_SESSION_KEY
+
+    openid = simulator.check_openid((request.get_json(silent=True) or {}).get("openid"))
+    if session.get(WORKER_SESSION_KEY) not in (None, openid):
+        session.pop(WORKER_SESSION_KEY)
+    return jsonify({"openid": openid})
 
 
 @bp.get("/federations")

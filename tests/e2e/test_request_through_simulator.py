@@ -358,3 +358,35 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     db.session.rollback()
     assert errors == []
     context.close()
+
+
+def test_switching_the_phones_user_switches_who_the_pages_see(app, site, browser, demo_world):
+    """Every simulated user is a phone of its own: after 新用户 the H5 pages must learn the new
+    openid through OAuth, not keep the previous user's session (the iframe shares its cookies)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN")
+    phone = context.new_page()
+    errors = []
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    phone.goto(f"{site}/simulator/")
+    phone.wait_for_selector("body[data-ready='1']", timeout=20000)
+
+    def open_mine() -> None:
+        phone.click("#follow")
+        phone.wait_for_selector(".msg.them .bubble:has-text('欢迎关注工联')", timeout=WAIT)
+        phone.click("#menu-buttons button:has-text('更多')")
+        phone.click("#submenu button:has-text('我的')")
+        phone.wait_for_selector(".msg.them .bubble a:has-text('我的诉求')", timeout=WAIT).click()
+        phone.frame("phone-browser").wait_for_selector(".empty, .weui-cell_access", timeout=WAIT)
+
+    first = phone.input_value("#user-select")
+    open_mine()
+    phone.click("#new-user")
+    phone.wait_for_function(f"document.querySelector('#user-select').value !== '{first}'")
+    second = phone.input_value("#user-select")
+    open_mine()
+    db.session.rollback()
+    redeemed = [c.openid for c in db.session.scalars(select(SimOAuthCode).where(SimOAuthCode.used_at.is_not(None)))]
+    db.session.rollback()
+    assert sorted(redeemed) == sorted([first, second])
+    assert errors == []
+    context.close()
