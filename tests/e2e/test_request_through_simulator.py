@@ -334,7 +334,8 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     frame.click("#rate-form button[type=submit]")
     frame.wait_for_selector("#rate-form", state="hidden", timeout=WAIT)
     assert "★★★★★" in frame.inner_text("#summary")
-    frame.evaluate("window.scrollTo(0, 0)")
+    frame.wait_for_selector(".weui-toast", state="detached", timeout=WAIT)
+    frame.locator("#summary div:has-text('您的评价')").scroll_into_view_if_needed()
     shot(phone, "13-rated")
 
     # --- 我的: the worker's requests page lists it ---------------------------------------------------
