@@ -57,7 +57,7 @@ def actions_for(request: HelpRequest, staff: Staff) -> list[str]:
         actions += ["ask_info"] if status in ("new", "in_progress") else ["resume"]
         actions += ["resolve"] if status in ("new", "in_progress") else []
     if status == "resolved":
-        actions += ["reply", "reopen", "close"]
+        actions += ["reply", "reopen", "close"] if manager else ["reply", "close"]  # reopen: chair and admin
     return actions
 
 

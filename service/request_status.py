@@ -15,6 +15,7 @@ from service.errors import Conflict
 from service.extensions import db
 from service.links import h5_url
 from service.outbox import queue_message
+from service.outcomes import OUTCOME_LABELS
 
 TRANSITIONS: frozenset[tuple[str, str]] = frozenset({
     ("new", "in_progress"),
@@ -69,6 +70,9 @@ def notify_worker(request: HelpRequest, text: str, *, dedup_key: str, now: datet
     """Queue a WeChat message about `request` to its worker (same transaction as the change).
     The delivery picks a customer-service message or the `request_update` template."""
     federation = request.federation
+    status = WORKER_STATUS_LABELS[request.status]
+    if request.status == "resolved" and request.outcome:  # a template card shows the outcome too
+        status += f"（{OUTCOME_LABELS[request.outcome['result']]}）"
     queue_message(
         request.worker.openid,
         f"【{REQUEST_TYPE_LABELS[request.type]}诉求 {request.number}】{text}",
@@ -77,7 +81,7 @@ def notify_worker(request: HelpRequest, text: str, *, dedup_key: str, now: datet
         fields={
             "number": request.number,
             "type": REQUEST_TYPE_LABELS[request.type],
-            "status": _short(WORKER_STATUS_LABELS[request.status]),
+            "status": _short(status),
             "handler": _short(federation.name if federation else ""),
             "time": china_time(now or request.updated_at),
         },

@@ -21,9 +21,10 @@ MAX_OPEN_PER_WORKER = 10
 NUMBER_MAX = 999_999
 
 
-def preview(region: str, industry: str | None, request_type: str | None, worker: Worker | None) -> routing.Decision:
-    """Who would handle a request from this workplace, and why (shown before submitting)."""
-    return routing.route(region, industry, request_type, worker.id if worker else None)
+def preview(region: str, industry: str | None, request_type: str | None, worker: Worker | None) -> dict:
+    """Who would handle a request from this workplace, and why, with the sentence the help page
+    shows before submitting ("此诉求将由…受理：…")."""
+    return routing.preview(region, industry, request_type, worker.id if worker else None)
 
 
 def next_request_number(now: datetime) -> str:

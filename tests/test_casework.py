@@ -125,6 +125,9 @@ def test_mediation_outcomes(tree, request_, outcome, text):
     db.session.commit()
     assert request_.status == "resolved" and request_.outcome["result"] == outcome["result"]
     assert text in outbox()[-1].payload["text"]
+    # outside WeChat's window only the template card arrives: its status names the outcome
+    status = dict(outbox()[-1].payload["fields"])["status"]
+    assert status.startswith("已办结（") and len(status) <= 20
 
 
 @pytest.mark.parametrize("kind, outcome, field", [

@@ -242,3 +242,14 @@ def test_federation_profile_and_poster_link(client, tree):
     assert body["poster_url"] == f"/api/federations/{tree['courier'].id}/poster.png"
     assert body["coverage"] == [{"region_prefix": "130102", "region_name": "河北省石家庄市长安区", "industry_prefix": "G602"}]
     assert body["parent_name"] == "石家庄市长安区总工会"
+
+
+@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("status", ["new", "in_progress", "awaiting_worker", "resolved"])
+def test_the_detail_offers_only_actions_the_role_may_take(client, tree, role, status):
+    """A button the console shows must not answer 403 (a caseworker was offered 重新办理)."""
+    ids = prepare(tree, status)
+    login(client, make_staff(tree["courier"], role=role, username=f"caller-{role}"))
+    offered = client.get(f"/api/inbox/requests/{ids['request']}").get_json()["actions"]
+    allowed = {name.replace("-", "_"): roles for name, _, _, _, roles, _, _ in ENDPOINTS}
+    assert [a for a in offered if a in allowed and role not in allowed[a]] == []

@@ -37,6 +37,7 @@ def test_preview_names_the_federation_and_why(client, tree):
                                                               "type": "mediation"}).get_json()
     assert body["federation_name"] == "石家庄市长安区快递行业工会联合会"
     assert "130102" in body["explanation"] and "G6020" in body["explanation"]
+    assert body["sentence"].startswith("此诉求将由石家庄市长安区快递行业工会联合会受理：工作地 130102")
 
 
 def test_preview_falls_back_to_the_county_union(client, tree):

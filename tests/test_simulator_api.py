@@ -100,6 +100,27 @@ def test_bad_input_gets_the_error_shape(live_server):
     assert unknown.status_code == 404
 
 
+def test_standin_and_phone_work_with_csrf_on(app, live_server):
+    """`make run` has CSRF on: WeChat's API (token-authenticated) and the simulator page send no
+    CSRF token, so neither may be refused for the lack of one."""
+    make_federation("石家庄市长安区快递行业工会联合会", parent=make_upper())
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        [qr] = federation_qrs(live_server)  # stable_token and qrcode/create are POSTs to the stand-in
+        scanned = push(live_server, openid="o-phone-csrf", action="scan", ticket=qr["ticket"])
+        assert "石家庄市长安区快递行业工会联合会" in scanned["reply"]["Content"]
+        image = io.BytesIO()
+        Image.new("RGB", (8, 8), "#333").save(image, format="PNG")
+        upload = requests.post(f"{live_server.url}/sim/phone/upload", data={"openid": "o-phone-csrf"},
+                               files={"file": ("a.png", image.getvalue(), "image/png")}, timeout=15)
+        assert upload.status_code == 200, upload.text
+        outbox.queue_message("o-phone-csrf", "您好")
+        db.session.commit()
+        assert outbox.deliver_due() == 1  # message/custom/send
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
 def test_oauth_check_page_goes_through_the_standin(live_server):
     session = requests.Session()
     session.cookies.set("sim_openid", "o-phone-web")
@@ -128,13 +149,13 @@ def test_wechat_send_cli_plays_wechats_server(runner, live_server):
     assert down.exit_code != 0 and "cannot reach" in down.output
 
 
-def test_switching_users_makes_the_h5_pages_ask_oauth_again(client):
+def test_switching_users_makes_the_h5_pages_ask_oauth_again_and_keeps_a_staff_login(client):
     """The simulator is one browser for many users: on a switch it drops the openid the H5 pages
     learned (they then ask WeChat's OAuth, answered for the new user); a staff login stays."""
     with client.session_transaction() as session:
         session.update({"openid": "o-first", "_user_id": "7"})
     assert client.get("/api/join/context").status_code == 200
-    assert client.post("/sim/phone/forget-worker").status_code == 204
+    assert client.post("/sim/phone/user", json={"openid": "o-second"}).status_code == 200
     with client.session_transaction() as session:
         assert "openid" not in session and session["_user_id"] == "7"
     answer = client.get("/api/join/context")
@@ -158,3 +179,16 @@ def test_a_contest_poster_qr_made_through_the_standin_is_answered_when_scanned(a
     answer = push(live_server, openid="o-poster", action="scan", ticket=contest.qr_ticket)
     assert "快递员职业技能竞赛" in answer["reply"]["Content"]
     assert f'{live_server.url}/h5/contest.html?id={contest.id}' in answer["reply"]["Content"]
+
+
+def test_choosing_another_user_makes_the_pages_forget_the_previous_openid(client):
+    from tests.conftest import as_worker
+
+    as_worker(client, "o-phone-a")
+    assert client.post("/sim/phone/user", json={"openid": "o-phone-a"}).status_code == 200
+    with client.session_transaction() as session:
+        assert session["openid"] == "o-phone-a"  # the same user: nothing to forget
+    assert client.post("/sim/phone/user", json={"openid": "o-phone-b"}).status_code == 200
+    with client.session_transaction() as session:
+        assert "openid" not in session  # the pages learn o-phone-b through OAuth
+    assert client.post("/sim/phone/user", json={"openid": "坏"}).status_code == 422

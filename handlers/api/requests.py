@@ -20,8 +20,7 @@ def preview(args):
     """Which federation would handle a request from this workplace, and why."""
     openid = session.get(WORKER_SESSION_KEY)
     worker = get_or_create_worker(openid) if openid else None
-    decision = requests.preview(args["region"], args["industry"], args["type"], worker)
-    return decision.as_dict()
+    return requests.preview(args["region"], args["industry"], args["type"], worker)
 
 
 @bp.post("")

@@ -31,6 +31,7 @@ class RequestPreviewOut(ma.Schema):
     federation_name = ma.fields.String()
     reason = ma.fields.String(metadata={"description": "coverage | fallback"})
     explanation = ma.fields.String(metadata={"description": "由谁受理、为什么（给职工看）"})
+    sentence = ma.fields.String(metadata={"description": "此诉求将由…受理：…（提交前给职工看）"})
 
 
 class RequestIn(ZhSchema):

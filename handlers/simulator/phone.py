@@ -33,6 +33,17 @@ def config():
                     "public_base_url": cfg["PUBLIC_BASE_URL"]})
 
 
+@bp.post("/user")
+def choose_user():
+    """{openid}: the phone now plays this user. In WeChat every user has a browser of their own;
+    here the pages opened in the phone share this browser's cookies, so they forget a previous
+    user's openid and learn the new one through OAuth."""
+    openid = simulator.check_openid((request.get_json(silent=True) or {}).get("openid"))
+    if session.get(WORKER_SESSION_KEY) not in (None, openid):
+        session.pop(WORKER_SESSION_KEY)
+    return jsonify({"openid": openid})
+
+
 @bp.get("/federations")
 def federation_qrcodes():
     """Active federations with their permanent QR code (created through the adapter if missing)."""
@@ -116,15 +127,6 @@ def messages():
     rows = standin.messages_since(openid, int(after), sources)
     return jsonify({"messages": [simulator.message_out(m) for m in rows],
                     "cursor": rows[-1].id if rows else int(after)})
-
-
-@bp.post("/forget-worker")
-def forget_worker():
-    """The simulator switched to another user: the H5 pages in this browser forget the openid they
-    learned, so the next one asks WeChat's OAuth again (answered for the new user), as on that
-    person's own phone. A staff login in the same browser stays."""
-    session.pop(WORKER_SESSION_KEY, None)
-    return Response(status=204)
 
 
 @bp.get("/oauth-check")

@@ -182,10 +182,11 @@ def template_send():
 TEMPLATES = {
     "application_result": ("入会申请结果通知", {"result": "申请结果", "federation": "受理单位",
                                                 "member_no": "会员编号", "date": "入会日期", "reason": "说明"}),
-    "request_update": ("诉求办理进度通知", {}),
+    "request_update": ("诉求办理进度通知", {"number": "诉求编号", "type": "诉求类型", "status": "办理状态",
+                                            "handler": "受理单位", "time": "更新时间"}),
     "contest_notice": ("竞赛报名通知", {"thing1": "竞赛名称", "time2": "比赛时间", "phrase3": "报名状态",
                                         "thing4": "备注"}),
-    "staff_alert": ("待办事项提醒", {}),
+    "staff_alert": ("待办事项提醒", {"number": "诉求编号", "issue": "待办事项", "handler": "受理单位"}),
 }
 
 

@@ -12,6 +12,10 @@ const TYPES = [
 ];
 const MAX_PHOTOS = 9;
 const form = $('#help-form');
+
+// Learn who is asking (WeChat OAuth on a 401) before anything is typed: the first call that
+// needs the worker used to be the submit, whose OAuth hop then threw the whole form away.
+await api('/api/requests');
 let industry = null;
 let photos = [];
 
@@ -140,7 +144,7 @@ form.addEventListener('submit', async e => {
   try {
     loading(true, '正在查询受理单位');
     const preview = await api(`/api/requests/preview?region=${data.region}&industry=${data.industry}&type=${data.type}`);
-    $('#preview-text').innerHTML = `<strong>${esc(preview.federation_name)}</strong><br>${esc(preview.explanation)}`;
+    $('#preview-text').innerHTML = `<strong>${esc(preview.federation_name)}</strong><br>${esc(preview.sentence)}`;
     form.hidden = true;
     $('#confirm').hidden = false;
     window.scrollTo(0, 0);

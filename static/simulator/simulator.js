@@ -65,8 +65,10 @@ async function chooseUser(openid) {
   if (!users().includes(openid)) localStorage.setItem(USERS_KEY, JSON.stringify([...users(), openid]));
   // The stand-in's OAuth page answers for this user (H5 pages opened in the phone see a real flow).
   document.cookie = `sim_openid=${encodeURIComponent(openid)}; path=/; SameSite=Lax`;
-  // …and learn it again: the openid an earlier page learned belongs to the previous user.
-  await api("/sim/phone/forget-worker", { method: "POST" }).catch(showError);
+  // ...and the pages forget the previous user's openid (each WeChat user has a browser of their own).
+  await api("/sim/phone/user", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ openid }),
+  });
   renderUsers();
   $("chat").replaceChildren();
   closeBrowser();
