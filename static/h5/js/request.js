@@ -1,7 +1,7 @@
 // 诉求详情: status, handler, deadline, every public line, add information, withdraw, rate.
 import { api, ApiError, qs } from '/h5/lib/api.js';
 import { $, esc, loading, showFieldErrors, toast } from '/h5/lib/ui.js';
-import { badge, fmtDate } from '/h5/requests-common.js';
+import { badge, fmtDate } from '/h5/js/requests-common.js';
 
 const id = Number(qs('id'));
 let rating = 0;

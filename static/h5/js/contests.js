@@ -1,7 +1,7 @@
 // 竞赛 list: contests taking sign-ups and the worker's own sign-ups.
 import { api } from '/h5/lib/api.js';
 import { $, esc, loading, toast } from '/h5/lib/ui.js';
-import { REGISTRATION, mineText, placesText, when } from '/h5/contest-format.js';
+import { REGISTRATION, mineText, placesText, when } from '/h5/js/contest-format.js';
 
 let contests = [];
 let tab = new URLSearchParams(location.search).get('tab') === 'mine' ? 'mine' : 'open';

@@ -1,6 +1,6 @@
 // Helpers of the contest console pages: China-time formatting and inputs, state tags, a small
 // modal that asks for a reason.
-import { esc, flash } from './lib/api.js';
+import { esc, flash } from '../lib/api.js';
 
 const CHINA = 8 * 3600 * 1000; // China has no daylight saving time
 

@@ -1,7 +1,7 @@
 // One contest: details, the worker's eligibility and sign-up, the sign-up form, cancel.
 import { api, qs } from '/h5/lib/api.js';
 import { $, esc, loading, showFieldErrors, toast } from '/h5/lib/ui.js';
-import { REGISTRATION, placesText, when, whenFull } from '/h5/contest-format.js';
+import { REGISTRATION, placesText, when, whenFull } from '/h5/js/contest-format.js';
 
 const id = qs('id');
 let contest = null;

@@ -1,7 +1,7 @@
 // 技能竞赛: the contest list, one contest (overview, editor, roster, check-in, results).
 // Routes live in the hash: #new, #c=<id>&tab=<overview|edit|roster|checkin|results>.
-import { api, esc } from './lib/api.js';
-import { mountLayout } from './lib/layout.js';
+import { api, esc } from '../lib/api.js';
+import { mountLayout } from '../lib/layout.js';
 import { STATUS_TAG, ask, cn, fieldErrors, fromInput, note, tag, toInput } from './contest-util.js';
 import { renderCheckin, renderResults, renderRoster } from './contest-people.js';
 

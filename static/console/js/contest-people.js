@@ -1,6 +1,6 @@
 // A contest's people: roster (filters, CSV, add/remove, waitlist order and promotion),
 // check-in on the day (member card QR or search) and results.
-import { api, esc } from './lib/api.js';
+import { api, esc } from '../lib/api.js';
 import { SIGNUP_TAG, ask, cn, note, tag } from './contest-util.js';
 
 const base = c => `/api/staff/contests/${c.id}`;
