@@ -9,7 +9,7 @@ from service.extensions import db
 from service.links import h5_url
 
 MENU_TEXT = (
-    "您可以点击下方菜单，或回复关键词：\n"
+    "您可以点击下方菜单（“竞赛”“我的”在“更多”里），或回复关键词：\n"
     "【入会】在线申请加入工会\n"
     "【求助】法律援助、劳动争议调解、欠薪、工伤\n"
     "【竞赛】报名劳动和技能竞赛\n"
