@@ -104,6 +104,16 @@ def _clean_database(app):
 
 
 @pytest.fixture
+def feds():
+    """The demo union tree (what `flask demo seed` makes), each node by name."""
+    from service import demo
+
+    nodes = demo.seed_demo()
+    db.session.commit()
+    return {node.name: node for node in nodes}
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -4,17 +4,9 @@ from sqlalchemy import func, select
 
 from models.membership import Application
 from models.worker import Worker
-from service import demo
 from service.extensions import db
 from tests.conftest import as_worker, login
 from tests.factories import join_form, make_resident_id, make_staff
-
-
-@pytest.fixture
-def feds():
-    nodes = demo.seed_demo()
-    db.session.commit()
-    return {node.name: node for node in nodes}
 
 
 COURIER = "石家庄市长安区快递行业工会联合会"

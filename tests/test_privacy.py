@@ -10,20 +10,13 @@ from sqlalchemy import select, text
 from models.base import utcnow
 from models.membership import Application, Membership
 from models.worker import Worker
-from service import demo, pii, privacy, review
+from service import pii, privacy, review
 from service.extensions import db
 from tests.conftest import as_worker
 from tests.factories import join_form, make_resident_id, make_staff
 
 COURIER = "石家庄市长安区快递行业工会联合会"
 ID = make_resident_id()
-
-
-@pytest.fixture
-def feds():
-    nodes = demo.seed_demo()
-    db.session.commit()
-    return {node.name: node for node in nodes}
 
 
 @pytest.fixture

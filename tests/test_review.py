@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from models.audit import AuditEntry
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
-from service import applications, demo, review
+from service import applications, review
 from service.errors import Conflict, NotFound
 from service.extensions import db
 from tests.conftest import as_worker, login
@@ -17,13 +17,6 @@ from tests.factories import join_form, make_resident_id, make_staff
 COURIER = "石家庄市长安区快递行业工会联合会"
 TRUCKS = "石家庄市裕华区货车司机行业工会联合会"
 TAKEAWAY = "石家庄市外卖送餐行业工会联合会"
-
-
-@pytest.fixture
-def feds():
-    nodes = demo.seed_demo()
-    db.session.commit()
-    return {node.name: node for node in nodes}
 
 
 @pytest.fixture
