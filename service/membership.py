@@ -9,9 +9,7 @@ A member number is "GL" + year + 8 digits, taken from a per-year counter with on
 UPDATE … RETURNING, so concurrent approvals never share one; it stays with the person through
 transfers and is never given to anyone else (withdrawn memberships keep theirs).
 """
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 
 from models.base import utcnow
 from models.federation import Federation
@@ -20,8 +18,7 @@ from models.membership import (
 )
 from models.request import Transfer
 from models.staff import Staff
-from models.wechat import Counter
-from service import audit, privacy
+from service import audit, privacy, sequences
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
 from service.links import h5_url
@@ -36,14 +33,7 @@ def next_member_no() -> str:
     """A new member number, unique across the whole system (flushed inside the caller's
     transaction: the counter row stays locked until it commits, so numbers never collide)."""
     year = today_in_china().year
-    name = f"member_no:{year}"
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
-    value = db.session.execute(
-        update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
-        .returning(Counter.value).execution_options(synchronize_session=False)
-    ).scalar_one()
-    return f"{MEMBER_NO_PREFIX}{year}{value:08d}"
+    return f"{MEMBER_NO_PREFIX}{year}{sequences.next_value(f'member_no:{year}'):08d}"
 
 
 def create_membership(application: Application) -> Membership:

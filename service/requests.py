@@ -2,15 +2,13 @@
 withdraw, rate (DESIGN §4 Ask for help). Staff actions are in service/casework.py."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 
 from models.base import utcnow
 from models.request import (OPEN_STATUSES, REQUEST_TYPE_LABELS, WORKER_STATUS_LABELS, Attachment, HelpRequest,
                             RequestEvent)
-from models.wechat import Counter
 from models.worker import Worker
-from service import deadlines, refdata, routing
+from service import deadlines, refdata, routing, sequences
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.outcomes import describe
@@ -30,22 +28,7 @@ def preview(region: str, industry: str | None, request_type: str | None, worker:
 def next_request_number(now: datetime) -> str:
     """QZ + China date + 6 digits, from a per-day counter advanced by one guarded UPDATE."""
     day = (now + CHINA).strftime("%Y%m%d")
-    name = f"request:{day}"
-    bump = (update(Counter).where(Counter.name == name, Counter.value < NUMBER_MAX)
-            .values(value=Counter.value + 1).returning(Counter.value))
-    def advance():
-        return db.session.execute(bump, execution_options={"synchronize_session": False}).scalar()
-
-    value = advance()
-    if value is None and db.session.get(Counter, name) is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(Counter(name=name, value=1))
-            value = 1
-        except IntegrityError:  # another submission created today's counter first
-            value = advance()
-    elif value is None:  # the row appeared since our UPDATE (another first submission committed), or is full
-        value = advance()
+    value = sequences.next_value(f"request:{day}", maximum=NUMBER_MAX)
     if value is None:
         raise Conflict("今日求助数量已达上限，请明天再试")
     return f"QZ{day}{value:06d}"
