@@ -26,8 +26,10 @@ def server(app):
     http.shutdown()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium for every browser test; each test opens its own pages (fresh contexts)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
     playwright = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed (scripts/install-browser.sh)")

@@ -1,7 +1,6 @@
 """Contests in a real headless Chromium: a worker signs up and cancels on the H5 pages (a second
 worker waits and is promoted); staff use the console roster, check-in and results.
 Screenshots go to artifacts/screenshots/contest-*.png."""
-import os
 import threading
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,10 +15,7 @@ from service.extensions import db
 from tests.factories import make_contest, make_federation, make_member, make_staff, make_upper, make_worker
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--lang=zh-CN"]
 QUESTIONS = [
     {"key": "years", "label": "从事快递工作年限", "kind": "single", "options": ["1年以下", "1至3年", "3至5年", "5年以上"],
      "required": True},
@@ -27,17 +23,6 @@ QUESTIONS = [
      "required": False},
     {"key": "company", "label": "所在快递企业及网点", "kind": "text", "options": [], "required": True},
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("needs Debian's chromium")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

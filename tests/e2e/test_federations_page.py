@@ -1,6 +1,5 @@
 """The federations console page in a real headless Chromium: the demo tree, overlap
 warnings, the routing tester and the name rule in the create dialog."""
-import os
 import threading
 from pathlib import Path
 
@@ -10,13 +9,9 @@ from werkzeug.serving import make_server
 from service import demo
 from service.extensions import db
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (scripts/install-browser.sh)"),
-]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
@@ -32,49 +27,40 @@ def server(app):
     thread.join(timeout=5)
 
 
-def test_federations_page(server):
-    from playwright.sync_api import sync_playwright
+def test_federations_page(server, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server}/console/login.html?next=/console/federations.html")
+    page.fill("#username", "sjz-admin")
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".fed-head h2")
+    assert page.locator("#tree .node").count() == 14  # the city union and everything beneath it
+    assert page.locator("#overlaps tbody tr").count() == 2
+    page.locator("#tree .node", has_text="石家庄市长安区建筑行业工会联合会").click()
+    page.wait_for_selector(".fed-head h2:has-text('石家庄市长安区建筑行业工会联合会')")
+    assert "届满" in page.locator(".warnings").inner_text()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"{server}/console/login.html?next=/console/federations.html")
-            page.fill("#username", "sjz-admin")
-            page.fill("#password", demo.DEMO_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_selector(".fed-head h2")
-            assert page.locator("#tree .node").count() == 14  # the city union and everything beneath it
-            assert page.locator("#overlaps tbody tr").count() == 2
-            page.locator("#tree .node", has_text="石家庄市长安区建筑行业工会联合会").click()
-            page.wait_for_selector(".fed-head h2:has-text('石家庄市长安区建筑行业工会联合会')")
-            assert "届满" in page.locator(".warnings").inner_text()
+    page.wait_for_selector("#tester-region select >> nth=2")
+    page.fill("#tester-industry", "G5413")
+    page.click("#tester-form button[type=submit]")
+    answer = page.wait_for_selector(".answer").inner_text()
+    assert "石家庄市长安区总工会" in answer and "由上级工会兜底" in answer  # 网约车 federation dissolved
 
-            page.wait_for_selector("#tester-region select >> nth=2")
-            page.fill("#tester-industry", "G5413")
-            page.click("#tester-form button[type=submit]")
-            answer = page.wait_for_selector(".answer").inner_text()
-            assert "石家庄市长安区总工会" in answer and "由上级工会兜底" in answer  # 网约车 federation dissolved
-
-            page.click("#new-federation")
-            page.wait_for_selector("#c-region select >> nth=2")
-            page.select_option("#c-parent", label="石家庄市长安区总工会")
-            page.wait_for_timeout(300)
-            page.fill("#c-industry", "G5413")
-            page.fill("#c-name", "石家庄市长安区网约车司机工会联合会")
-            page.click("#create-form button[type=submit]")
-            message = page.wait_for_selector("#create-form [data-for=name]:not(:empty)").inner_text()
-            assert message.startswith("名称不能使用职业名称（“网约车司机”）")
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / "e2e-federations-create.png"))
-            page.fill("#c-name", "石家庄市长安区网约车行业运输工会联合会")
-            page.click("#create-form button[type=submit]")
-            page.wait_for_selector(".fed-head h2:has-text('石家庄市长安区网约车行业运输工会联合会')")
-            assert "筹备中" in page.locator(".fed-head").inner_text()
-            assert errors == []
-        finally:
-            browser.close()
+    page.click("#new-federation")
+    page.wait_for_selector("#c-region select >> nth=2")
+    page.select_option("#c-parent", label="石家庄市长安区总工会")
+    page.wait_for_timeout(300)
+    page.fill("#c-industry", "G5413")
+    page.fill("#c-name", "石家庄市长安区网约车司机工会联合会")
+    page.click("#create-form button[type=submit]")
+    message = page.wait_for_selector("#create-form [data-for=name]:not(:empty)").inner_text()
+    assert message.startswith("名称不能使用职业名称（“网约车司机”）")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "e2e-federations-create.png"))
+    page.fill("#c-name", "石家庄市长安区网约车行业运输工会联合会")
+    page.click("#create-form button[type=submit]")
+    page.wait_for_selector(".fed-head h2:has-text('石家庄市长安区网约车行业运输工会联合会')")
+    assert "筹备中" in page.locator(".fed-head").inner_text()
+    assert errors == []

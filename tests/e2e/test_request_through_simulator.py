@@ -11,7 +11,6 @@ in the chat, opens the request page inside the phone and rates the handling.
 Screenshots: artifacts/screenshots/e2e-request-*.png.
 """
 import io
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,25 +29,9 @@ from service.extensions import db
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 COURIER = "石家庄市长安区快递行业工会联合会"
 WAIT = 15000
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: run scripts/install-browser.sh (Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

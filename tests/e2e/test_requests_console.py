@@ -20,8 +20,6 @@ from tests.factories import make_request, make_staff, make_worker
 pytestmark = pytest.mark.e2e
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -35,16 +33,6 @@ def server(app):
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     app.config["WTF_CSRF_ENABLED"] = False
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def photo() -> bytes:

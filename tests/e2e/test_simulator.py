@@ -2,7 +2,6 @@
 federation's QR code, get its welcome, tap 入会, see what the service sends later through the
 WeChat API, and go through WeChat's OAuth inside the phone. Screenshots: artifacts/screenshots/."""
 import io
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,24 +16,8 @@ from tests.factories import make_federation, make_upper
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 NAME = "石家庄市长安区快递行业工会联合会"
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: run scripts/install-browser.sh (Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
