@@ -119,6 +119,9 @@ def seed_demo(today: date | None = None) -> list[Federation]:
     from service.contest_demo import seed_demo_contest
 
     seed_demo_contest()
+    from service.devtools.demo_positions import seed_demo_positions
+
+    seed_demo_positions()
     return nodes
 
 

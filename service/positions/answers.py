@@ -44,8 +44,8 @@ def nearest_reply(latitude, longitude, *, now: datetime | None = None) -> str:
         position = hit.position
         _, state = open_state(position.hours, now)
         facilities = "、".join(position.facility_labels[:MAX_FACILITIES_SHOWN]) or position.kind_label
-        lines.append(f"{number}. {position.name}（{format_distance(hit.km)}）")
+        lines.append(f"\n{number}. {position.name}（{format_distance(hit.km)}）")
         lines.append(f"{state}｜{facilities}")
         lines.append(link(h5_url("position", id=position.id, lat=f"{lat:.6f}", lng=f"{lng:.6f}"), "详情和导航"))
-    lines.append(more)
+    lines.append("\n" + more)
     return "\n".join(lines)
