@@ -12,8 +12,9 @@ An interval ``start-end`` belongs to the day it starts on; an end at or before t
 into the next day (``22:00-06:00``), ``00:00-24:00`` is the whole day. The day an interval
 starts on decides whether it happens: a night shift starting on the eve of a holiday runs to its
 end even if the holiday closes the station. Public holidays come from the ``holidays`` package
-(China: statutory days and the bridging days off); the make-up working days (调休上班) are not
-in it, so such a Saturday or Sunday keeps its weekday hours.
+(China: statutory days and the bridging days off; a Saturday or Sunday inside a break is not
+listed, so it keeps its weekend hours); the make-up working days (调休上班) are not in it either,
+so such a Saturday or Sunday also keeps its weekend hours.
 
 Times are China time (Asia/Shanghai); callers pass aware datetimes or naive UTC.
 """
