@@ -47,8 +47,7 @@ def check_coordinates(args):
         return {"inside": False, "message": "无法核对该地区（请选择河北省内的行政区划）", "bounds": None}
     if areas.contains(region, lat, lng):
         return {"inside": True, "message": f"坐标位于{name}范围内", "bounds": areas.bounds(region)}
-    hint = "，经纬度是否填反了？" if areas.contains(region, lng, lat) else ""
-    return {"inside": False, "message": f"坐标不在{name}范围内{hint}", "bounds": areas.bounds(region)}
+    return {"inside": False, "message": f"坐标不在{name}范围内，请核对", "bounds": areas.bounds(region)}
 
 
 @bp.get("/<int:position_id>")

@@ -15,6 +15,10 @@ LATITUDE = ma.validate.Range(min=-90, max=90, error="纬度应在 -90 至 90 之
 LONGITUDE = ma.validate.Range(min=-180, max=180, error="经度应在 -180 至 180 之间")
 
 
+def _coordinate(validate, **kw) -> ma.fields.Float:
+    return ma.fields.Float(allow_nan=False, validate=validate, error_messages={"special": "应为有效的数字"}, **kw)
+
+
 def _facility_list():
     return ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(list(FACILITIES), **ONE_OF)),
                           validate=ma.validate.Length(max=len(FACILITIES), error="设施过多"))
@@ -28,8 +32,8 @@ class PositionIn(Schema):
     host_unit = ma.fields.String(allow_none=True, validate=length(100), metadata={"description": "提供场地的单位"})
     address = ma.fields.String(required=True, validate=length(200, 1))
     region_code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{6}(\d{3})?$", error="地区代码应为6位或9位数字"))
-    latitude = ma.fields.Float(required=True, allow_nan=False, validate=LATITUDE, metadata={"description": "GCJ-02"})
-    longitude = ma.fields.Float(required=True, allow_nan=False, validate=LONGITUDE, metadata={"description": "GCJ-02"})
+    latitude = _coordinate(LATITUDE, required=True, metadata={"description": "GCJ-02"})
+    longitude = _coordinate(LONGITUDE, required=True, metadata={"description": "GCJ-02"})
     hours = ma.fields.Dict(metadata={"description": "见 service/positions/hours.py：weekly、holidays、holiday_hours、exceptions"})
     hours_note = ma.fields.String(allow_none=True, validate=length(200))
     facilities = _facility_list()
@@ -59,8 +63,8 @@ class PositionListQuery(Schema):
 
 class CoordinatesQuery(Schema):
     region = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{6}(\d{3})?$", error="地区代码应为6位或9位数字"))
-    lat = ma.fields.Float(required=True, allow_nan=False, validate=LATITUDE)
-    lng = ma.fields.Float(required=True, allow_nan=False, validate=LONGITUDE)
+    lat = _coordinate(LATITUDE, required=True)
+    lng = _coordinate(LONGITUDE, required=True)
 
 
 class BoxOut(Schema):
@@ -143,8 +147,8 @@ class HitOut(Schema):
 
 # --- public: find ------------------------------------------------------------------------------
 class NearbyQuery(Schema):
-    lat = ma.fields.Float(required=True, allow_nan=False, validate=LATITUDE)
-    lng = ma.fields.Float(required=True, allow_nan=False, validate=LONGITUDE)
+    lat = _coordinate(LATITUDE, required=True)
+    lng = _coordinate(LONGITUDE, required=True)
     facilities = DelimitedList(ma.fields.String(validate=ma.validate.OneOf(list(FACILITIES), **ONE_OF)))
     limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(min=1, max=30, error="应为1至30"))
 
@@ -152,13 +156,13 @@ class NearbyQuery(Schema):
 class RegionListQuery(Schema):
     region = ma.fields.String(validate=ma.validate.Regexp(r"^13\d{0,10}$", error="请选择河北省内的地区"))
     facilities = DelimitedList(ma.fields.String(validate=ma.validate.OneOf(list(FACILITIES), **ONE_OF)))
-    lat = ma.fields.Float(allow_nan=False, validate=LATITUDE)
-    lng = ma.fields.Float(allow_nan=False, validate=LONGITUDE)
+    lat = _coordinate(LATITUDE)
+    lng = _coordinate(LONGITUDE)
 
 
 class DetailQuery(Schema):
-    lat = ma.fields.Float(allow_nan=False, validate=LATITUDE)
-    lng = ma.fields.Float(allow_nan=False, validate=LONGITUDE)
+    lat = _coordinate(LATITUDE)
+    lng = _coordinate(LONGITUDE)
 
 
 class PositionDetailOut(HitOut):

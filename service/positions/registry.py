@@ -90,8 +90,7 @@ def _check(values: dict, federation: Federation) -> dict:
                 or not (-180 <= lng <= 180):
             errors["latitude"] = "坐标应为有效的经纬度（纬度 -90 至 90，经度 -180 至 180）"
         elif region and "region_code" not in errors and not areas.contains(region, lat, lng):
-            hint = "（经纬度是否填反了？）" if areas.contains(region, lng, lat) else ""
-            errors["latitude"] = f"坐标不在{refdata.region_full_name(region)}范围内{hint}，请核对"
+            errors["latitude"] = f"坐标不在{refdata.region_full_name(region)}范围内，请核对"
     facilities = values.get("facilities") or []
     unknown = [f for f in facilities if f not in FACILITIES]
     if unknown:
