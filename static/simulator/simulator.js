@@ -243,7 +243,8 @@ function locationBubble(place, safe) {
   const card = el("div");
   card.append(el("div", "location-name", place.label || "位置"),
     el("div", "location-coords", `${Number(place.latitude).toFixed(5)}, ${Number(place.longitude).toFixed(5)}`),
-    el("div", "location-map", "📍"));
+    el("div", "location-map"));
+  card.lastChild.append(el("span", "pin"));
   const row = bubble("me", card, safe ? "安全模式·已加密" : "");
   row.querySelector(".bubble").classList.add("location");
   return row;
