@@ -176,3 +176,11 @@ def test_near_me_uses_the_last_location_sent(client, tree, wechat):
     wechat.post(wechat.peer.location_report("o-near-me", 38.042, 114.538))
     out = client.get("/api/positions/near-me").get_json()
     assert out["area_name"] == "河北省石家庄市长安区" and [h["position"]["name"] for h in out["hits"]] == ["甲"]
+
+
+def test_the_openapi_document_lists_the_position_endpoints(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    for path in ("/api/staff/positions", "/api/staff/positions/{position_id}", "/api/staff/positions/{position_id}/status",
+                 "/api/staff/positions/check-coordinates", "/api/positions/nearby", "/api/positions",
+                 "/api/positions/{position_id}", "/api/positions/near-me", "/api/positions/options"):
+        assert path in paths, path

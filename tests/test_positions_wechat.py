@@ -5,7 +5,9 @@ import re
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+
+from models.position import Position
 
 from models.worker import Worker
 from service.extensions import db
@@ -105,3 +107,26 @@ def test_a_new_station_appears_in_the_next_answer(wechat, stations, app):
     federation = stations["a"].federation
     make_position(federation, name="新驿站", latitude=38.0421, longitude=114.5380)
     assert _names(_reply_text(wechat.post(wechat.peer.location("o-loc-8", *CHANGAN))))[0] == "新驿站"
+
+
+def test_the_demo_courier_in_changan_gets_three_answers(feds, wechat):
+    from service.devtools.demo_positions import POSITIONS, seed_demo_positions
+    from service.simulator import PLACES
+
+    assert len(seed_demo_positions()) == len(POSITIONS)  # idempotent: nothing new on a second run
+    assert db.session.scalar(select(func.count(Position.id))) == len(POSITIONS)
+    place = PLACES[0]
+    text = _reply_text(wechat.post(wechat.peer.location("o-demo", place["latitude"], place["longitude"])))
+    assert len(_names(text)) == 3 and "长安区快递小哥爱心驿站" in text
+
+
+def test_the_cli(runner, stations):
+    from service.positions.cli import positions_cli
+
+    listed = runner.invoke(positions_cli, ["list", "--region", "130102"])
+    assert listed.exit_code == 0 and "甲驿站" in listed.output and "唐山驿站" not in listed.output
+    nearest = runner.invoke(positions_cli, ["nearest", "38.042", "114.538"])
+    assert nearest.exit_code == 0 and nearest.output.splitlines()[0].endswith("甲驿站")
+    reply = runner.invoke(positions_cli, ["nearest", "38.042", "114.538", "--reply"])
+    assert "离您最近的服务阵地" in reply.output
+    assert runner.invoke(positions_cli, ["nearest", "nan", "114"]).exit_code != 0
