@@ -136,6 +136,7 @@ def run_backend(backend: str, url: str, args) -> dict:
     started = time.perf_counter()
     load(app, args.positions, random.Random(16))
     print(f"[{backend}] loaded {args.positions:,} positions in {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"[{backend}] load average before timing: {os.getloadavg()[0]:.1f}", flush=True)
     results = measure(app, args.queries, random.Random(61))
     with app.app_context():
         db.engine.dispose()
@@ -164,7 +165,8 @@ def main() -> int:
         finally:
             with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-    print(f"\n{args.positions:,} positions, {args.queries:,} query points (half near a county seat, half anywhere)")
+    print(f"\n{args.positions:,} positions, {args.queries:,} query points (half near a county seat, half anywhere); "
+          f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'backend':<11} {'what':<18} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'answered':>9}")
     worst = 0.0
     for backend, results in report.items():
