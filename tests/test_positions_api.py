@@ -8,7 +8,8 @@ from models.audit import AuditEntry
 from models.position import Position
 from service.extensions import db
 from tests.conftest import as_worker, login
-from tests.factories import make_federation, make_position, make_staff, make_upper, make_worker
+from tests.factories import make_position, make_staff, make_worker
+from tests.test_staff_auth import tree  # noqa: F401  (the same small tree: city, two districts, two federations)
 
 WEEKLY = {"weekly": {str(d): ["08:00-20:00"] for d in range(1, 8)}, "holidays": "closed"}
 
@@ -20,16 +21,6 @@ def body(**over):
             "contact_name": "王师傅", "contact_phone": "0311-86000000"}
     data.update(over)
     return data
-
-
-@pytest.fixture
-def tree():
-    city = make_upper("石家庄市总工会", level="city", region="130100")
-    changan = make_upper("石家庄市长安区总工会", region="130102", parent=city)
-    yuhua = make_upper("石家庄市裕华区总工会", region="130108", parent=city)
-    courier = make_federation("石家庄市长安区快递行业工会联合会", parent=changan)
-    trucks = make_federation("石家庄市裕华区货车司机行业工会联合会", region="130108", industry="G543", parent=yuhua)
-    return {"city": city, "changan": changan, "yuhua": yuhua, "courier": courier, "trucks": trucks}
 
 
 # where the caller sits → may they act on a position of the courier federation?
