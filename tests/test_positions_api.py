@@ -175,3 +175,36 @@ def test_the_openapi_document_lists_the_position_endpoints(client):
                  "/api/staff/positions/check-coordinates", "/api/positions/nearby", "/api/positions",
                  "/api/positions/{position_id}", "/api/positions/near-me", "/api/positions/options"):
         assert path in paths, path
+
+
+def test_federation_profiles_list_positions_and_flag_a_federation_without(client, tree):
+    make_position(tree["courier"], name="甲驿站")
+    make_position(tree["courier"], name="旧驿站", status="closed")
+    login(client, make_staff(tree["city"], role="admin"))
+    nodes = {n["name"]: n for n in client.get("/api/admin/federations").get_json()}
+    courier, trucks = nodes["石家庄市长安区快递行业工会联合会"], nodes["石家庄市裕华区货车司机行业工会联合会"]
+    assert courier["position_count"] == 1 and "position_missing" not in [w["code"] for w in courier["warnings"]]
+    assert trucks["position_count"] == 0 and "position_missing" in [w["code"] for w in trucks["warnings"]]
+    assert "position_missing" not in [w["code"] for w in nodes["石家庄市总工会"]["warnings"]]  # upper unions: no flags
+    detail = client.get(f"/api/admin/federations/{tree['courier'].id}").get_json()
+    assert [(p["name"], p["status"]) for p in detail["positions"]] == [("甲驿站", "open"), ("旧驿站", "closed")]
+
+
+def test_statistics_per_region(client, tree, monkeypatch):
+    from datetime import datetime
+
+    day = {"weekly": {str(d): ["08:00-20:00"] for d in range(1, 8)}}
+    night = {"weekly": {str(d): ["22:00-06:00"] for d in range(1, 8)}}
+    make_position(tree["courier"], name="甲", hours=day)
+    make_position(tree["courier"], name="乙", hours=night)
+    make_position(tree["courier"], name="丙", status="suspended")
+    make_position(tree["trucks"], name="丁", region="130108", latitude=38.0028, longitude=114.5230, hours=day)
+    monkeypatch.setattr("service.positions.summary.utcnow", lambda: datetime(2026, 12, 1, 4, 0))  # 12:00 China
+    login(client, make_staff(tree["changan"], role="chair"))
+    rows = client.get("/api/staff/positions/stats").get_json()
+    assert rows == [{"region_code": "130102", "region_name": "河北省石家庄市长安区", "positions": 3, "open": 2,
+                     "open_now": 1, "weekly_hours_avg": 70.0}]  # (84 + 56) / 2
+    login(client, make_staff(tree["city"], role="admin"))
+    city = client.get("/api/staff/positions/stats", query_string={"level": "city"}).get_json()
+    assert [(r["region_code"], r["positions"], r["open_now"]) for r in city] == [("130100", 4, 2)]
+    assert client.get("/api/staff/positions/stats", query_string={"level": "street"}).status_code == 422

@@ -5,10 +5,11 @@ from flask_smorest import Blueprint
 
 from handlers.api.auth import staff_required
 from handlers.schemas.positions import (CoordinatesOut, CoordinatesQuery, PositionIn, PositionListQuery,
-                                        PositionPatchIn, PositionStaffOut, PositionStatusIn)
+                                        PositionPatchIn, PositionStaffOut, PositionStatsOut, PositionStatsQuery,
+                                        PositionStatusIn)
 from service import refdata
 from service.extensions import db
-from service.positions import areas, registry
+from service.positions import areas, registry, summary
 
 bp = Blueprint("staff_positions", __name__, url_prefix="/api/staff/positions", description="服务阵地（工作人员）")
 
@@ -78,3 +79,12 @@ def set_status(data, position_id):
                                    status=data["status"], note=data.get("note"))
     db.session.commit()
     return position
+
+
+@bp.get("/stats")
+@staff_required()
+@bp.arguments(PositionStatsQuery, location="query")
+@bp.response(200, PositionStatsOut(many=True))
+def stats(args):
+    """Per city or county of the caller's subtree: positions, open, open now, average weekly hours."""
+    return summary.by_region(g.staff, level=args["level"])

@@ -193,3 +193,16 @@ def options() -> dict:
     def pairs(mapping):
         return [{"key": key, "label": label} for key, label in mapping.items()]
     return {"kinds": pairs(KIND_LABELS), "facilities": pairs(FACILITIES), "statuses": pairs(STATUS_LABELS)}
+
+
+class PositionStatsQuery(Schema):
+    level = ma.fields.String(load_default="county", validate=ma.validate.OneOf(("city", "county"), **ONE_OF))
+
+
+class PositionStatsOut(Schema):
+    region_code = ma.fields.String()
+    region_name = ma.fields.String()
+    positions = ma.fields.Integer(metadata={"description": "登记的服务阵地（不含已关闭）"})
+    open = ma.fields.Integer(metadata={"description": "开放中（不含暂停）"})
+    open_now = ma.fields.Integer(metadata={"description": "此刻正在开放"})
+    weekly_hours_avg = ma.fields.Float(metadata={"description": "开放的阵地平均每周开放小时数"})

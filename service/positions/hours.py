@@ -254,3 +254,16 @@ def week_summary(hours: dict) -> list[str]:
     elif rule == "hours":
         lines.append("法定节假日 " + "、".join((hours or {}).get("holiday_hours") or []))
     return lines
+
+
+def weekly_hours(hours: dict) -> float:
+    """Hours open in an ordinary week (public holidays and dates set by hand aside)."""
+    total = 0.0
+    for day, slots in ((hours or {}).get("weekly") or {}).items():
+        for item in slots:
+            start, end = item.split("-")
+            sh, sm = _clock(start)
+            eh, em = (24, 0) if end == "24:00" else _clock(end)
+            minutes = (eh * 60 + em) - (sh * 60 + sm)
+            total += (minutes if minutes > 0 else minutes + 24 * 60) / 60
+    return total
