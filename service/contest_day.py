@@ -6,17 +6,13 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qs, urlparse
 
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import case, or_, select
 
 from models.base import utcnow
 from models.contest import SIGNUP_STATUS_LABELS, Contest, Signup
-from models.membership import Membership
 from models.staff import Staff
-from service import audit, contest_rules as rules, signups
+from service import audit, contest_rules as rules, member_card, signups
 from service.contests import close_due_registrations
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
@@ -24,7 +20,6 @@ from service.jobs import job
 
 log = logging.getLogger(__name__)
 
-CARD_SALT = "member-card"  # the joining branch signs {"m": member_no} with this salt
 STATUS_ORDER = case({"confirmed": 0, "waitlisted": 1, "cancelled": 2, "removed": 3}, value=Signup.status)
 REMIND_AHEAD = timedelta(hours=24)
 
@@ -77,24 +72,6 @@ def roster_csv(contest: Contest) -> Iterator[str]:
 
 
 # --- check-in -----------------------------------------------------------------------------
-def member_no_from_card(scanned: str) -> str:
-    """The member number in a member card QR (the token itself, or a link carrying it as t=)."""
-    scanned = (scanned or "").strip()
-    if "://" in scanned or "?" in scanned:
-        params = parse_qs(urlparse(scanned).query)
-        scanned = (params.get("t") or params.get("token") or [""])[0]
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CARD_SALT)
-    try:
-        data = serializer.loads(scanned, max_age=current_app.config.get("MEMBER_CARD_MAX_AGE", 86400))
-    except SignatureExpired:
-        raise Conflict("会员卡二维码已过期，请让职工刷新会员卡页面后重新出示", code="card_expired") from None
-    except BadSignature:
-        raise Invalid("无法识别的会员卡二维码", fields={"token": "无法识别的会员卡二维码"}) from None
-    if not isinstance(data, dict) or not data.get("m"):
-        raise Invalid("无法识别的会员卡二维码", fields={"token": "无法识别的会员卡二维码"})
-    return str(data["m"])
-
-
 def _require_check_in_day(contest: Contest, now: datetime) -> None:
     if contest.status not in ("published", "closed"):
         raise Conflict("当前状态不能签到")
@@ -111,9 +88,8 @@ def check_in(contest: Contest, *, staff: Staff, token: str | None = None, signup
     now = now or utcnow()
     _require_check_in_day(contest, now)
     if token:
-        member_no = member_no_from_card(token)
-        membership = db.session.scalar(select(Membership).where(Membership.member_no == member_no))
-        signup = membership and signups.get_signup(contest.id, membership.worker_id)
+        membership = member_card.membership_from_token(token)
+        signup = signups.get_signup(contest.id, membership.worker_id)
         if signup is None:
             raise NotFound("该会员未报名本竞赛", code="not_signed_up")
     elif signup_id:

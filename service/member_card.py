@@ -6,6 +6,7 @@ seconds, so a screenshot of the card stops working soon. Verification says valid
 names the federation and shows the surname only — never the ID number.
 """
 import io
+from urllib.parse import parse_qs, urlparse
 
 import segno
 from flask import current_app
@@ -16,7 +17,7 @@ from models.base import utcnow
 from models.membership import EMPLOYMENT_FORM_LABELS, LIVE_MEMBERSHIP_STATUSES, Application, Membership
 from models.worker import Worker
 from service.applications import beijing_date
-from service.errors import NotFound
+from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.membership import status_label
 from service.validators import mask_name
@@ -40,6 +41,30 @@ def own_membership(worker: Worker) -> Membership:
 
 def card_token(membership: Membership) -> str:
     return _serializer().dumps({"m": membership.id})
+
+
+def token_from_scan(scanned: str | None) -> str:
+    """The token in what a scanner read off the card: the verify link (t=…) or the bare token."""
+    scanned = (scanned or "").strip()
+    if "://" in scanned or "?" in scanned:
+        params = parse_qs(urlparse(scanned).query)
+        scanned = (params.get("t") or params.get("token") or [""])[0]
+    return scanned
+
+
+def membership_from_token(token: str | None) -> Membership:
+    """The membership a card token was made for; raises Conflict (expired) or Invalid (not ours)."""
+    try:
+        data = _serializer().loads(token_from_scan(token), max_age=current_app.config["CARD_TOKEN_MAX_AGE"])
+    except SignatureExpired:
+        raise Conflict("会员卡二维码已过期，请让职工刷新会员卡页面后重新出示", code="card_expired") from None
+    except BadSignature:
+        raise Invalid("无法识别的会员卡二维码", fields={"token": "无法识别的会员卡二维码"}) from None
+    membership_id = data.get("m") if isinstance(data, dict) else None
+    membership = db.session.get(Membership, membership_id) if isinstance(membership_id, int) else None
+    if membership is None:
+        raise NotFound("查无此会员", code="unknown_member")
+    return membership
 
 
 def verify_url(token: str) -> str:
@@ -89,13 +114,12 @@ def verify(token: str | None) -> dict:
     if not token:
         return _invalid("missing", "缺少核验参数，请扫描会员卡上的二维码")
     try:
-        data = _serializer().loads(token, max_age=current_app.config["CARD_TOKEN_MAX_AGE"])
-    except SignatureExpired:
+        membership = membership_from_token(token)
+    except Conflict:
         return _invalid("expired", "二维码已过期，请会员刷新会员卡后重新出示")
-    except BadSignature:
+    except Invalid:
         return _invalid("bad_token", "二维码无效，不是本平台签发的会员卡")
-    membership = db.session.get(Membership, data.get("m")) if isinstance(data, dict) else None
-    if membership is None:
+    except NotFound:
         return _invalid("unknown", "查无此会员")
     if membership.status not in LIVE_MEMBERSHIP_STATUSES:
         return _invalid("withdrawn", "该会员已退会，会员卡已失效")

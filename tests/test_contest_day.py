@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from models.audit import AuditEntry
 from models.base import utcnow
 from models.contest import Contest, Signup
+from models.membership import Membership
 from models.outbox import OutboxMessage
-from service import contest_day, contests, signups
+from service import contest_day, contests, member_card, signups
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from tests.conftest import login
@@ -25,7 +26,9 @@ def fed():
 
 
 def card_token(app, member_no):
-    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="member-card").dumps({"m": member_no})
+    """The token the member card page itself puts in its QR code."""
+    membership = db.session.scalar(select(Membership).where(Membership.member_no == member_no))
+    return member_card.card_token(membership)
 
 
 def today_contest(fed, **kw):
@@ -98,7 +101,7 @@ def test_expired_card_token(app, fed, monkeypatch):
     contest = today_contest(fed)
     make_member(fed, member_no="M000000999")
     token = card_token(app, "M000000999")
-    monkeypatch.setitem(app.config, "MEMBER_CARD_MAX_AGE", -1)
+    monkeypatch.setitem(app.config, "CARD_TOKEN_MAX_AGE", -1)
     with pytest.raises(Conflict) as error:
         contest_day.check_in(contest, staff=make_staff(fed), token=token)
     assert error.value.code == "card_expired"
