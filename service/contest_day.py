@@ -16,6 +16,7 @@ from service import audit, contest_rules as rules, member_card, signups
 from service.contests import close_due_registrations
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
+from service.validators import mask_phone
 from service.jobs import job
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def roster_csv(contest: Contest) -> Iterator[str]:
         buffer.truncate()
         answers = [a if isinstance(a := (s.answers or {}).get(q["key"], ""), str) else "、".join(a) for q in questions]
         writer.writerow([_cell(v) for v in (
-            n, SIGNUP_STATUS_LABELS[s.status], positions.get(s.id, ""), s.name, s.phone, s.member_no or "",
+            n, SIGNUP_STATUS_LABELS[s.status], positions.get(s.id, ""), s.name, mask_phone(s.phone), s.member_no or "",
             "工作人员添加" if s.source == "staff" else "本人报名", rules.fmt(s.created_at), rules.fmt(s.checked_in_at),
             "" if s.score is None else s.score, s.rank or "", s.award or "", *answers, s.reason or "")])
         yield buffer.getvalue()

@@ -160,6 +160,7 @@ def test_csv_export_is_utf8_with_bom_and_answers(client, fed):
     assert rows[0][:5] == ["序号", "状态", "候补顺位", "姓名", "手机号"] and "从业年限" in rows[0]
     assert rows[1][1] == "已确认" and rows[1][3] == "'=HYPERLINK()" and "分拣、派送" in rows[1]
     assert rows[2][1:4] == ["候补", "1", "李四"]
+    assert rows[2][4] == "139****0001" and "13900000001" not in raw.decode("utf-8-sig")  # masked like every export
     assert db.session.scalar(select(func.count()).where(AuditEntry.action == "contest.export")) == 1
 
 
