@@ -13,7 +13,10 @@ from models.base import utcnow
 from models.contest import Contest, Signup
 from models.membership import Membership
 from models.outbox import OutboxMessage
-from service import contest_day, contests, member_card, signups
+from service.contests import checkin as contest_day
+from service.contests import lifecycle as contests
+from service.membership import card as member_card
+from service.contests import signups
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from tests.conftest import login

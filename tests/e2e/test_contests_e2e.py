@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from models.base import utcnow
-from service import signups
+from service.contests import signups
 from service.extensions import db
 from tests.factories import make_contest, make_federation, make_member, make_staff, make_upper, make_worker
 
@@ -148,13 +148,13 @@ def fake_wechat(monkeypatch):
     import sys
     import types
 
-    import service
+    import service.wechat
 
-    module = types.ModuleType("service.wechat_client")
+    module = types.ModuleType("service.wechat.client")
     module.create_qrcode = lambda scene, permanent=True, expire_seconds=None: (
         "ticket-e2e", f"http://weixin.qq.com/q/02e2e{scene.replace(':', '')}")
-    monkeypatch.setitem(sys.modules, "service.wechat_client", module)
-    monkeypatch.setattr(service, "wechat_client", module, raising=False)
+    monkeypatch.setitem(sys.modules, "service.wechat.client", module)
+    monkeypatch.setattr(service.wechat, "client", module)
 
 
 def test_staff_roster_check_in_and_results(browser, app, server, fake_wechat):
