@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from models.staff import Staff
 from service.staff import accounts as staff_service
-from service.errors import Forbidden, Unauthorized
+from service.errors import AppError, Forbidden, Unauthorized, error_response
 from service.extensions import db, login_manager
 from service.wechat.followers import get_or_create_worker
 
@@ -92,10 +92,8 @@ def login(data):
     """Log in with username and password; answers the CSRF token to send as X-CSRF-Token."""
     try:
         staff = staff_service.authenticate(data["username"], data["password"])
-    except Exception:
-        db.session.commit()  # keep the failed-login count and any lock
-        raise
-    db.session.commit()
+    except AppError as refused:  # answered, not raised: the request's commit keeps the failed-login count
+        return error_response(refused.status, refused.code, refused.message, refused.fields)
     session.clear()
     login_user(staff)
     return {"staff": staff, "csrf_token": generate_csrf()}
