@@ -2,12 +2,12 @@
 set by the H5 OAuth flow). Decorators for handlers, and the staff login API."""
 from functools import wraps
 
-import marshmallow as ma
 from flask import g, session
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
+from handlers.schemas.staff import LoginIn, SessionOut
 from models.staff import Staff
 from service.staff import accounts as staff_service
 from service.errors import AppError, Forbidden, Unauthorized, error_response
@@ -63,26 +63,6 @@ def worker_required(view):
         g.worker = get_or_create_worker(openid)
         return view(*args, **kwargs)
     return wrapper
-
-
-class LoginIn(ma.Schema):
-    username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=50))
-    password = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-
-
-class StaffOut(ma.Schema):
-    id = ma.fields.Integer()
-    username = ma.fields.String()
-    display_name = ma.fields.String()
-    role = ma.fields.String()
-    federation_id = ma.fields.Integer()
-    federation_name = ma.fields.Function(lambda s: s.federation.name)
-    may_view_id = ma.fields.Boolean()
-
-
-class SessionOut(ma.Schema):
-    staff = ma.fields.Nested(StaffOut, allow_none=True)
-    csrf_token = ma.fields.String()
 
 
 @bp.post("/login")
