@@ -65,7 +65,7 @@ def load(app, n: int, rng) -> None:
 
     from models.base import utcnow
     from models.position import Position
-    from service import federations
+    from service.federations import tree as federations
     from service.extensions import db
 
     with app.app_context():

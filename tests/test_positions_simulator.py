@@ -3,7 +3,7 @@ menu tap go signed (and, in safe mode, encrypted) to /wechat over real HTTP, and
 conversation shows the place sent and the nearest positions answered."""
 import requests
 
-from service import simulator
+from service.devtools import simulator
 from tests.factories import make_federation, make_position
 
 

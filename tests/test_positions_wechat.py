@@ -11,7 +11,7 @@ from models.position import Position
 
 from models.worker import Worker
 from service.extensions import db
-from service.menu import MENU
+from service.wechat.menu import MENU
 from tests.factories import make_federation, make_position
 
 CHANGAN = (38.0420, 114.5380)
@@ -111,7 +111,7 @@ def test_a_new_station_appears_in_the_next_answer(wechat, stations, app):
 
 def test_the_demo_courier_in_changan_gets_three_answers(feds, wechat):
     from service.devtools.demo_positions import POSITIONS, seed_demo_positions
-    from service.simulator import PLACES
+    from service.devtools.simulator import PLACES
 
     assert len(seed_demo_positions()) == len(POSITIONS)  # idempotent: nothing new on a second run
     assert db.session.scalar(select(func.count(Position.id))) == len(POSITIONS)

@@ -3,7 +3,7 @@ by region, one position, the worker's last known location, and the option labels
 from flask import g
 from flask_smorest import Blueprint
 
-from handlers.api.auth import worker_required
+from handlers.api.staff_auth import worker_required
 from handlers.schemas.positions import (DetailQuery, HitOut, NearbyQuery, NearMeOut, PositionDetailOut,
                                         PositionOptionsOut, RegionListQuery, options)
 from service import refdata

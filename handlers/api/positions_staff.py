@@ -3,12 +3,11 @@ coordinate check the console runs while the coordinates are typed or pasted."""
 from flask import g
 from flask_smorest import Blueprint
 
-from handlers.api.auth import staff_required
+from handlers.api.staff_auth import staff_required
 from handlers.schemas.positions import (CoordinatesOut, CoordinatesQuery, PositionIn, PositionListQuery,
                                         PositionPatchIn, PositionStaffOut, PositionStatsOut, PositionStatsQuery,
                                         PositionStatusIn)
 from service import refdata
-from service.extensions import db
 from service.positions import areas, registry, summary
 
 bp = Blueprint("staff_positions", __name__, url_prefix="/api/staff/positions", description="服务阵地（工作人员）")
@@ -32,7 +31,6 @@ def create_position(data):
     """Register a position (coordinates are checked to lie in its region)."""
     federation_id = data.pop("federation_id", None)
     position = registry.create_position(staff=g.staff, data=data, federation_id=federation_id)
-    db.session.commit()
     return position
 
 
@@ -65,7 +63,6 @@ def get_position(position_id):
 def update_position(data, position_id):
     """Change fields; the result is checked as a whole."""
     position = registry.update_position(registry.get_for_staff(position_id, g.staff), staff=g.staff, data=data)
-    db.session.commit()
     return position
 
 
@@ -77,7 +74,6 @@ def set_status(data, position_id):
     """Open, suspend (temporarily closed, with a note workers see) or close a position."""
     position = registry.set_status(registry.get_for_staff(position_id, g.staff), staff=g.staff,
                                    status=data["status"], note=data.get("note"))
-    db.session.commit()
     return position
 
 

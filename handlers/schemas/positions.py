@@ -2,7 +2,7 @@
 import marshmallow as ma
 from webargs.fields import DelimitedList
 
-from handlers.schemas.contest import Schema, UtcDateTime, length
+from handlers.schemas.base import InSchema, OutSchema, UtcDateTime, length
 from models.base import utcnow
 from models.position import FACILITIES, KIND_LABELS, KINDS, STATUS_LABELS, STATUSES
 from service import refdata
@@ -25,7 +25,7 @@ def _facility_list():
 
 
 # --- staff: register and edit --------------------------------------------------------------------
-class PositionIn(Schema):
+class PositionIn(InSchema):
     name = ma.fields.String(required=True, validate=length(100, 1))
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS, **ONE_OF),
                             metadata={"description": " | ".join(f"{k} {v}" for k, v in KIND_LABELS.items())})
@@ -49,32 +49,32 @@ class PositionPatchIn(PositionIn):
     """PositionIn with every field optional (use as PositionPatchIn(partial=True))."""
 
 
-class PositionStatusIn(Schema):
+class PositionStatusIn(InSchema):
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(STATUSES, **ONE_OF),
                               metadata={"description": "open 开放 | suspended 暂停开放 | closed 已关闭"})
     note = ma.fields.String(allow_none=True, validate=length(200), metadata={"description": "暂停或关闭的原因"})
 
 
-class PositionListQuery(Schema):
+class PositionListQuery(InSchema):
     status = ma.fields.String(validate=ma.validate.OneOf(STATUSES, **ONE_OF))
     region = ma.fields.String(validate=ma.validate.Regexp(r"^\d{2,12}$", error="地区代码应为数字"))
     federation_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1, error="取值无效"))
 
 
-class CoordinatesQuery(Schema):
+class CoordinatesQuery(InSchema):
     region = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{6}(\d{3})?$", error="地区代码应为6位或9位数字"))
     lat = _coordinate(LATITUDE, required=True)
     lng = _coordinate(LONGITUDE, required=True)
 
 
-class BoxOut(Schema):
+class BoxOut(OutSchema):
     south = ma.fields.Float()
     west = ma.fields.Float()
     north = ma.fields.Float()
     east = ma.fields.Float()
 
 
-class CoordinatesOut(Schema):
+class CoordinatesOut(OutSchema):
     inside = ma.fields.Boolean()
     message = ma.fields.String()
     bounds = ma.fields.Nested(BoxOut, allow_none=True, metadata={"description": "该地区的近似范围"})
@@ -91,12 +91,12 @@ def _state(position) -> dict:
     return {"open_now": now_open, "text": text}
 
 
-class OpenStateOut(Schema):
+class OpenStateOut(OutSchema):
     open_now = ma.fields.Boolean()
     text = ma.fields.String(metadata={"description": "如 开放中，今天 20:00 结束 / 未开放，明天 08:00 开放"})
 
 
-class FacilityOut(Schema):
+class FacilityOut(OutSchema):
     key = ma.fields.String()
     label = ma.fields.String()
 
@@ -105,7 +105,7 @@ def _facilities(position) -> list[dict]:
     return [{"key": key, "label": FACILITIES[key]} for key in position.facilities or [] if key in FACILITIES]
 
 
-class PositionPublicOut(Schema):
+class PositionPublicOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     kind = ma.fields.String()
@@ -139,28 +139,28 @@ class PositionStaffOut(PositionPublicOut):
     status_changed_at = UtcDateTime(allow_none=True)
 
 
-class HitOut(Schema):
+class HitOut(OutSchema):
     position = ma.fields.Nested(PositionPublicOut)
     distance_km = ma.fields.Function(lambda h: round(h.km, 3) if h.km is not None else None, allow_none=True)
     distance_text = ma.fields.Function(lambda h: format_distance(h.km) if h.km is not None else None, allow_none=True)
 
 
 # --- public: find ------------------------------------------------------------------------------
-class NearbyQuery(Schema):
+class NearbyQuery(InSchema):
     lat = _coordinate(LATITUDE, required=True)
     lng = _coordinate(LONGITUDE, required=True)
     facilities = DelimitedList(ma.fields.String(validate=ma.validate.OneOf(list(FACILITIES), **ONE_OF)))
     limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(min=1, max=30, error="应为1至30"))
 
 
-class RegionListQuery(Schema):
+class RegionListQuery(InSchema):
     region = ma.fields.String(validate=ma.validate.Regexp(r"^13\d{0,10}$", error="请选择河北省内的地区"))
     facilities = DelimitedList(ma.fields.String(validate=ma.validate.OneOf(list(FACILITIES), **ONE_OF)))
     lat = _coordinate(LATITUDE)
     lng = _coordinate(LONGITUDE)
 
 
-class DetailQuery(Schema):
+class DetailQuery(InSchema):
     lat = _coordinate(LATITUDE)
     lng = _coordinate(LONGITUDE)
 
@@ -169,18 +169,18 @@ class PositionDetailOut(HitOut):
     pass
 
 
-class OptionOut(Schema):
+class OptionOut(OutSchema):
     key = ma.fields.String()
     label = ma.fields.String()
 
 
-class PositionOptionsOut(Schema):
+class PositionOptionsOut(OutSchema):
     kinds = ma.fields.List(ma.fields.Nested(OptionOut))
     facilities = ma.fields.List(ma.fields.Nested(OptionOut))
     statuses = ma.fields.List(ma.fields.Nested(OptionOut))
 
 
-class NearMeOut(Schema):
+class NearMeOut(OutSchema):
     latitude = ma.fields.Float()
     longitude = ma.fields.Float()
     located_at = UtcDateTime()
@@ -195,11 +195,11 @@ def options() -> dict:
     return {"kinds": pairs(KIND_LABELS), "facilities": pairs(FACILITIES), "statuses": pairs(STATUS_LABELS)}
 
 
-class PositionStatsQuery(Schema):
+class PositionStatsQuery(InSchema):
     level = ma.fields.String(load_default="county", validate=ma.validate.OneOf(("city", "county"), **ONE_OF))
 
 
-class PositionStatsOut(Schema):
+class PositionStatsOut(OutSchema):
     region_code = ma.fields.String()
     region_name = ma.fields.String()
     positions = ma.fields.Integer(metadata={"description": "登记的服务阵地（不含已关闭）"})

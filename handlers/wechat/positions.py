@@ -3,7 +3,7 @@ picks it from the menu (`location_select`) and gets the three nearest open posit
 WeChat's periodic `LOCATION` report only updates where the worker was last seen, and gets no
 reply (the platform allows none, and a message every few seconds would be spam)."""
 from handlers.wechat.registry import on_event, on_keyword, on_message
-from service import workers
+from service.wechat import followers as workers
 from service.links import h5_url
 from service.positions.answers import link, nearest_reply, note_location
 from service.positions.geo import valid_point

@@ -1,15 +1,15 @@
 """`flask positions …`: list positions and ask what the bot would answer at a point."""
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from models.position import Position
+from service.cli import Group
 from service.extensions import db
 from service.positions.answers import nearest_reply
 from service.positions.geo import valid_point
 from service.positions.nearby import find_nearest
 
-positions_cli = AppGroup("positions", help="服务阵地")
+positions_cli = Group("positions", help="Service positions (服务阵地): list them, ask what the bot answers at a point.")
 
 
 @positions_cli.command("list")

@@ -16,19 +16,17 @@ end even if the holiday closes the station. Public holidays come from the ``holi
 listed, so it keeps its weekend hours); the make-up working days (调休上班) are not in it either,
 so such a Saturday or Sunday also keeps its weekend hours.
 
-Times are China time (Asia/Shanghai); callers pass aware datetimes or naive UTC.
+Times are China time (service.clock.CHINA, UTC+8); callers pass aware datetimes or naive UTC.
 """
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo
-
 import holidays
 
+from service.clock import CHINA
 from service.errors import Invalid
 
-CHINA = ZoneInfo("Asia/Shanghai")
 WEEKDAYS = ("1", "2", "3", "4", "5", "6", "7")
 WEEKDAY_NAMES = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 HOLIDAY_RULES = ("weekly", "closed", "hours")

@@ -14,7 +14,7 @@ from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.positions import areas
 from service.positions.hours import normalise_hours
-from service.staff import in_scope, require_role, require_scope
+from service.staff.accounts import in_scope, require_role, require_scope
 
 MANAGERS = ("admin", "chair")
 TEXTS = {"name": 100, "host_unit": 100, "address": 200, "hours_note": 200, "services": 2000,

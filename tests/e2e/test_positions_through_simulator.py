@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from models.position import Position
-from service import demo
-from service.simulator import PLACES
+from service.devtools import demo
+from service.devtools.simulator import PLACES
 from service.extensions import db
 from tests.e2e.phone import text_of
 
