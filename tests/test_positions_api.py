@@ -94,6 +94,9 @@ def test_create_edit_and_state_are_audited(client, tree):
     ({"federation_id": 2**63}, None),
     ({"contact_phone": "1380000\x000000"}, "contact_phone"),
     ({"photos": ["javascript:alert(1)"]}, "photos"),
+    ({"name": "驿站\x00"}, "name"),
+    ({"address": "中山东路\x00"}, "address"),
+    ({"photos": ["/a\x00b.png"]}, "photos"),
     ({"colour": "red"}, "colour"),
 ])
 def test_bad_input_is_a_4xx_in_chinese(client, tree, over, field):

@@ -73,6 +73,8 @@ def _check(values: dict, federation: Federation) -> dict:
         value = value.strip() if isinstance(value, str) else value
         if value and len(value) > limit:
             errors[name] = f"不超过{limit}个字"
+        elif isinstance(value, str) and "\x00" in value:
+            errors[name] = "含有无效字符"
         values[name] = value or None
     if values.get("kind") and values["kind"] not in KINDS:
         errors["kind"] = "阵地类型无效"
@@ -97,7 +99,8 @@ def _check(values: dict, federation: Federation) -> dict:
         errors["facilities"] = "不支持的设施：" + "、".join(map(str, unknown))
     values["facilities"] = [key for key in FACILITIES if key in facilities]  # stored in one order
     photos = values.get("photos") or []
-    if len(photos) > MAX_PHOTOS or any(not (p.startswith("https://") or p.startswith("/")) for p in photos):
+    if len(photos) > MAX_PHOTOS or any(not (p.startswith("https://") or p.startswith("/")) or "\x00" in p
+                                       for p in photos):
         errors["photos"] = f"最多{MAX_PHOTOS}张照片，链接以 https:// 或 / 开头"
     values["photos"] = photos
     try:
