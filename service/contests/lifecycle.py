@@ -135,7 +135,7 @@ def update_contest(contest: Contest, *, staff: Staff, data: dict, now: datetime 
     audit.record("contest.update", staff=staff, subject_type="contest", subject_id=contest.id,
                  federation_id=contest.federation_id, detail={"fields": sorted(changed)})
     if grew:
-        signups.fill_places(contest, now=now)
+        signups.promote_waitlist(contest, now=now)
     return contest
 
 
