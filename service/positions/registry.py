@@ -14,7 +14,7 @@ from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.positions import areas
 from service.positions.hours import normalise_hours
-from service.staff.accounts import in_scope, require_role, require_scope
+from service.staff.scope import get_in_scope, in_scope, require_role, require_scope
 
 MANAGERS = ("admin", "chair")
 TEXTS = {"name": 100, "host_unit": 100, "address": 200, "hours_note": 200, "services": 2000,
@@ -25,11 +25,9 @@ MAX_PHOTOS = 9
 
 def get_for_staff(position_id: int, staff: Staff) -> Position:
     """The position if `staff` may see it; NotFound otherwise (a guessed id reveals nothing)."""
-    position = db.session.get(Position, position_id) if 0 < position_id < 2**31 else None
-    if position is None:
+    if not 0 < position_id < 2**31:  # beyond the id column: no such row (and no overflow in the query)
         raise NotFound("找不到该服务阵地")
-    require_scope(staff, position.federation_id)
-    return position
+    return get_in_scope(staff, Position, position_id, message="找不到该服务阵地")
 
 
 def list_for_staff(staff: Staff, *, status: str | None = None, region_prefix: str | None = None,

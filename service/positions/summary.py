@@ -12,7 +12,7 @@ from models.staff import Staff
 from service import refdata
 from service.extensions import db
 from service.positions.hours import is_open, weekly_hours
-from service.staff.accounts import in_scope
+from service.staff.scope import in_scope
 
 LEVELS = {"city": 4, "county": 6}
 
