@@ -130,3 +130,20 @@ def test_the_cli(runner, stations):
     reply = runner.invoke(positions_cli, ["nearest", "38.042", "114.538", "--reply"])
     assert "离您最近的服务阵地" in reply.output
     assert runner.invoke(positions_cli, ["nearest", "nan", "114"]).exit_code != 0
+
+
+def test_the_reply_stays_short_with_long_names(wechat, stations):
+    federation = stations["a"].federation
+    for n in range(3):
+        make_position(federation, name=f"{n}" + "长" * 99, latitude=38.0420 + n * 1e-5, longitude=114.5380,
+                      facilities=["water", "charging", "microwave", "toilet", "rest", "first_aid", "wifi"])
+    text = _reply_text(wechat.post(wechat.peer.location("o-loc-9", *CHANGAN)))
+    assert len(text.encode()) < 2048 and text.count("…") == 3
+
+
+def test_a_location_report_in_the_same_second_as_a_menu_tap_is_no_duplicate(wechat, stations):
+    # WeChat may report the location every 5 seconds; events are de-duplicated by sender, time and event
+    at = 1_790_000_000
+    assert wechat.post(wechat.peer.location_report("o-loc-10", *CHANGAN, create_time=at)).reply is None
+    tapped = wechat.post(wechat.peer.location_select("o-loc-10", "NEARBY_POSITIONS", *CHANGAN, create_time=at))
+    assert _names(_reply_text(tapped)) == ["甲驿站", "乙驿站", "丙驿站"]

@@ -13,6 +13,7 @@ from service.positions.nearby import MAX_KM, find_nearest
 
 ANSWERED = 3
 MAX_FACILITIES_SHOWN = 5
+MAX_NAME_SHOWN = 40  # three answers stay well inside a text reply's 2,048 bytes
 BAD_LOCATION = "抱歉，没能识别您发送的位置，请点击“＋”→“位置”重新发送。"
 
 
@@ -44,7 +45,8 @@ def nearest_reply(latitude, longitude, *, now: datetime | None = None) -> str:
         position = hit.position
         _, state = open_state(position.hours, now)
         facilities = "、".join(position.facility_labels[:MAX_FACILITIES_SHOWN]) or position.kind_label
-        lines.append(f"\n{number}. {position.name}（{format_distance(hit.km)}）")
+        name = position.name if len(position.name) <= MAX_NAME_SHOWN else position.name[:MAX_NAME_SHOWN - 1] + "…"
+        lines.append(f"\n{number}. {name}（{format_distance(hit.km)}）")
         lines.append(f"{state}｜{facilities}")
         lines.append(link(h5_url("position", id=position.id, lat=f"{lat:.6f}", lng=f"{lng:.6f}"), "详情和导航"))
     lines.append("\n" + more)
