@@ -4,7 +4,7 @@ open and what they offer.
 
 Coordinates are GCJ-02 degrees, the system WeChat's location messages use. The index on
 (status, latitude, longitude) serves the nearest-position search's bounding-box prefilter on
-SQLite and PostgreSQL alike (service/positions/nearby.py).
+SQLite and PostgreSQL alike, as an index-only scan (service/positions/nearby.py).
 """
 from datetime import datetime
 
@@ -40,7 +40,9 @@ class Position(TimestampMixin, db.Model):
                         "'shared_space')", name="kind"),
         CheckConstraint("status IN ('open', 'suspended', 'closed')", name="status"),
         CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180", name="coordinates"),
-        Index("ix_positions_status_lat_lng", "status", "latitude", "longitude"),
+        # The nearest search reads (id, latitude, longitude) from this index alone: SQLite's
+        # entries carry the rowid (= id), PostgreSQL's include id.
+        Index("ix_positions_status_lat_lng", "status", "latitude", "longitude", postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -49,7 +49,8 @@ def upgrade():
     with op.batch_alter_table('positions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_positions_federation_id'), ['federation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_positions_region_code'), ['region_code'], unique=False)
-        batch_op.create_index('ix_positions_status_lat_lng', ['status', 'latitude', 'longitude'], unique=False)
+        batch_op.create_index('ix_positions_status_lat_lng', ['status', 'latitude', 'longitude'], unique=False,
+                              postgresql_include=['id'])
 
     with op.batch_alter_table('workers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_latitude', sa.Float(), nullable=True))

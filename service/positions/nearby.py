@@ -26,37 +26,46 @@ class Hit:
     km: float
 
 
-def _in_box(lat: float, lng: float, radius_km: float, statuses: tuple[str, ...]) -> list[Position]:
+def _in_box(lat: float, lng: float, radius_km: float, statuses: tuple[str, ...], with_facilities: bool):
+    """(id, latitude, longitude[, facilities]) of the box: read from the index alone (SQLite's
+    index holds the rowid, PostgreSQL's includes id) unless facilities are asked for."""
     box = box_around(lat, lng, radius_km)
-    query = (select(Position)
+    columns = [Position.id, Position.latitude, Position.longitude]
+    if with_facilities:
+        columns.append(Position.facilities)
+    query = (select(*columns)
              .where(Position.status.in_(statuses),
                     Position.latitude.between(box.south, box.north),
                     Position.longitude.between(box.west, box.east)))
-    return list(db.session.scalars(query))
+    return db.session.execute(query).all()
 
 
-def find_nearest(lat: float, lng: float, *, limit: int = 3, facilities: tuple[str, ...] = (),
-                 max_km: float = MAX_KM, statuses: tuple[str, ...] = ("open",)) -> list[Hit]:
-    """The `limit` nearest positions within `max_km` having every facility asked for, nearest
-    first (ties by id). One query per round: the rows of the box come back whole, so the answer
-    needs no second trip to the database."""
+def nearest_ids(lat: float, lng: float, *, limit: int = 3, facilities: tuple[str, ...] = (),
+                max_km: float = MAX_KM, statuses: tuple[str, ...] = ("open",)) -> list[tuple[int, float]]:
+    """(id, km) of the `limit` nearest positions within `max_km` having every facility asked
+    for, nearest first (ties by id)."""
     wanted = set(facilities)
     radius = min(FIRST_RADIUS_KM, max_km)
     while True:
         found = []
-        for position in _in_box(lat, lng, radius, statuses):
-            km = distance_km(lat, lng, position.latitude, position.longitude)
-            if km <= radius and wanted.issubset(position.facilities or ()):
-                found.append((km, position.id, position))
+        for row in _in_box(lat, lng, radius, statuses, bool(wanted)):
+            km = distance_km(lat, lng, row.latitude, row.longitude)
+            if km <= radius and (not wanted or wanted.issubset(row.facilities or ())):
+                found.append((km, row.id))
         if len(found) >= limit or radius >= max_km:
-            found.sort(key=lambda item: item[:2])
-            return [Hit(position, km) for km, _, position in found[:limit]]
+            found.sort()
+            return [(pid, km) for km, pid in found[:limit]]
         radius = min(radius * 4, max_km)
 
 
-def nearest_ids(lat: float, lng: float, **kwargs) -> list[tuple[int, float]]:
-    """(id, km) of what find_nearest finds."""
-    return [(hit.position.id, hit.km) for hit in find_nearest(lat, lng, **kwargs)]
+def find_nearest(lat: float, lng: float, *, limit: int = 3, facilities: tuple[str, ...] = (),
+                 max_km: float = MAX_KM, statuses: tuple[str, ...] = ("open",)) -> list[Hit]:
+    """The nearest positions as Hits (only the winners' rows are loaded whole), nearest first."""
+    ranked = nearest_ids(lat, lng, limit=limit, facilities=facilities, max_km=max_km, statuses=statuses)
+    if not ranked:
+        return []
+    loaded = {p.id: p for p in db.session.scalars(select(Position).where(Position.id.in_([i for i, _ in ranked])))}
+    return [Hit(loaded[pid], km) for pid, km in ranked if pid in loaded]
 
 
 def list_in_region(region_prefix: str | None, *, facilities: tuple[str, ...] = (), near: tuple[float, float] | None = None,
