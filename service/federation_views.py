@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from models.federation import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS, CoverageRule, Federation
 from models.staff import Staff
-from service import coverage, federations, governance, refdata
+from service import coverage, federations, refdata
+from service.governance import checks as governance
 from service.extensions import db
 from service.staff import subtree_ids_query
 

@@ -8,7 +8,8 @@ from models.audit import AuditEntry
 from models.federation import Federation
 from models.request import HelpRequest
 from models.worker import Worker
-from service import coverage, federations, governance
+from service import coverage, federations
+from service.governance import checks as governance
 from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
 from tests.factories import make_federation, make_staff, make_upper
@@ -223,8 +224,8 @@ def test_term_end(start, years, end):
 
 @pytest.mark.parametrize("today, state", [
     (date(2026, 1, 1), "ok"),
-    (date(2026, 11, 30), "ok"),  # 91 days before 2027-03-01
-    (date(2026, 12, 1), "expiring"),  # 90 days: "expires within 90 days"
+    (date(2026, 8, 31), "ok"),  # the day before the six months' reminder window of 2027-03-01
+    (date(2026, 9, 1), "expiring"),  # six months before: reminders start (opinion §二.3, issue 14)
     (date(2027, 2, 28), "expiring"),
     (date(2027, 3, 1), "expired"),
 ])
