@@ -16,10 +16,13 @@ from service.extensions import db
 from service.staff import require_scope
 
 WRITER_ROLES = ("admin", "chair")
+MAX_ID = 2**31 - 1
 
 
 def get_governed(staff: Staff | None, federation_id: int) -> Federation:
     """A federation (not an upper union) the caller may see; a guessed id is a 404."""
+    if not 0 < federation_id <= MAX_ID:  # beyond any row, and beyond what SQLite can bind
+        raise NotFound("找不到该工会联合会")
     if staff is not None:
         require_scope(staff, federation_id)
     federation = db.session.get(Federation, federation_id)
@@ -48,9 +51,16 @@ def require_upper(staff: Staff | None, federation: Federation, what: str) -> Non
         raise Forbidden(f"{what}须由上一级工会的管理员办理")
 
 
+def lookup(model, record_id):
+    """The row of `model` with this id, or None (also for a non-integer or out-of-range id)."""
+    if isinstance(record_id, bool) or not isinstance(record_id, int) or not 0 < record_id <= MAX_ID:
+        return None
+    return db.session.get(model, record_id)
+
+
 def get_owned(model, record_id: int, federation: Federation):
     """A record of `model` belonging to `federation` (another federation's id is a 404)."""
-    record = db.session.get(model, record_id)
+    record = lookup(model, record_id)
     if record is None or record.federation_id != federation.id:
         raise NotFound()
     return record

@@ -21,7 +21,7 @@ from models.governance import (ASSOCIATION_POSTS, CHOSEN_HOW, ROLES, SOURCES, Ba
 from models.staff import Staff
 from service.errors import Conflict
 from service.extensions import db
-from service.governance.access import check_past, get_owned, raise_if, record, require_writer, text
+from service.governance.access import check_past, get_owned, lookup, raise_if, record, require_writer, text
 
 ELECTED = ("committee_election", "congress_election")
 NEEDS_PROCEDURE = ("replacement", "addition", "democratic_recommendation")
@@ -76,7 +76,7 @@ def member_errors(federation: Federation, data: dict, *, sitting: list[Committee
     base_union = None
     if source == "base_union":
         bu_id = data.get("base_union_id")
-        base_union = db.session.get(BaseUnion, bu_id) if isinstance(bu_id, int) else None
+        base_union = lookup(BaseUnion, bu_id)
         if base_union is None or base_union.federation_id != federation.id or base_union.left_on:
             errors[key("base_union_id")] = "请选择本联合会所覆盖的基层工会"
         elif name and base_union.chair_name != name:
@@ -124,7 +124,7 @@ def add_member(federation: Federation, data: dict, *, staff: Staff | None, today
     raise_if(errors)
     member = CommitteeMember(federation_id=federation.id, term_id=term.id, **values)
     if values["chosen_how"] == "replacement":
-        old = db.session.get(CommitteeMember, data["replaces_id"])
+        old = lookup(CommitteeMember, data["replaces_id"])
         member.replaces_id = old.id
         old.left_on, old.left_reason = values["chosen_on"], f"不再担任原工会主要负责人，由{values['name']}替补"
     db.session.add(member)

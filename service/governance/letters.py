@@ -18,7 +18,7 @@ from models.request import HelpRequest
 from models.staff import Staff
 from service.errors import Conflict
 from service.extensions import db
-from service.governance.access import check_past, get_owned, raise_if, record, require_writer, text
+from service.governance.access import check_past, get_owned, lookup, raise_if, record, require_writer, text
 from service.governance.employers import ensure_employer
 from service.sequences import next_value
 from service.staff import can_see
@@ -60,7 +60,7 @@ def issue_letter(federation: Federation, data: dict, *, staff: Staff | None, tod
     employer_name = data.get("employer_name")
     if source == "help_request":
         request_id = data.get("help_request_id")
-        request = db.session.get(HelpRequest, request_id) if isinstance(request_id, int) else None
+        request = lookup(HelpRequest, request_id)
         if request is None or (staff is not None and not can_see(staff, request.federation_id)) \
                 or request.federation_id != federation.id:
             errors["help_request_id"] = "请选择本联合会受理的求助"

@@ -20,7 +20,7 @@ from models.governance import (BASE_UNION_KINDS, SPECIAL_COMMITTEE_LABELS, SPECI
 from models.staff import Staff
 from service.errors import Conflict
 from service.extensions import db
-from service.governance.access import check_past, get_owned, raise_if, record, require_writer, text
+from service.governance.access import check_past, get_owned, lookup, raise_if, record, require_writer, text
 
 WOMEN_SHARE = 0.5
 MAX_COUNT = 1_000_000
@@ -71,7 +71,7 @@ def add_unit(federation: Federation, *, name: str, kind: str = "unit", head_name
     head_name = text(head_name, "head_name", "行政主要负责人", 50, errors)
     workers = _count(workers, "workers", "职工人数", errors)
     if base_union_id is not None:
-        union = db.session.get(BaseUnion, base_union_id) if isinstance(base_union_id, int) else None
+        union = lookup(BaseUnion, base_union_id)
         if union is None or union.federation_id != federation.id:
             errors["base_union_id"] = "请选择本联合会登记的基层工会"
         elif covered_directly:
@@ -98,7 +98,7 @@ def update_unit(federation: Federation, unit_id: int, changes: dict, *, staff: S
         unit.workers = _count(changes["workers"], "workers", "职工人数", errors)
     if "base_union_id" in changes:
         bu_id = changes["base_union_id"]
-        union = db.session.get(BaseUnion, bu_id) if isinstance(bu_id, int) else None
+        union = lookup(BaseUnion, bu_id)
         if bu_id is not None and (union is None or union.federation_id != federation.id):
             errors["base_union_id"] = "请选择本联合会登记的基层工会"
         else:
