@@ -22,7 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def configure_logging(app: Flask) -> None:
-    from service.pii import install_log_filter
+    from service.privacy.pii import install_log_filter
 
     install_log_filter()  # no ID number or mobile number in any log line
     if not logging.getLogger().handlers:

@@ -10,7 +10,14 @@ from flask import current_app
 from flask.cli import AppGroup
 
 # outbox, privacy and contest_day register their background jobs when imported
-from service import attachments, contest_day, deadlines, demo, federations, jobs, outbox, privacy  # noqa: F401
+from service import jobs
+from service.help_requests import attachments
+from service.contests import checkin as contest_day
+from service.help_requests import deadlines
+from service.devtools import demo
+from service.federations import tree as federations
+from service.wechat import outbox
+from service.privacy import retention as privacy  # noqa: F401
 from service.errors import AppError
 
 from service.extensions import db
@@ -36,7 +43,7 @@ requests_cli = AppGroup("requests", help="Help requests: deadlines sweeper.")
 @click.option("--may-view-id", is_flag=True, help="may see full resident ID numbers (audited)")
 def staff_create(**options):
     """Create a staff account."""
-    from service import staff
+    from service.staff import accounts as staff
     from service.errors import AppError
 
     try:
@@ -75,7 +82,7 @@ def federation_create(**options):
 @click.option("--type", "request_type", default=None, help="request type, or join")
 def federation_route(region, industry, request_type):
     """Show who would handle a request from REGION (and INDUSTRY), and why."""
-    from service import routing
+    from service.routing import router as routing
     from service.errors import AppError
 
     try:
@@ -88,7 +95,7 @@ def federation_route(region, industry, request_type):
 @federation_cli.command("overlaps")
 def federation_overlaps():
     """List pairs of active federations with identical coverage rules."""
-    from service import coverage
+    from service.federations import coverage
 
     pairs = coverage.overlaps()
     for pair in pairs:
@@ -110,7 +117,7 @@ def federation_list():
 @click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png")
 def federation_poster(federation_id: int, out_path: str | None, fmt: str):
     """Write a federation's printable QR poster (creates its permanent QR code once)."""
-    from service import posters
+    from service.federations import posters
 
     try:
         data, _ = posters.poster(federations.get_federation(federation_id), fmt)
@@ -160,7 +167,7 @@ def wechat_purge_dedup():
 @wechat_cli.command("sync-menu")
 def wechat_sync_menu():
     """Push the custom menu (入会 / 求助 / 更多: 竞赛, 我的) to WeChat."""
-    from service.menu import MENU, sync_menu
+    from service.wechat.menu import MENU, sync_menu
 
     try:
         result = sync_menu()
@@ -182,7 +189,7 @@ def wechat_send(server_url, openid, content, key, scene, follower, event, safe):
     """Play WeChat's server: sign (and encrypt) one message or event and POST it to /wechat."""
     import requests
 
-    from service.simulator import peer_for
+    from service.devtools.simulator import peer_for
 
     cfg = current_app.config
     peer = peer_for(cfg)

@@ -8,7 +8,8 @@ from models.audit import AuditEntry
 from models.federation import Federation
 from models.request import HelpRequest
 from models.worker import Worker
-from service import coverage, federations
+from service.federations import coverage
+from service.federations import tree as federations
 from service.governance import checks as governance
 from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db

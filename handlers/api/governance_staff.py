@@ -4,7 +4,7 @@ Staff only and scoped (a federation outside the caller's subtree is a 404)."""
 from flask import g
 from flask_smorest import Blueprint
 
-from handlers.api.auth import staff_required
+from handlers.api.staff_auth import staff_required
 from handlers.schemas.governance import (ApprovalIn, BaseUnionIn, BoardQuery, BoardRowOut, ChairChangeIn, ContractIn,
                                          ContractStepIn, DossierOut, ElectionIn, EmployerIn, FormationStepIn,
                                          GovernanceOut, LabourWarningOut, LeaveIn, LetterEscalateIn, LetterIn,

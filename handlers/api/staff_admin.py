@@ -3,11 +3,11 @@ federation summary (every role)."""
 from flask import g
 from flask_smorest import Blueprint
 
-from handlers.api.auth import staff_required
+from handlers.api.staff_auth import staff_required
 from handlers.schemas.staff import (FederationSummaryOut, PasswordIn, StaffAccountOut, StaffCreateIn,
                                     StaffUpdateIn)
-from service import staff as staff_service
-from service import staff_admin
+from service.staff import accounts as staff_service
+from service.staff import admin as staff_admin
 from service.extensions import db
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/api", description="员工账号与本单位概况")

@@ -4,7 +4,7 @@ meetings, collective contracts, supervision letters, employers and warnings. Typ
 are checked here; the opinion's rules (with their Chinese messages) in service/governance/."""
 import marshmallow as ma
 
-from handlers.schemas.request import ZhSchema, length, zh
+from handlers.schemas.help_requests import ZhSchema, length, zh
 from models.governance import (BASE_UNION_KIND_LABELS, CHOSEN_HOW_LABELS, CONTRACT_STATUS_LABELS,
                                FORMATION_STEP_LABELS, LETTER_KIND_LABELS, LETTER_STATUS_LABELS, MEETING_KIND_LABELS,
                                ROLE_LABELS, SOURCE_LABELS, SPECIAL_COMMITTEE_LABELS, WARNING_LEVEL_LABELS)

@@ -1,7 +1,7 @@
 """Staff-only schemas: the inbox, request detail, actions, canned replies, staff accounts."""
 import marshmallow as ma
 
-from handlers.schemas.request import ZhSchema, length, zh
+from handlers.schemas.help_requests import ZhSchema, length, zh
 
 
 class InboxQuery(ZhSchema):
@@ -94,7 +94,7 @@ class InboxCountOut(ma.Schema):
 
 
 class RequestDetailOut(ma.Schema):
-    """Assembled by service.request_detail.staff_detail (see there for every key)."""
+    """Assembled by service.help_requests.detail.staff_detail (see there for every key)."""
 
     id = ma.fields.Integer()
     number = ma.fields.String()

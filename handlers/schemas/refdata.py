@@ -1,7 +1,7 @@
 """Reference data for the pages: regions (GB/T 2260) and industries (GB/T 4754-2017)."""
 import marshmallow as ma
 
-from handlers.schemas.federation import In, _msgs
+from handlers.schemas.federations import In, _msgs
 
 
 class RegionQueryIn(In):

@@ -1,7 +1,7 @@
 """Routing preview and transfer history."""
 import marshmallow as ma
 
-from handlers.schemas.federation import In, _msgs
+from handlers.schemas.federations import In, _msgs
 
 
 class PreviewIn(In):

@@ -1,7 +1,7 @@
 """Staff account management (admins) and the federation summary."""
 import marshmallow as ma
 
-from handlers.schemas.request import ZhSchema, length, zh
+from handlers.schemas.help_requests import ZhSchema, length, zh
 
 ROLE = ma.validate.OneOf(["admin", "chair", "caseworker"], error="角色应为 admin、chair 或 caseworker")
 

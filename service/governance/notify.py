@@ -7,7 +7,7 @@ from sqlalchemy import select
 from models.federation import Federation
 from models.staff import Staff
 from service.extensions import db
-from service.outbox import queue_message
+from service.wechat.outbox import queue_message
 
 ALERT_ROLES = ("admin", "chair")
 
