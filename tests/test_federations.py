@@ -151,7 +151,10 @@ def admin(tree):
 
 def test_preparing_active_dissolved(tree, admin):
     fed = make_federation("石家庄市长安区快递行业工会联合会", parent=tree["changan"], status="preparing")
-    federations.activate_federation(fed, staff=admin)
+    with pytest.raises(Conflict) as caught:  # staff: only the first election activates (issue 14)
+        federations.activate_federation(fed, staff=admin)
+    assert caught.value.message == "联合会在选举产生第一届委员会后转为运行：请在“治理”页登记筹备步骤和委员会选举"
+    federations.activate_federation(fed, staff=None)  # an import from the CLI
     assert fed.status == "active" and fed.activated_at is not None
     with pytest.raises(Conflict) as caught:
         federations.activate_federation(fed, staff=admin)
