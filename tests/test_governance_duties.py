@@ -164,3 +164,25 @@ def test_formation_check_for_a_preparing_federation(fed):
     check = board.federation_checks(prep, board.load([prep.id])[prep.id], TODAY)[0]
     assert check["code"] == "formation_incomplete"
     assert check["message"] == "筹备中：尚缺上一级工会批准成立筹备组、筹备组成立"
+
+
+def test_the_jobs_commit_what_they_queue(fed, app):
+    from service.governance.early_warning import labour_warnings_job
+    from service.governance.reminders import governance_reminders_job
+
+    linked(fed.parent, "admin", "o-upper-admin")
+    # both half-year reports are overdue: two alerts to the one linked recipient
+    assert governance_reminders_job(date(2025, 9, 2)) == 2
+    db.session.rollback()  # what the job committed stays
+    assert db.session.query(OutboxMessage).count() == 2
+    assert labour_warnings_job(date(2025, 9, 2)) == 0  # no requests, no letters: nothing to raise
+
+
+def test_the_cli_group(fed, runner):
+    from service.governance.cli import governance_cli
+
+    linked(fed.parent, "admin", "o-upper-admin")
+    result = runner.invoke(governance_cli, ["remind", "--today", "2025-09-02"])
+    assert result.exit_code == 0 and result.output.strip() == "已排队提醒 2 条"
+    result = runner.invoke(governance_cli, ["scan-warnings", "--today", "2025-09-02"])
+    assert result.exit_code == 0 and result.output.strip() == "新增预警 0 条"
