@@ -10,19 +10,14 @@ from models.audit import AuditEntry
 from models.outbox import OutboxMessage
 from service.extensions import db
 from tests.conftest import login
-from tests.factories import make_federation, make_staff, make_upper
+from tests.factories import make_staff
 
 TODAY = date.today()
 
 
 @pytest.fixture
-def tree():
-    city = make_upper("石家庄市总工会", region="130100")
-    changan = make_upper("石家庄市长安区总工会", region="130102", parent=city)
-    yuhua = make_upper("石家庄市裕华区总工会", region="130108", parent=city)
-    kd = make_federation("石家庄市长安区快递行业工会联合会", parent=changan, industry="G6020")
-    hc = make_federation("石家庄市裕华区货车司机行业工会联合会", parent=yuhua, region="130108", industry="G543")
-    return {"city": city, "changan": changan, "yuhua": yuhua, "kd": kd, "hc": hc}
+def tree(gov_tree):
+    return gov_tree
 
 
 def url(fed, tail=""):

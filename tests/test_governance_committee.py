@@ -8,17 +8,14 @@ from models.governance import CommitteeMember, CommitteeTerm
 from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
 from service.governance import committee, formation, register, terms
-from tests.factories import make_federation, make_staff, make_upper
+from tests.factories import make_federation, make_staff
 
 TODAY = date(2026, 6, 1)
 
 
 @pytest.fixture
-def tree():
-    city = make_upper("石家庄市总工会", region="130100")
-    county = make_upper("石家庄市长安区总工会", region="130102", parent=city)
-    fed = make_federation("石家庄市长安区快递行业工会联合会", parent=county, industry="G6020")
-    return {"county": county, "fed": fed}
+def tree(gov_tree):
+    return {"county": gov_tree["changan"], "fed": gov_tree["kd"]}
 
 
 @pytest.fixture

@@ -9,16 +9,14 @@ from models.outbox import OutboxMessage
 from service.errors import Invalid
 from service.extensions import db
 from service.governance import board, formation, meetings, register, reminders, terms
-from tests.factories import make_federation, make_staff, make_upper
+from tests.factories import make_federation, make_staff
 
 TODAY = date(2026, 6, 1)
 
 
 @pytest.fixture
-def fed():
-    city = make_upper("石家庄市总工会", region="130100")
-    county = make_upper("石家庄市长安区总工会", region="130102", parent=city)
-    fed = make_federation("石家庄市长安区快递行业工会联合会", parent=county, industry="G6020")
+def fed(gov_tree):
+    fed = gov_tree["kd"]
     terms.elect_committee(fed, elected_on=date(2025, 3, 1), years=5, elected_by="congress", staff=None, today=TODAY,
                           members=[{"name": "李建华", "role": "chair", "source": "representative", "body": "区总工会"},
                                    {"name": "王芳", "role": "member", "source": "representative", "body": "企业",

@@ -11,17 +11,15 @@ from models.outbox import OutboxMessage
 from service.errors import Conflict, Invalid
 from service.extensions import db
 from service.governance import early_warning, employers, letters
-from tests.factories import make_coverage, make_federation, make_request, make_staff, make_upper
+from tests.factories import make_coverage, make_federation, make_request, make_staff
 
 TODAY = date.today()
 D = timedelta(days=1)
 
 
 @pytest.fixture
-def fed():
-    city = make_upper("石家庄市总工会", region="130100")
-    county = make_upper("石家庄市长安区总工会", region="130102", parent=city)
-    fed = make_federation("石家庄市长安区快递行业工会联合会", parent=county, industry="G6020")
+def fed(gov_tree):
+    fed = gov_tree["kd"]
     make_coverage(fed, "130102", "G602")
     return fed
 
