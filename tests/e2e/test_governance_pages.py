@@ -91,3 +91,23 @@ def test_a_letter_prints_on_a4(console, shot, server):
     text = letter.locator("#sheet").inner_text()
     assert "石家庄美味餐饮管理有限公司：" in text and "石家庄市外卖送餐行业工会联合会（印章）" in text
     shot(letter, "governance-letter")
+
+
+def test_a_letter_from_a_help_request(console, server):
+    from datetime import date, timedelta
+
+    from tests.factories import make_request
+
+    request = make_request()  # routed by the demo coverage to 长安区快递 (wage arrears, 12 workers)
+    page = console
+    page.goto(f"{server}/console/request.html?id={request.id}")
+    page.click("a:has-text('发出劳动法律监督文书')")
+    page.wait_for_selector("#gov-dialog[open]")
+    assert page.input_value("#gf-help_request_id") == str(request.id)
+    assert page.input_value("#gf-source") == "help_request"
+    page.fill("#gf-due_on", (date.today() + timedelta(days=10)).isoformat())
+    page.fill("#gf-facts", "拖欠12名快递员三个月工资")
+    page.fill("#gf-demands", "十日内足额支付拖欠工资")
+    page.click("#gov-dialog button[type=submit]")
+    row = page.wait_for_selector("#letters tbody tr:has-text('石家庄某某快递有限公司')")
+    assert "劳动法律监督提示函" in row.inner_text() and "待回复" in row.inner_text()

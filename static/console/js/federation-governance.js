@@ -131,4 +131,13 @@ document.getElementById('sections').addEventListener('click', event => {
   if (el && ACTIONS[el.dataset.act]) ACTIONS[el.dataset.act]({ id, data, el, render });
 });
 
-render(await api(`/api/governance/federations/${id}`));
+try {
+  render(await api(`/api/governance/federations/${id}`));
+} catch (err) {
+  document.getElementById('sections').innerHTML = `<div class="card empty">${esc(err.status === 404
+    ? '找不到该工会联合会，或您无权查看（上级工会本身不适用联合会治理检查）' : err.message)}</div>`;
+}
+const fromRequest = Number(new URLSearchParams(location.search).get('letter_from'));
+if (data && fromRequest && data.can_write) {
+  ACTIONS.letter({ id, data, render, preset: { source: 'help_request', help_request_id: fromRequest } });
+}

@@ -21,7 +21,9 @@ async function send(ctx, path, body, { method = 'POST', message = '已保存' } 
   return answer;
 }
 
-const form = (title, fields, path, opts = {}) => ctx => openForm(title, fields, values => send(ctx, path(ctx), values, opts));
+// ctx.preset fills fields (e.g. a letter from a help request: ?letter_from=<request id>).
+const form = (title, fields, path, opts = {}) => ctx => openForm(title,
+  fields.map(f => ({ ...f, value: ctx.preset?.[f.name] ?? f.value })), values => send(ctx, path(ctx), values, opts));
 
 function memberRow(data, m = {}) {
   const opt = (list, v) => list.map(([k, l]) => `<option value="${k}" ${String(k) === String(v ?? '') ? 'selected' : ''}>${esc(l)}</option>`).join('');
