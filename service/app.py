@@ -16,6 +16,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_commit_point(app)
     register_error_handlers(app)
     register_commands(app)
     return app
@@ -61,6 +62,12 @@ def register_blueprints(app: Flask) -> None:
             csrf.exempt(blueprint)
 
 
+def register_commit_point(app: Flask) -> None:
+    from handlers.transactions import commit_each_request
+
+    commit_each_request(app)  # one commit per request; services only flush
+
+
 def register_error_handlers(app: Flask) -> None:
     from service.errors import register_error_handlers as register
 
@@ -68,7 +75,7 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from service.commands import GROUPS
+    from service.commands import groups
 
-    for group in GROUPS:
+    for group in groups(app):
         app.cli.add_command(group)

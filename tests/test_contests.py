@@ -328,4 +328,4 @@ def test_validation_messages_are_in_chinese(client, tree):
     login(client, make_staff(tree["courier"], role="admin"))
     response = client.post("/api/staff/contests", json={"title": "x", "capacity": "many", "color": "red"})
     fields = response.get_json()["error"]["fields"]
-    assert fields["starts_at"] == "请填写此项" and fields["capacity"] == "格式有误" and fields["color"] == "未知字段"
+    assert fields["starts_at"] == "请填写此项" and fields["capacity"] == "格式有误" and fields["color"] == "不支持的字段"

@@ -50,7 +50,6 @@ def export_roster(contest_id):
     contest = contests.get_for_staff(contest_id, g.staff)
     audit.record("contest.export", staff=g.staff, subject_type="contest", subject_id=contest.id,
                  federation_id=contest.federation_id)
-    db.session.commit()
     chunks = (piece.encode("utf-8") for piece in contest_day.roster_csv(contest))
     return Response(stream_with_context(chunks), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=contest-{contest.id}-roster.csv",
@@ -65,7 +64,6 @@ def add_signup(data, contest_id):
     """Add a worker by member number or mobile number, with a reason (a free place, else the waitlist)."""
     contest = contests.get_for_staff(contest_id, g.staff)
     signup = roster.add_by_staff(contest.id, staff=g.staff, **data)
-    db.session.commit()
     return _with_positions(contest, [signup])[0]
 
 
@@ -77,7 +75,6 @@ def remove_signup(data, contest_id, signup_id):
     """Take someone off the roster with a reason; the worker is told, the waitlist moves up."""
     contest = contests.get_for_staff(contest_id, g.staff)
     signup = roster.remove_by_staff(contest.id, signup_id, staff=g.staff, reason=data["reason"])
-    db.session.commit()
     return signup
 
 
@@ -88,7 +85,6 @@ def promote(contest_id, signup_id):
     """Promote a waiting worker into a free place (409 when there is none)."""
     contest = contests.get_for_staff(contest_id, g.staff)
     signup = roster.promote(contest.id, signup_id, staff=g.staff)
-    db.session.commit()
     return signup
 
 
@@ -100,7 +96,6 @@ def reorder(data, contest_id):
     """Put the waitlist in a new order (every waiting sign-up id, once)."""
     contest = contests.get_for_staff(contest_id, g.staff)
     items = roster.reorder_waitlist(contest.id, data["order"], staff=g.staff)
-    db.session.commit()
     return _with_positions(contest, items)
 
 
@@ -113,7 +108,6 @@ def check_in(data, contest_id):
     contest = contests.get_for_staff(contest_id, g.staff)
     signup, already = contest_day.check_in(contest, staff=g.staff, token=data.get("token"),
                                            signup_id=data.get("signup_id"))
-    db.session.commit()
     return {"signup": signup, "already": already}
 
 
@@ -123,7 +117,6 @@ def check_in(data, contest_id):
 def undo_check_in(contest_id, signup_id):
     contest = contests.get_for_staff(contest_id, g.staff)
     signup = contest_day.undo_check_in(contest, signup_id, staff=g.staff)
-    db.session.commit()
     return signup
 
 
@@ -135,7 +128,6 @@ def record_results(data, contest_id):
     """Score, rank and award of confirmed participants."""
     contest = contests.get_for_staff(contest_id, g.staff)
     count = contest_day.record_results(contest, data["entries"], staff=g.staff)
-    db.session.commit()
     return {"count": count}
 
 
@@ -146,5 +138,4 @@ def publish_results(contest_id):
     """Send every participant their result in WeChat (once)."""
     contest = contests.get_for_staff(contest_id, g.staff)
     count = contest_day.publish_results(contest, staff=g.staff)
-    db.session.commit()
     return {"count": count}

@@ -9,7 +9,6 @@ from handlers.api.staff_auth import staff_required
 from handlers.schemas.contests import ContestIn, ContestListQuery, ContestOut, ContestPatchIn, ContestReasonIn
 from service.contests import lifecycle as contests
 from service.errors import NotFound
-from service.extensions import db
 
 bp = Blueprint("staff_contests", __name__, url_prefix="/api/staff/contests", description="技能竞赛（工作人员）")
 MANAGERS = ("admin", "chair")
@@ -32,7 +31,6 @@ def create_contest(data):
     """A new draft contest."""
     federation_id = data.pop("federation_id", None)
     contest = contests.create_contest(staff=g.staff, data=data, federation_id=federation_id)
-    db.session.commit()
     return contest
 
 
@@ -51,13 +49,11 @@ def update_contest(data, contest_id):
     """Change fields, as far as the contest's state allows."""
     data.pop("federation_id", None)
     contest = contests.update_contest(contests.get_for_staff(contest_id, g.staff), staff=g.staff, data=data)
-    db.session.commit()
     return contest
 
 
 def _transition(contest_id: int, action):
     contest = action(contests.get_for_staff(contest_id, g.staff), staff=g.staff)
-    db.session.commit()
     return contest
 
 
@@ -101,7 +97,6 @@ def cancel(data, contest_id):
     """Cancel; everyone signed up or waiting gets a WeChat message with the reason."""
     contest = contests.get_for_staff(contest_id, g.staff)
     contests.cancel(contest, staff=g.staff, reason=data["reason"])
-    db.session.commit()
     return contest
 
 
@@ -111,7 +106,6 @@ def cancel(data, contest_id):
 def make_qrcode(contest_id):
     """The temporary WeChat QR code (scene contest:<id>) for the poster, made when missing or expiring."""
     contest = contests.ensure_qrcode(contests.get_for_staff(contest_id, g.staff), staff=g.staff)
-    db.session.commit()
     return contest
 
 

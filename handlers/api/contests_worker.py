@@ -6,7 +6,6 @@ from handlers.api.staff_auth import worker_required
 from handlers.schemas.contests import SignUpIn, WorkerContestOut
 from service.contests import listings as contest_views
 from service.contests import signups
-from service.extensions import db
 
 bp = Blueprint("contests", __name__, url_prefix="/api/contests", description="技能竞赛（职工）")
 
@@ -41,7 +40,6 @@ def get_contest(contest_id):
 def sign_up(data, contest_id):
     """Sign up: confirmed while places last, else on the waitlist; 403 not_eligible with the reason."""
     signups.sign_up(contest_id, g.worker, **data)
-    db.session.commit()
     return contest_views.detail_for_worker(contest_id, g.worker)
 
 
@@ -51,5 +49,4 @@ def sign_up(data, contest_id):
 def cancel(contest_id):
     """Withdraw before the cut-off; the place goes to the first on the waitlist."""
     signups.cancel_signup(contest_id, g.worker)
-    db.session.commit()
     return contest_views.detail_for_worker(contest_id, g.worker)

@@ -12,7 +12,6 @@ from handlers.schemas.federations import (CoverageIn, CoverageRuleOut, DissolveI
 from service.federations import coverage
 from service.federations import profiles as federation_views
 from service.federations import tree as federations
-from service.extensions import db
 from service.staff.accounts import subtree_ids_query
 
 bp = Blueprint("federation_admin", __name__, url_prefix="/api/admin/federations",
@@ -34,7 +33,6 @@ def tree():
 def create(data):
     """Create a federation or upper union under a node of the caller's subtree."""
     federation = federations.create_federation(staff=g.staff, **data)
-    db.session.commit()
     return federation_views.detail(g.staff, federation.id)
 
 
@@ -62,7 +60,6 @@ def update(data, federation_id):
     """Change profile, contact details, flags, term or priority."""
     federation = federations.get_visible(g.staff, federation_id)
     federations.update_federation(federation, data, staff=g.staff)
-    db.session.commit()
     return federation_views.detail(g.staff, federation_id)
 
 
@@ -74,7 +71,6 @@ def rename(data, federation_id):
     """Rename, checked by the name rule."""
     federation = federations.get_visible(g.staff, federation_id)
     federations.rename_federation(federation, data["name"], staff=g.staff)
-    db.session.commit()
     return federation_views.detail(g.staff, federation_id)
 
 
@@ -85,7 +81,6 @@ def activate(federation_id):
     """preparing → active."""
     federation = federations.get_visible(g.staff, federation_id)
     federations.activate_federation(federation, staff=g.staff)
-    db.session.commit()
     return federation_views.detail(g.staff, federation_id)
 
 
@@ -97,7 +92,6 @@ def dissolve(data, federation_id):
     """preparing|active → dissolved, effective on the given date."""
     federation = federations.get_visible(g.staff, federation_id)
     federations.dissolve_federation(federation, on=data["dissolved_on"], reason=data["reason"], staff=g.staff)
-    db.session.commit()
     return federation_views.detail(g.staff, federation_id)
 
 
@@ -118,7 +112,6 @@ def add_coverage(data, federation_id):
     """Add a rule (region code, industry code or none)."""
     federation = federations.get_visible(g.staff, federation_id)
     rule = coverage.add_rule(federation, staff=g.staff, **data)
-    db.session.commit()
     return coverage.rule_out(rule)
 
 
@@ -129,4 +122,3 @@ def remove_coverage(federation_id, rule_id):
     """Remove a rule."""
     federation = federations.get_visible(g.staff, federation_id)
     coverage.remove_rule(federation, rule_id, staff=g.staff)
-    db.session.commit()

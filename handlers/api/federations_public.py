@@ -5,7 +5,6 @@ from flask_smorest import Blueprint
 from handlers.schemas.federations import FederationOut
 from service.federations import tree as federations
 from service.federations import posters
-from service.extensions import db
 
 bp = Blueprint("federations", __name__, url_prefix="/api/federations", description="工会联合会")
 
@@ -25,7 +24,6 @@ def list_federations():
                    "404": {"description": "联合会不存在"}})
 def poster(federation_id: int, fmt: str):
     data, content_type = posters.poster(federations.get_federation(federation_id), fmt)
-    db.session.commit()
     return Response(data, content_type=content_type, headers={
         "Content-Disposition": f'inline; filename="federation-{federation_id}-poster.{fmt}"',
         "Cache-Control": "no-cache"})

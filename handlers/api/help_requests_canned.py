@@ -5,7 +5,6 @@ from flask_smorest import Blueprint
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.inbox import CannedIn, CannedOut, CannedQuery, CannedUpdateIn
 from service.help_requests import canned_replies
-from service.extensions import db
 
 bp = Blueprint("canned_replies", __name__, url_prefix="/api/canned-replies", description="快捷回复")
 
@@ -24,7 +23,6 @@ def list_replies(args):
 @bp.response(201, CannedOut)
 def create(data):
     reply = canned_replies.create_reply(g.staff, **data)
-    db.session.commit()
     return reply
 
 
@@ -34,7 +32,6 @@ def create(data):
 @bp.response(200, CannedOut)
 def update(data, reply_id):
     reply = canned_replies.update_reply(g.staff, reply_id, **data)
-    db.session.commit()
     return reply
 
 
@@ -43,4 +40,3 @@ def update(data, reply_id):
 @bp.response(204)
 def delete(reply_id):
     canned_replies.delete_reply(g.staff, reply_id)
-    db.session.commit()

@@ -8,7 +8,6 @@ from handlers.schemas.help_requests import (RequestPreviewOut, PreviewQuery, Rat
 from service.help_requests import attachments
 from service.help_requests import worker as help_requests
 from service.errors import Invalid
-from service.extensions import db
 from service.wechat.followers import get_or_create_worker
 
 bp = Blueprint("requests", __name__, url_prefix="/api/requests", description="求助（职工端）")
@@ -31,7 +30,6 @@ def preview(args):
 def submit(data):
     """Submit a help request (routed, numbered, deadlines set, confirmation queued)."""
     created = help_requests.submit(g.worker, data)
-    db.session.commit()
     return help_requests.worker_detail(created)
 
 
@@ -50,7 +48,6 @@ def detail(request_id):
     """One of the worker's own requests (404 for anyone else's); opening it counts as activity,
     so images sent in the chat in the next 10 minutes attach to it."""
     found = help_requests.get_mine(g.worker, request_id, touch=True)
-    db.session.commit()
     return help_requests.worker_detail(found)
 
 
@@ -61,7 +58,6 @@ def detail(request_id):
 def add_info(data, request_id):
     """Add information (answers a request for more information)."""
     updated = help_requests.add_info(g.worker, request_id, data["text"])
-    db.session.commit()
     return help_requests.worker_detail(updated)
 
 
@@ -76,7 +72,6 @@ def upload(files, request_id):
         raise Invalid(fields={"file": "请选择图片"})
     data = upload_file.read(attachments.MAX_IMAGE_BYTES + 1)
     saved = attachments.add_upload(g.worker, request_id, upload_file.filename, data)
-    db.session.commit()
     return saved
 
 
@@ -86,7 +81,6 @@ def upload(files, request_id):
 @bp.response(200, WorkerRequestOut)
 def withdraw(data, request_id):
     updated = help_requests.withdraw(g.worker, request_id, data.get("reason"))
-    db.session.commit()
     return help_requests.worker_detail(updated)
 
 
@@ -97,6 +91,5 @@ def withdraw(data, request_id):
 def rate(data, request_id):
     """Rate the handling (1–5) once the request is resolved."""
     updated = help_requests.rate(g.worker, request_id, data["rating"], data.get("comment"))
-    db.session.commit()
     return help_requests.worker_detail(updated)
 

@@ -10,7 +10,6 @@ from handlers.schemas.membership import (
 )
 from service.membership import members as membership
 from service.membership import review
-from service.extensions import db
 from service.staff.accounts import can_see
 
 bp = Blueprint("review", __name__, url_prefix="/api/applications", description="入会审核（工作人员）")
@@ -42,7 +41,6 @@ def get_application(application_id):
 def application_id_number(application_id):
     """The full ID number: staff with may_view_id only; each view is written to the audit log."""
     number = review.reveal_id(g.staff, application_id=application_id)
-    db.session.commit()
     return {"id_number": number}
 
 
@@ -52,7 +50,6 @@ def application_id_number(application_id):
 def approve(application_id):
     """Approve: member number, active membership and the WeChat notification, one transaction."""
     result = review.approve(g.staff, application_id)
-    db.session.commit()
     return review.get_application(g.staff, result.application_id)
 
 
@@ -63,7 +60,6 @@ def approve(application_id):
 def reject(data, application_id):
     """Reject with a reason (the worker is notified and may apply again)."""
     application = review.reject(g.staff, application_id, data["reason"])
-    db.session.commit()
     return application
 
 
@@ -74,7 +70,6 @@ def reject(data, application_id):
 def correction(data, application_id):
     """Ask the worker to correct the application (what to correct in `reason`)."""
     application = review.request_correction(g.staff, application_id, data["reason"])
-    db.session.commit()
     return application
 
 
@@ -85,7 +80,6 @@ def correction(data, application_id):
 def transfer(data, application_id):
     """Hand the application to another federation, with a reason; the deadline does not restart."""
     application = review.transfer_application(g.staff, application_id, data["to_federation_id"], data["reason"])
-    db.session.commit()
     # the application has left this staff member's scope, possibly: answer it as it now stands
     return application
 
@@ -121,14 +115,12 @@ def get_member(membership_id):
 def member_id_number(membership_id):
     """The member's full ID number: may_view_id only; audited."""
     number = review.reveal_id(g.staff, membership_id=membership_id)
-    db.session.commit()
     return {"id_number": number}
 
 
 def _act(membership_id, change, **kwargs):
     item = membership.get_for_staff(g.staff, membership_id)
     change(item, staff=g.staff, **kwargs)
-    db.session.commit()
     return item
 
 

@@ -11,7 +11,6 @@ from service.membership import applications
 from service.membership import card as member_card
 from service.membership import members as membership
 from service.privacy import retention as privacy
-from service.extensions import db
 
 bp = Blueprint("joining", __name__, url_prefix="/api/join", description="网上入会（职工）")
 card_bp = Blueprint("card", __name__, url_prefix="/api/card", description="电子会员卡与会籍变更（职工）")
@@ -49,7 +48,6 @@ def submit(data):
     (code already_member: offer a transfer) or an application is open."""
     fed = data.pop("fed", None)
     application = applications.submit_application(g.worker, data, fed_id=fed)
-    db.session.commit()
     return application
 
 
@@ -61,7 +59,6 @@ def resubmit(data, application_id):
     """Send the corrected form after a correction request (an empty ID number keeps the old one)."""
     data.pop("fed", None)
     application = applications.resubmit_application(g.worker, application_id, data)
-    db.session.commit()
     return application
 
 
@@ -71,7 +68,6 @@ def resubmit(data, application_id):
 def withdraw_application(application_id):
     """Take back an application that is still being reviewed."""
     application = applications.withdraw_application(g.worker, application_id)
-    db.session.commit()
     return application
 
 
@@ -103,7 +99,6 @@ def _own():
 def request_transfer(data):
     """Ask to move to another federation (the old one releases, the new one accepts)."""
     membership.request_transfer(_own(), to_federation_id=data["to_federation_id"], reason=data["reason"])
-    db.session.commit()
     return member_card.card(g.worker)
 
 
@@ -112,7 +107,6 @@ def request_transfer(data):
 @worker_required
 def cancel_transfer():
     membership.cancel_transfer(_own())
-    db.session.commit()
     return member_card.card(g.worker)
 
 
@@ -123,7 +117,6 @@ def cancel_transfer():
 def retain(data):
     """保留会籍 after retiring (retired) or losing one's job (unemployed)."""
     membership.retain(_own(), reason=data["reason"])
-    db.session.commit()
     return member_card.card(g.worker)
 
 
@@ -132,7 +125,6 @@ def retain(data):
 @worker_required
 def reactivate():
     membership.reactivate(_own())
-    db.session.commit()
     return member_card.card(g.worker)
 
 
@@ -143,7 +135,6 @@ def reactivate():
 def withdraw(data):
     """Leave the union; the card stops working and the retention clock starts."""
     membership.withdraw(_own(), reason=data["reason"])
-    db.session.commit()
     return member_card.card(g.worker)
 
 

@@ -2,15 +2,15 @@
 set by the H5 OAuth flow). Decorators for handlers, and the staff login API."""
 from functools import wraps
 
-import marshmallow as ma
 from flask import g, session
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
+from handlers.schemas.staff import LoginIn, SessionOut
 from models.staff import Staff
 from service.staff import accounts as staff_service
-from service.errors import Forbidden, Unauthorized
+from service.errors import AppError, Forbidden, Unauthorized, error_response
 from service.extensions import db, login_manager
 from service.wechat.followers import get_or_create_worker
 
@@ -65,26 +65,6 @@ def worker_required(view):
     return wrapper
 
 
-class LoginIn(ma.Schema):
-    username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=50))
-    password = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-
-
-class StaffOut(ma.Schema):
-    id = ma.fields.Integer()
-    username = ma.fields.String()
-    display_name = ma.fields.String()
-    role = ma.fields.String()
-    federation_id = ma.fields.Integer()
-    federation_name = ma.fields.Function(lambda s: s.federation.name)
-    may_view_id = ma.fields.Boolean()
-
-
-class SessionOut(ma.Schema):
-    staff = ma.fields.Nested(StaffOut, allow_none=True)
-    csrf_token = ma.fields.String()
-
-
 @bp.post("/login")
 @bp.arguments(LoginIn)
 @bp.response(200, SessionOut)
@@ -92,10 +72,8 @@ def login(data):
     """Log in with username and password; answers the CSRF token to send as X-CSRF-Token."""
     try:
         staff = staff_service.authenticate(data["username"], data["password"])
-    except Exception:
-        db.session.commit()  # keep the failed-login count and any lock
-        raise
-    db.session.commit()
+    except AppError as refused:  # answered, not raised: the request's commit keeps the failed-login count
+        return error_response(refused.status, refused.code, refused.message, refused.fields)
     session.clear()
     login_user(staff)
     return {"staff": staff, "csrf_token": generate_csrf()}

@@ -2,39 +2,12 @@
 import marshmallow as ma
 
 from models.contest import CONTEST_STATUS_LABELS, ELIGIBILITY_SCOPES, QUESTION_KINDS, SIGNUP_STATUS_LABELS
+from handlers.schemas.base import InSchema, OutSchema, UtcDateTime, length
 from service import refdata
 
 
-# People read these messages: Chinese instead of marshmallow's English defaults.
-FIELD_MESSAGES = {"required": "请填写此项", "null": "请填写此项", "invalid": "格式有误", "type": "格式有误",
-                  "validator_failed": "格式有误"}
-
-
-class Schema(ma.Schema):
-    error_messages = {"unknown": "未知字段", "type": "格式有误"}
-
-    def on_bind_field(self, field_name, field_obj):
-        field_obj.error_messages = {**field_obj.error_messages, **FIELD_MESSAGES}
-
-
-def length(maximum: int, minimum: int = 0):
-    return ma.validate.Length(min=minimum, max=maximum, error=f"长度应为{minimum}至{maximum}个字符" if minimum
-                              else f"不超过{maximum}个字符")
-
-
-def utc(value) -> str | None:
-    return value.isoformat(timespec="seconds") + "Z" if value is not None else None
-
-
-class UtcDateTime(ma.fields.DateTime):
-    """Stored times are naive UTC; say so on the way out."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return utc(value)
-
-
 # --- staff: contest -----------------------------------------------------------------------
-class QuestionIn(Schema):
+class QuestionIn(InSchema):
     key = ma.fields.String(validate=length(20))
     label = ma.fields.String(required=True, validate=length(100, 1))
     kind = ma.fields.String(load_default="text", validate=ma.validate.OneOf(QUESTION_KINDS, error="取值无效"))
@@ -42,7 +15,7 @@ class QuestionIn(Schema):
     required = ma.fields.Boolean(load_default=False)
 
 
-class EligibilityIn(Schema):
+class EligibilityIn(InSchema):
     scope = ma.fields.String(validate=ma.validate.OneOf(ELIGIBILITY_SCOPES, error="取值无效"),
                              metadata={"description": "any 所有会员 | federation 本联合会会员 | coverage 按地区/行业"})
     region_prefix = ma.fields.String(allow_none=True, metadata={"description": "GB/T 2260 前缀，如 1301"})
@@ -51,7 +24,7 @@ class EligibilityIn(Schema):
     age_max = ma.fields.Integer(allow_none=True)
 
 
-class ContestIn(Schema):
+class ContestIn(InSchema):
     title = ma.fields.String(required=True, validate=length(100, 1))
     industry_code = ma.fields.String(allow_none=True, metadata={"description": "工种所属行业，GB/T 4754-2017"})
     description = ma.fields.String(validate=length(5000))
@@ -75,7 +48,7 @@ class ContestPatchIn(ContestIn):
     """ContestIn with every field optional (use as ContestPatchIn(partial=True))."""
 
 
-class ContestOut(Schema):
+class ContestOut(OutSchema):
     id = ma.fields.Integer()
     federation_id = ma.fields.Integer()
     federation_name = ma.fields.Function(lambda c: c.federation.name)
@@ -110,16 +83,16 @@ class ContestOut(Schema):
     has_signups = ma.fields.Function(lambda c: c.last_seq > 0)
 
 
-class ContestListQuery(Schema):
+class ContestListQuery(InSchema):
     status = ma.fields.String(validate=ma.validate.OneOf(tuple(CONTEST_STATUS_LABELS), error="取值无效"))
 
 
-class ContestReasonIn(Schema):
+class ContestReasonIn(InSchema):
     reason = ma.fields.String(required=True, validate=length(500, 1))
 
 
 # --- staff: roster ------------------------------------------------------------------------
-class SignupOut(Schema):
+class SignupOut(OutSchema):
     id = ma.fields.Integer()
     status = ma.fields.String()
     status_label = ma.fields.Function(lambda s: SIGNUP_STATUS_LABELS[s.status])
@@ -140,7 +113,7 @@ class SignupOut(Schema):
     award = ma.fields.String(allow_none=True)
 
 
-class RosterQuery(Schema):
+class RosterQuery(InSchema):
     status = ma.fields.String(validate=ma.validate.OneOf(tuple(SIGNUP_STATUS_LABELS), error="取值无效"))
     checked_in = ma.fields.Boolean()
     q = ma.fields.String(validate=length(50))
@@ -148,50 +121,50 @@ class RosterQuery(Schema):
     per_page = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500, error="应为1至500"))
 
 
-class RosterOut(Schema):
+class RosterOut(OutSchema):
     items = ma.fields.List(ma.fields.Nested(SignupOut))
     total = ma.fields.Integer()
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
 
 
-class AddSignupIn(Schema):
+class AddSignupIn(InSchema):
     member_no = ma.fields.String(validate=length(20))
     phone = ma.fields.String(validate=length(11))
     name = ma.fields.String(validate=length(50))
     reason = ma.fields.String(required=True, validate=length(500, 1))
 
 
-class ReorderIn(Schema):
+class ReorderIn(InSchema):
     order = ma.fields.List(ma.fields.Integer(), required=True, metadata={"description": "全部候补报名的 id，按新顺序"})
 
 
-class CheckInIn(Schema):
+class CheckInIn(InSchema):
     token = ma.fields.String(validate=length(500), metadata={"description": "会员卡二维码内容"})
     signup_id = ma.fields.Integer()
 
 
-class CheckInOut(Schema):
+class CheckInOut(OutSchema):
     signup = ma.fields.Nested(SignupOut)
     already = ma.fields.Boolean(metadata={"description": "此前已签到"})
 
 
-class ResultEntryIn(Schema):
+class ResultEntryIn(InSchema):
     signup_id = ma.fields.Integer(required=True)
     score = ma.fields.Decimal(allow_none=True)
     rank = ma.fields.Integer(allow_none=True)
     award = ma.fields.String(allow_none=True, validate=length(50))
 
 
-class ResultsIn(Schema):
+class ResultsIn(InSchema):
     entries = ma.fields.List(ma.fields.Nested(ResultEntryIn), required=True)
 
 
-class ContestCountOut(Schema):
+class ContestCountOut(OutSchema):
     count = ma.fields.Integer()
 
 
 # --- worker -------------------------------------------------------------------------------
-class MySignupOut(Schema):
+class MySignupOut(OutSchema):
     id = ma.fields.Integer()
     status = ma.fields.String()
     status_label = ma.fields.String()
@@ -204,7 +177,7 @@ class MySignupOut(Schema):
     created_at = UtcDateTime()
 
 
-class WorkerContestOut(Schema):
+class WorkerContestOut(OutSchema):
     id = ma.fields.Integer()
     title = ma.fields.String()
     federation_name = ma.fields.String()
@@ -235,8 +208,8 @@ class WorkerContestOut(Schema):
     cancel_reason = ma.fields.String(allow_none=True)
 
 
-class SignUpIn(Schema):
+class SignUpIn(InSchema):
     name = ma.fields.String(required=True, validate=length(50, 1))
-    phone = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^1[3-9]\d{9}$", error="请填写11位手机号码"))
+    phone = ma.fields.String(required=True, validate=length(11, 1), metadata={"description": "11位手机号码"})
     birth_date = ma.fields.Date(allow_none=True)
     answers = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)

@@ -1,7 +1,9 @@
 import marshmallow as ma
 
+from handlers.schemas.base import InSchema, OutSchema
 
-class FederationOut(ma.Schema):
+
+class FederationOut(OutSchema):
     id = ma.fields.Integer(dump_only=True)
     name = ma.fields.String(dump_only=True, metadata={"description": "全称，如 石家庄市长安区快递行业工会联合会"})
     kind = ma.fields.String(dump_only=True, metadata={"description": "regional | industry"})
@@ -12,29 +14,18 @@ class FederationOut(ma.Schema):
 
 # ------------------------------------------------------------------ staff console
 
-class In(ma.Schema):
-    """Input schemas answer in Chinese."""
-
-    error_messages = {"unknown": "不支持的字段", "type": "格式有误"}
-
-
-def _msgs(**extra) -> dict:
-    return {"required": "请填写此项", "null": "此项不能为空", "invalid": "格式有误", **extra}
-
-
 def _text(max_length: int, **kw) -> ma.fields.String:
-    return ma.fields.String(validate=ma.validate.Length(max=max_length, error=f"不超过{max_length}个字"),
-                            error_messages=_msgs(), **kw)
+    return ma.fields.String(validate=ma.validate.Length(max=max_length, error=f"不超过{max_length}个字"), **kw)
 
 
-class WarningOut(ma.Schema):
+class WarningOut(OutSchema):
     code = ma.fields.String(metadata={"description": "term_expired | term_expiring | term_missing | "
                                       "funds_committee_missing | women_committee_missing | coverage_missing | "
                                       "coverage_overlap"})
     message = ma.fields.String()
 
 
-class FederationNodeOut(ma.Schema):
+class FederationNodeOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     parent_id = ma.fields.Integer(allow_none=True)
@@ -59,7 +50,7 @@ class FederationNodeOut(ma.Schema):
     can_manage = ma.fields.Boolean(metadata={"description": "the caller may rename, change status, priority, coverage"})
 
 
-class CoverageRuleOut(ma.Schema):
+class CoverageRuleOut(OutSchema):
     id = ma.fields.Integer()
     federation_id = ma.fields.Integer()
     region_prefix = ma.fields.String(metadata={"description": "stored prefix, e.g. 1301 for 130100"})
@@ -71,13 +62,13 @@ class CoverageRuleOut(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
-class OverlapSideOut(ma.Schema):
+class OverlapSideOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     priority = ma.fields.Integer()
 
 
-class OverlapOut(ma.Schema):
+class OverlapOut(OutSchema):
     region_prefix = ma.fields.String()
     industry_prefix = ma.fields.String(allow_none=True)
     label = ma.fields.String()
@@ -108,46 +99,46 @@ class FederationDetailOut(FederationNodeOut):
 PHONE = ma.validate.Regexp(r"^[0-9+\-() ]{5,30}$", error="请填写有效的电话号码（手机或座机）")
 
 
-class FederationProfileIn(In):
+class FederationProfileIn(InSchema):
     """Profile, contact details, flags, term and priority: every field optional."""
 
     description = _text(2000, allow_none=True)
     contact_name = _text(50, allow_none=True)
-    contact_phone = ma.fields.String(allow_none=True, validate=PHONE, error_messages=_msgs())
+    contact_phone = ma.fields.String(allow_none=True, validate=PHONE)
     address = _text(200, allow_none=True)
-    own_funds = ma.fields.Boolean(error_messages=_msgs(invalid="应为是或否"))
-    many_women = ma.fields.Boolean(error_messages=_msgs(invalid="应为是或否"))
-    has_funds_committee = ma.fields.Boolean(error_messages=_msgs(invalid="应为是或否"))
-    has_women_committee = ma.fields.Boolean(error_messages=_msgs(invalid="应为是或否"))
-    term_start = ma.fields.Date(allow_none=True, error_messages=_msgs(invalid="日期格式应为 YYYY-MM-DD"))
+    own_funds = ma.fields.Boolean(error_messages={"invalid": "应为是或否"})
+    many_women = ma.fields.Boolean(error_messages={"invalid": "应为是或否"})
+    has_funds_committee = ma.fields.Boolean(error_messages={"invalid": "应为是或否"})
+    has_women_committee = ma.fields.Boolean(error_messages={"invalid": "应为是或否"})
+    term_start = ma.fields.Date(allow_none=True, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
     term_years = ma.fields.Integer(allow_none=True, validate=ma.validate.OneOf([3, 5], error="任期应为3年或5年"),
-                                   error_messages=_msgs(invalid="任期应为3年或5年"))
+                                   error_messages={"invalid": "任期应为3年或5年"})
     priority = ma.fields.Integer(validate=ma.validate.Range(-100, 100, error="优先级应在 -100 到 100 之间"),
-                                 error_messages=_msgs(invalid="优先级应为整数"))
+                                 error_messages={"invalid": "优先级应为整数"})
 
 
 class FederationCreateIn(FederationProfileIn):
     name = _text(100, required=True)
-    kind = ma.fields.String(required=True, error_messages=_msgs(), validate=ma.validate.OneOf(
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(
         ["regional", "industry", "upper"], error="类型应为 regional（区域性）、industry（行业性）或 upper（上级工会）"))
-    region_code = ma.fields.String(required=True, error_messages=_msgs())
-    industry_code = ma.fields.String(allow_none=True, load_default=None, error_messages=_msgs())
-    parent_id = ma.fields.Integer(required=True, error_messages=_msgs(invalid="请选择上一级工会"))
-    status = ma.fields.String(load_default="preparing", error_messages=_msgs(), validate=ma.validate.OneOf(
+    region_code = ma.fields.String(required=True)
+    industry_code = ma.fields.String(allow_none=True, load_default=None)
+    parent_id = ma.fields.Integer(required=True, error_messages={"invalid": "请选择上一级工会"})
+    status = ma.fields.String(load_default="preparing", validate=ma.validate.OneOf(
         ["preparing", "active"], error="新建时状态应为 preparing（筹备中）或 active（运行中）"))
 
 
-class RenameIn(In):
+class RenameIn(InSchema):
     name = _text(100, required=True)
 
 
-class DissolveIn(In):
-    dissolved_on = ma.fields.Date(required=True, error_messages=_msgs(invalid="日期格式应为 YYYY-MM-DD"))
+class DissolveIn(InSchema):
+    dissolved_on = ma.fields.Date(required=True, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
     reason = _text(500, allow_none=True, load_default=None)
 
 
-class CoverageIn(In):
-    region_code = ma.fields.String(required=True, error_messages=_msgs(),
+class CoverageIn(InSchema):
+    region_code = ma.fields.String(required=True,
                                    metadata={"description": "GB/T 2260 code (130100 is stored as 1301)"})
-    industry_code = ma.fields.String(allow_none=True, load_default=None, error_messages=_msgs(),
+    industry_code = ma.fields.String(allow_none=True, load_default=None,
                                      metadata={"description": "GB/T 4754-2017 code; empty: every industry"})

@@ -6,28 +6,16 @@ Staff-only views are their own schemas; none of them carries a full ID number.
 """
 import marshmallow as ma
 
+from handlers.schemas.base import InSchema, OutSchema
+
 from models.membership import APPLICATION_STATUS_LABELS, EMPLOYMENT_FORM_LABELS, RETAINED_REASONS
 from service import refdata
 from service.extensions import db
 from service.routing.transfers import history as transfer_history
-from service.membership.applications import beijing_date, is_overdue
+from service.membership.applications import is_overdue
 from service.membership.members import status_label
 from service.privacy.fields import mask_phone
-
-BAD = {"invalid": "格式有误", "type": "格式有误", "null": "不能为空"}
-
-
-class ChineseSchema(ma.Schema):
-    error_messages = {"unknown": "不支持的字段", "type": "提交的内容格式有误"}
-
-
-def _str(**kw):
-    return ma.fields.String(error_messages=BAD, **kw)
-
-
-def _bool(**kw):
-    return ma.fields.Boolean(error_messages=BAD, **kw)
-
+from service import clock
 
 def region_name(code: str | None) -> str | None:
     return refdata.region_full_name(code) or None if code else None
@@ -47,28 +35,28 @@ def member_no_of(application_id: int) -> str | None:
 
 
 # --- worker -------------------------------------------------------------------------------
-class ApplicationIn(ChineseSchema):
-    name = _str(load_default="")
-    id_number = _str(load_default="", metadata={"description": "18位居民身份证号；补正时留空表示不变"})
-    phone = _str(load_default="")
-    employment_form = _str(load_default="", metadata={"description": "employee | platform | flexible"})
-    employer = _str(load_default=None, allow_none=True)
-    region_code = _str(load_default="", metadata={"description": "GB/T 2260 工作地代码（区县或乡镇）"})
-    industry_code = _str(load_default="", metadata={"description": "GB/T 4754-2017 行业代码"})
-    declaration = _bool(load_default=False, metadata={"description": "以工资收入为主要生活来源"})
-    constitution = _bool(load_default=False, metadata={"description": "承认《中国工会章程》"})
-    privacy_consent = _bool(load_default=False, metadata={"description": "单独同意个人信息处理规则"})
-    notice_version = _str(load_default="", metadata={"description": "同意的个人信息处理规则版本"})
-    fed = ma.fields.Integer(load_default=None, allow_none=True, error_messages=BAD,
+class ApplicationIn(InSchema):
+    name = ma.fields.String(load_default="")
+    id_number = ma.fields.String(load_default="", metadata={"description": "18位居民身份证号；补正时留空表示不变"})
+    phone = ma.fields.String(load_default="")
+    employment_form = ma.fields.String(load_default="", metadata={"description": "employee | platform | flexible"})
+    employer = ma.fields.String(load_default=None, allow_none=True)
+    region_code = ma.fields.String(load_default="", metadata={"description": "GB/T 2260 工作地代码（区县或乡镇）"})
+    industry_code = ma.fields.String(load_default="", metadata={"description": "GB/T 4754-2017 行业代码"})
+    declaration = ma.fields.Boolean(load_default=False, metadata={"description": "以工资收入为主要生活来源"})
+    constitution = ma.fields.Boolean(load_default=False, metadata={"description": "承认《中国工会章程》"})
+    privacy_consent = ma.fields.Boolean(load_default=False, metadata={"description": "单独同意个人信息处理规则"})
+    notice_version = ma.fields.String(load_default="", metadata={"description": "同意的个人信息处理规则版本"})
+    fed = ma.fields.Integer(load_default=None, allow_none=True,
                             metadata={"description": "入会链接或二维码所属联合会 id"})
 
 
-class FederationRef(ma.Schema):
+class FederationRef(InSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
 
 
-class ApplicationOut(ma.Schema):
+class ApplicationOut(OutSchema):
     """The worker's own application (ID masked)."""
 
     id = ma.fields.Integer()
@@ -78,7 +66,7 @@ class ApplicationOut(ma.Schema):
     source = ma.fields.String()
     explanation = ma.fields.Function(lambda a: (a.routing or {}).get("explanation"))
     submitted_at = ma.fields.DateTime()
-    due_on = ma.fields.Function(lambda a: beijing_date(a.due_at))
+    due_on = ma.fields.Function(lambda a: clock.date_text(a.due_at))
     decided_at = ma.fields.DateTime()
     reason = ma.fields.String(allow_none=True, metadata={"description": "不予通过的原因或补正要求"})
     name = ma.fields.String()
@@ -92,13 +80,13 @@ class ApplicationOut(ma.Schema):
     industry_name = ma.fields.Function(lambda a: industry_name(a.industry_code))
 
 
-class NoticeOut(ma.Schema):
+class NoticeOut(OutSchema):
     version = ma.fields.String()
     title = ma.fields.String()
     text = ma.fields.String()
 
 
-class MembershipBrief(ma.Schema):
+class MembershipBrief(InSchema):
     id = ma.fields.Integer()
     member_no = ma.fields.String()
     status = ma.fields.String()
@@ -106,7 +94,7 @@ class MembershipBrief(ma.Schema):
     federation = ma.fields.Nested(FederationRef)
 
 
-class JoinContextOut(ma.Schema):
+class JoinContextOut(OutSchema):
     federation = ma.fields.Nested(FederationRef, allow_none=True,
                                   metadata={"description": "申请将提交给的联合会（来自链接或扫码），没有则按工作地分配"})
     federation_source = ma.fields.String(allow_none=True, metadata={"description": "link | scan"})
@@ -116,7 +104,7 @@ class JoinContextOut(ma.Schema):
     due_workdays = ma.fields.Integer()
 
 
-class CardOut(ma.Schema):
+class CardOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     id_masked = ma.fields.String()
@@ -134,20 +122,20 @@ class CardOut(ma.Schema):
     qr_max_age = ma.fields.Integer()
 
 
-class TransferRequestIn(ChineseSchema):
-    to_federation_id = ma.fields.Integer(load_default=None, allow_none=True, error_messages=BAD)
-    reason = _str(load_default="")
+class TransferRequestIn(InSchema):
+    to_federation_id = ma.fields.Integer(load_default=None, allow_none=True)
+    reason = ma.fields.String(load_default="")
 
 
-class RetainIn(ChineseSchema):
-    reason = _str(load_default="", metadata={"description": "retired | unemployed"})
+class RetainIn(InSchema):
+    reason = ma.fields.String(load_default="", metadata={"description": "retired | unemployed"})
 
 
-class ApplicationReasonIn(ChineseSchema):
-    reason = _str(load_default="")
+class ApplicationReasonIn(InSchema):
+    reason = ma.fields.String(load_default="")
 
 
-class VerifyOut(ma.Schema):
+class VerifyOut(OutSchema):
     valid = ma.fields.Boolean()
     reason = ma.fields.String(allow_none=True)
     message = ma.fields.String()
@@ -160,7 +148,7 @@ class VerifyOut(ma.Schema):
 
 
 # --- staff --------------------------------------------------------------------------------
-class ApplicationRowOut(ma.Schema):
+class ApplicationRowOut(OutSchema):
     id = ma.fields.Integer()
     status = ma.fields.String()
     status_label = ma.fields.Function(lambda a: APPLICATION_STATUS_LABELS.get(a.status, a.status))
@@ -174,17 +162,17 @@ class ApplicationRowOut(ma.Schema):
     industry_name = ma.fields.Function(lambda a: industry_name(a.industry_code))
     submitted_at = ma.fields.DateTime()
     due_at = ma.fields.DateTime()
-    due_on = ma.fields.Function(lambda a: beijing_date(a.due_at))
+    due_on = ma.fields.Function(lambda a: clock.date_text(a.due_at))
     overdue = ma.fields.Function(lambda a: is_overdue(a))
 
 
-class ApplicationPageOut(ma.Schema):
+class ApplicationPageOut(OutSchema):
     items = ma.fields.List(ma.fields.Nested(ApplicationRowOut))
     total = ma.fields.Integer()
     counts = ma.fields.Dict()
 
 
-class TransferHopOut(ma.Schema):
+class TransferHopOut(OutSchema):
     from_federation_id = ma.fields.Integer()
     to_federation_id = ma.fields.Integer()
     reason = ma.fields.String()
@@ -215,11 +203,11 @@ class ApplicationDetailOut(ApplicationRowOut):
     erased = ma.fields.Function(lambda a: a.erased_at is not None)
 
 
-class FullIdOut(ma.Schema):
+class FullIdOut(OutSchema):
     id_number = ma.fields.String()
 
 
-class MemberRowOut(ma.Schema):
+class MemberRowOut(OutSchema):
     id = ma.fields.Integer()
     member_no = ma.fields.String()
     status = ma.fields.String()
@@ -240,26 +228,26 @@ class MemberRowOut(ma.Schema):
     viewer_receives = ma.fields.Boolean(metadata={"description": "调用者所在单位是否为转会接收方（仅详情）"})
 
 
-class MemberPageOut(ma.Schema):
+class MemberPageOut(OutSchema):
     items = ma.fields.List(ma.fields.Nested(MemberRowOut))
     total = ma.fields.Integer()
 
 
-class ListArgs(ChineseSchema):
-    view = _str(load_default="pending")
-    q = _str(load_default=None)
-    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, 200), error_messages=BAD)
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0), error_messages=BAD)
+class ListArgs(InSchema):
+    view = ma.fields.String(load_default="pending")
+    q = ma.fields.String(load_default=None)
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, 200))
+    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0))
 
 
-class MemberListArgs(ChineseSchema):
-    q = _str(load_default=None)
-    status = _str(load_default=None)
-    incoming = _bool(load_default=False)
-    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, 200), error_messages=BAD)
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0), error_messages=BAD)
+class MemberListArgs(InSchema):
+    q = ma.fields.String(load_default=None)
+    status = ma.fields.String(load_default=None)
+    incoming = ma.fields.Boolean(load_default=False)
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, 200))
+    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0))
 
 
-class ApplicationTransferIn(ChineseSchema):
-    to_federation_id = ma.fields.Integer(required=True, error_messages={**BAD, "required": "请选择接收单位"})
-    reason = _str(load_default="")
+class ApplicationTransferIn(InSchema):
+    to_federation_id = ma.fields.Integer(required=True, error_messages={"required": "请选择接收单位"})
+    reason = ma.fields.String(load_default="")

@@ -1,7 +1,5 @@
 """The roster and the day itself: roster and CSV export, check-in (member card QR or search),
 results and their publication, and the reminder the day before (DESIGN §4 Skill contests)."""
-import csv
-import io
 import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -18,9 +16,10 @@ from service.membership import card as member_card
 from service.contests import signups
 from service.contests.lifecycle import close_due_registrations
 from service.errors import Conflict, Invalid, NotFound
+from service.exports import csv_pieces
 from service.extensions import db
 from service.privacy.fields import mask_phone
-from service.jobs import job
+from service import clock
 
 log = logging.getLogger(__name__)
 
@@ -48,39 +47,31 @@ def waitlist_positions(contest: Contest) -> dict[int, int]:
     return {signup_id: n for n, signup_id in enumerate(ids, start=1)}
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no formulas in Excel
-
-
 def roster_csv(contest: Contest) -> Iterator[str]:
-    """The roster as CSV text in pieces (UTF-8 with BOM once encoded, so Excel reads Chinese)."""
-    questions = contest.questions or []
+    """The roster as CSV text in pieces (service.exports); mobiles masked like every export."""
+    questions = list(contest.questions or [])
     positions = waitlist_positions(contest)
     header = ["序号", "状态", "候补顺位", "姓名", "手机号", "会员号", "报名方式", "报名时间", "签到时间",
               "成绩", "名次", "奖项", *[q["label"] for q in questions], "备注"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    yield "\ufeff" + buffer.getvalue()
-    rows = db.session.scalars(roster_query(contest).execution_options(yield_per=200))
-    for n, s in enumerate(rows, start=1):
-        buffer.seek(0)
-        buffer.truncate()
-        answers = [a if isinstance(a := (s.answers or {}).get(q["key"], ""), str) else "、".join(a) for q in questions]
-        writer.writerow([_cell(v) for v in (
-            n, SIGNUP_STATUS_LABELS[s.status], positions.get(s.id, ""), s.name, mask_phone(s.phone), s.member_no or "",
-            "工作人员添加" if s.source == "staff" else "本人报名", rules.fmt(s.created_at), rules.fmt(s.checked_in_at),
-            "" if s.score is None else s.score, s.rank or "", s.award or "", *answers, s.reason or "")])
-        yield buffer.getvalue()
+    query = roster_query(contest).execution_options(yield_per=200)
+
+    def rows():
+        for n, s in enumerate(db.session.scalars(query), start=1):
+            answers = [a if isinstance(a := (s.answers or {}).get(q["key"], ""), str) else "、".join(a)
+                       for q in questions]
+            yield [(n, SIGNUP_STATUS_LABELS[s.status], positions.get(s.id, ""), s.name, mask_phone(s.phone),
+                    s.member_no or "", "工作人员添加" if s.source == "staff" else "本人报名", rules.fmt(s.created_at),
+                    rules.fmt(s.checked_in_at), "" if s.score is None else s.score, s.rank or "", s.award or "",
+                    *answers, s.reason or "")]
+    return csv_pieces(header, rows())
 
 
 # --- check-in -----------------------------------------------------------------------------
 def _require_check_in_day(contest: Contest, now: datetime) -> None:
     if contest.status not in ("published", "closed"):
         raise Conflict("当前状态不能签到")
-    today = rules.china_time(now).date()
-    if today < rules.china_time(contest.starts_at).date():
+    today = clock.to_china(now).date()
+    if today < clock.to_china(contest.starts_at).date():
         raise Conflict("签到将于比赛当天开放")
     if now > (contest.ends_at or contest.starts_at) + timedelta(days=1):
         raise Conflict("比赛已过，不能再签到")
@@ -231,15 +222,10 @@ def send_reminders(now: datetime | None = None) -> int:
     return len(due)
 
 
-@job("contest-reminders", every=300)
 def reminders_job() -> int:
-    done = send_reminders()
-    db.session.commit()
-    return done
+    return send_reminders()
 
 
-@job("contest-close-registration", every=60)
 def close_registration_job() -> int:
     done = close_due_registrations()
-    db.session.commit()
     return done

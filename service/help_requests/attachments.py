@@ -15,7 +15,6 @@ from models.request import Attachment, HelpRequest
 from models.worker import Worker
 from service.errors import Conflict, Invalid
 from service.extensions import db
-from service.jobs import job
 from service.help_requests.status import add_event
 from service.help_requests.worker import get_mine, recent_open_request
 
@@ -130,10 +129,9 @@ def fetch_pending(limit: int = FETCH_BATCH) -> int:
         attachment.data, attachment.size = data, len(data)
         attachment.status, attachment.stored_at = "stored", utcnow()
         stored += 1
-    db.session.commit()
+    db.session.flush()
     return stored
 
 
-@job("fetch-attachments", every=5)
 def fetch_job() -> int:
     return fetch_pending()

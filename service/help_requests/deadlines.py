@@ -20,7 +20,6 @@ from service import audit
 from service.routing import transfers
 from service.errors import AppError
 from service.extensions import db
-from service.jobs import job
 from service.help_requests.status import add_event, notify_staff
 
 
@@ -201,8 +200,6 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     return {"overdue": mark_overdue(now), "escalated": escalate_overdue(now), "limitation": flag_limitation(now)}
 
 
-@job("requests-sweep", every=60)
 def sweep_job() -> int:
     counts = sweep()
-    db.session.commit()
     return sum(counts.values())

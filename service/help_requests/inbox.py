@@ -9,8 +9,6 @@ federations — and so how many rows — the caller sees, and picks the per-fede
 small scope and the created_at index for a large one (bench/inbox.py measures both).
 """
 import base64
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,15 +23,17 @@ from models.staff import Staff
 from service import audit
 from service.help_requests.deadlines import next_due
 from service.errors import Invalid
+from service.exports import csv_pieces
 from service.extensions import db
-from service.help_requests.status import CHINA, china_time
+from service.privacy.fields import mask_phone
 from service.staff.accounts import require_scope, scope_ids
+from service import clock
+from service.privacy.fields import is_mobile
 
 VIEWS = {"unassigned": "未分派", "mine": "我的", "overdue": "已超期", "incoming": "转入", "all": "全部"}
 PAGE_MAX = 100
 EXPORT_BATCH = 500
 NUMBER = re.compile(r"^QZ\d{14}$")
-PHONE = re.compile(r"^1\d{10}$")
 Assignee = aliased(Staff)
 
 ROW_COLUMNS = (
@@ -74,7 +74,7 @@ def _search(query: Select, q: str) -> Select:
     q = q.strip()
     if NUMBER.match(q.upper()):
         return query.where(HelpRequest.number == q.upper())
-    if PHONE.match(q):
+    if is_mobile(q):
         return query.where(HelpRequest.worker_phone == q)
     if len(q) > 50:
         raise Invalid(fields={"q": "搜索内容过长"})
@@ -120,9 +120,9 @@ def build_query(staff: Staff, view: str, filters: Filters) -> Select:
             errors["status"] = "未知的状态"
         query = query.where(HelpRequest.status == filters.status)
     if filters.date_from:
-        query = query.where(HelpRequest.created_at >= datetime.combine(filters.date_from, datetime.min.time()) - CHINA)
+        query = query.where(HelpRequest.created_at >= clock.day_start(filters.date_from))
     if filters.date_to:
-        end = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time()) - CHINA
+        end = clock.day_start(filters.date_to + timedelta(days=1))
         query = query.where(HelpRequest.created_at < end)
     if filters.assignee_id:
         query = query.where(HelpRequest.assignee_id == filters.assignee_id)
@@ -166,16 +166,6 @@ CSV_HEADER = ("编号", "类型", "状态", "提交时间", "受理单位", "承
               "用人单位", "期限", "超期", "仲裁时效临近")
 
 
-def mask_phone(phone: str | None) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if phone and len(phone) == 11 else ""
-
-
-def cell(value: str | None) -> str:
-    """Text typed by people, made inert for spreadsheets (no formulas)."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_csv(staff: Staff, view: str, filters: Filters, *, batch: int = EXPORT_BATCH):
     """The rows of the current view as CSV text chunks (UTF-8 with BOM, for Excel); a generator
     that reads `batch` rows at a time by keyset, so memory stays flat however big the view.
@@ -184,24 +174,15 @@ def export_csv(staff: Staff, view: str, filters: Filters, *, batch: int = EXPORT
     audit.record("request.export", staff=staff, federation_id=staff.federation_id,
                  detail={"view": view, **{k: str(v) for k, v in vars(filters).items() if v and k != "q"}})
 
-    def chunks():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        out.write("\ufeff")
-        writer.writerow(CSV_HEADER)
+    def batches():
         cursor = None
         while True:
             rows = db.session.execute(_after(query, cursor).limit(batch)).all()
-            for row in rows:
-                kind, due = next_due(row)
-                writer.writerow((row.number, REQUEST_TYPE_LABELS[row.type], STATUS_LABELS[row.status],
-                                 china_time(row.created_at), row.federation_name, cell(row.assignee_name),
-                                 cell(row.worker_name), mask_phone(row.worker_phone), cell(row.employer_name),
-                                 china_time(due), "是" if row.overdue else "", "是" if row.limitation_warning else ""))
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
+            yield [(row.number, REQUEST_TYPE_LABELS[row.type], STATUS_LABELS[row.status], clock.minute_text(row.created_at),
+                    row.federation_name, row.assignee_name, row.worker_name, mask_phone(row.worker_phone) or "",
+                    row.employer_name, clock.minute_text(next_due(row)[1]), "是" if row.overdue else "",
+                    "是" if row.limitation_warning else "") for row in rows]
             if len(rows) < batch:
                 return
             cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
-    return chunks()
+    return csv_pieces(CSV_HEADER, batches())

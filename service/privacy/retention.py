@@ -124,21 +124,13 @@ def rotate_keys(batch: int = 500) -> dict:
                 row.id_number_enc = pii.rotate(row.id_number_enc, multi)
             last_id = rows[-1].id
             done += len(rows)
-            db.session.commit()
+            db.session.commit()  # a batch at a time, so a long rotation holds no table for long
         counts[model.__tablename__] = done
     audit.record("privacy.rotate_keys", actor="cli", detail=counts)
-    db.session.commit()
+    db.session.flush()
     return counts
 
 
-def _register_job() -> None:
-    from service.jobs import job
-
-    @job("privacy-purge", every=24 * 3600)
-    def purge_job() -> int:
-        counts = purge()
-        db.session.commit()
-        return counts["applications"] + counts["workers"]
-
-
-_register_job()
+def purge_job() -> int:
+    counts = purge()
+    return counts["applications"] + counts["workers"]

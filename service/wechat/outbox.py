@@ -19,7 +19,6 @@ from models.base import utcnow
 from models.outbox import OutboxMessage
 from models.worker import Worker
 from service.extensions import db
-from service.jobs import job
 from service.wechat.client import Delivered, RetryLater, SendResult, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -200,13 +199,12 @@ def deliver_one(message_id: int, claimer: str, wechat) -> str | None:
         message = db.session.get(OutboxMessage, message_id)
         result, channel = RetryLater(f"内部错误：{type(error).__name__}"), message.channel or "custom"
     record(message, result, channel)
-    db.session.commit()
+    db.session.commit()  # the deliverer's commit point: each send's outcome is kept at once
     if not isinstance(result, Delivered):
         log.info("outbox %s: %s (%s)", message_id, message.status, message.last_error)
     return message.status
 
 
-@job("outbox", every=1)
 def deliver_due(batch: int = 50, wechat=None) -> int:
     """Deliver the due pending messages; safe to run in several processes at once.
     Returns how many messages were delivered."""
