@@ -1,18 +1,19 @@
 """The governance API: scope (a federation outside the caller's subtree is a 404), roles, the
 opinion's rules as 4xx with Chinese messages, hostile input never a 500, audit of every write."""
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from models.audit import AuditEntry
 from models.outbox import OutboxMessage
+from service import clock
 from service.extensions import db
 from tests.conftest import login
 from tests.factories import make_staff
 
-TODAY = date.today()
+TODAY = clock.today()  # the China date, as the services use
 
 
 @pytest.fixture

@@ -164,16 +164,17 @@ def test_formation_check_for_a_preparing_federation(fed):
     assert check["message"] == "筹备中：尚缺上一级工会批准成立筹备组、筹备组成立"
 
 
-def test_the_jobs_commit_what_they_queue(fed, app):
+def test_the_jobs_run_in_the_job_runner(fed, app):
     from service.governance.early_warning import labour_warnings_job
     from service.governance.reminders import governance_reminders_job
 
+    from service.jobs import Job, run_job
+
     linked(fed.parent, "admin", "o-upper-admin")
-    # both half-year reports are overdue: two alerts to the one linked recipient
-    assert governance_reminders_job(date(2025, 9, 2)) == 2
-    db.session.rollback()  # what the job committed stays
+    # both half-year reports are overdue: two alerts to the one linked recipient, committed by the runner
+    assert run_job(Job("governance-reminders", 86400, lambda: governance_reminders_job(date(2025, 9, 2)))) == 2
     assert db.session.query(OutboxMessage).count() == 2
-    assert labour_warnings_job(date(2025, 9, 2)) == 0  # no requests, no letters: nothing to raise
+    assert run_job(Job("labour-warnings", 3600, lambda: labour_warnings_job(date(2025, 9, 2)))) == 0
 
 
 def test_the_cli_group(fed, runner):

@@ -1,19 +1,20 @@
 """一函两书 and labour-relations early warning (Hebei opinion §三.3): letters from a help request,
 escalation only when due or unresolved, employer dossiers, rule-raised warnings, and the red
 warning's alert to the upper union through the outbox."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from models.governance import LabourWarning
 from models.outbox import OutboxMessage
+from service import clock
 from service.errors import Conflict, Invalid
 from service.extensions import db
 from service.governance import early_warning, employers, letters
 from tests.factories import make_coverage, make_federation, make_request, make_staff
 
-TODAY = date.today()
+TODAY = clock.today()  # the China date, as the services use
 D = timedelta(days=1)
 
 

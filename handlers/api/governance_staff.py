@@ -11,7 +11,6 @@ from handlers.schemas.governance import (ApprovalIn, BaseUnionIn, BoardQuery, Bo
                                          LetterOut, LetterResponseIn, MeetingIn, MemberIn, SpecialCommitteeIn,
                                          UnitIn, UnitUpdateIn, WarningCloseIn, WarningIn)
 from models.governance import SupervisionLetter
-from service.extensions import db
 from service.governance import (board, committee, contracts, early_warning, employers, formation, letters,
                                 meetings, register, terms, views)
 from service.governance.access import get_governed, get_owned
@@ -25,7 +24,7 @@ def _federation(federation_id: int):
 
 
 def _saved(federation_id: int) -> dict:
-    db.session.commit()
+    """The page after a write (flushed; handlers/transactions.py commits once the view returns)."""
     return views.overview(g.staff, federation_id)
 
 
@@ -181,7 +180,6 @@ def contract_step(data, federation_id, contract_id, step):
 def issue_letter(data, federation_id):
     """Issue a 提示函 or 意见书 from a help request or an inspection."""
     letter = letters.issue_letter(_federation(federation_id), data, staff=g.staff)
-    db.session.commit()
     return _letter_out(letter)
 
 
@@ -200,7 +198,6 @@ def get_letter(federation_id, letter_id):
 def letter_response(data, federation_id, letter_id):
     """Record the addressee's answer."""
     letter = letters.record_response(_federation(federation_id), letter_id, staff=g.staff, **data)
-    db.session.commit()
     return _letter_out(letter)
 
 
@@ -211,7 +208,6 @@ def letter_response(data, federation_id, letter_id):
 def escalate_letter(data, federation_id, letter_id):
     """提示函 → 意见书 → 建议书, when the previous one is overdue or was not put right."""
     letter = letters.escalate_letter(_federation(federation_id), letter_id, data, staff=g.staff)
-    db.session.commit()
     return _letter_out(letter)
 
 
@@ -245,7 +241,6 @@ def dossier(federation_id, employer_id):
 def raise_warning(data, federation_id):
     """Raise a warning by hand (a red one alerts the upper union at once)."""
     warning = early_warning.raise_warning(_federation(federation_id), staff=g.staff, **data)
-    db.session.commit()
     return warning
 
 
@@ -256,5 +251,4 @@ def raise_warning(data, federation_id):
 def close_warning(data, federation_id, warning_id):
     """The warning was dealt with."""
     warning = early_warning.close_warning(_federation(federation_id), warning_id, staff=g.staff, **data)
-    db.session.commit()
     return warning

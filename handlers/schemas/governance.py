@@ -4,7 +4,7 @@ meetings, collective contracts, supervision letters, employers and warnings. Typ
 are checked here; the opinion's rules (with their Chinese messages) in service/governance/."""
 import marshmallow as ma
 
-from handlers.schemas.help_requests import ZhSchema, length, zh
+from handlers.schemas.base import InSchema, OutSchema, UtcDateTime, length
 from models.governance import (BASE_UNION_KIND_LABELS, CHOSEN_HOW_LABELS, CONTRACT_STATUS_LABELS,
                                FORMATION_STEP_LABELS, LETTER_KIND_LABELS, LETTER_STATUS_LABELS, MEETING_KIND_LABELS,
                                ROLE_LABELS, SOURCE_LABELS, SPECIAL_COMMITTEE_LABELS, WARNING_LEVEL_LABELS)
@@ -13,23 +13,23 @@ MAX_ID = 2**31 - 1
 
 
 def _id(**kw):
-    return zh(ma.fields.Integer, strict=True, validate=ma.validate.Range(1, MAX_ID, error="编号无效"), **kw)
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(1, MAX_ID, error="编号无效"), **kw)
 
 
 def _count(**kw):
-    return zh(ma.fields.Integer, strict=True, validate=ma.validate.Range(0, 10**7, error="应为非负整数"), **kw)
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(0, 10**7, error="应为非负整数"), **kw)
 
 
 def _date(**kw):
-    return zh(ma.fields.Date, **kw)
+    return ma.fields.Date(**kw)
 
 
 def _str(max_len: int, **kw):
-    return zh(ma.fields.String, validate=length(max_len), **kw)
+    return ma.fields.String(validate=length(max_len), **kw)
 
 
 def _bool(**kw):
-    return zh(ma.fields.Boolean, **kw)
+    return ma.fields.Boolean(**kw)
 
 
 def _label(labels: dict, attr: str):
@@ -38,7 +38,7 @@ def _label(labels: dict, attr: str):
 
 # ------------------------------------------------------------------ inputs
 
-class FormationStepIn(ZhSchema):
+class FormationStepIn(InSchema):
     step = _str(24, required=True, metadata={"description": " | ".join(FORMATION_STEP_LABELS)})
     occurred_on = _date(required=True)
     people = _str(500, load_default=None, allow_none=True)
@@ -46,7 +46,7 @@ class FormationStepIn(ZhSchema):
     note = _str(1000, load_default=None, allow_none=True)
 
 
-class BaseUnionIn(ZhSchema):
+class BaseUnionIn(InSchema):
     name = _str(100, required=True)
     kind = _str(16, required=True, metadata={"description": "committee | joint_committee | federation"})
     chair_name = _str(50, load_default=None, allow_none=True)
@@ -54,12 +54,12 @@ class BaseUnionIn(ZhSchema):
     women_count = _count(load_default=0)
 
 
-class ChairChangeIn(ZhSchema):
+class ChairChangeIn(InSchema):
     chair_name = _str(50, required=True)
     since = _date(required=True)
 
 
-class UnitIn(ZhSchema):
+class UnitIn(InSchema):
     name = _str(100, required=True)
     kind = _str(16, load_default="unit", metadata={"description": "unit | scattered (零散就业人员)"})
     head_name = _str(50, load_default=None, allow_none=True, metadata={"description": "行政主要负责人"})
@@ -68,14 +68,14 @@ class UnitIn(ZhSchema):
     covered_directly = _bool(load_default=False)
 
 
-class UnitUpdateIn(ZhSchema):
+class UnitUpdateIn(InSchema):
     head_name = _str(50, allow_none=True)
     workers = _count()
     base_union_id = _id(allow_none=True)
     covered_directly = _bool()
 
 
-class MemberIn(ZhSchema):
+class MemberIn(InSchema):
     name = _str(50, required=True)
     role = _str(16, load_default="member", metadata={"description": "chair | vice_chair | member"})
     source = _str(16, required=True, metadata={"description": "base_union | representative | government"})
@@ -89,20 +89,20 @@ class MemberIn(ZhSchema):
     replaces_id = _id(load_default=None, allow_none=True)
 
 
-class ElectionIn(ZhSchema):
+class ElectionIn(InSchema):
     elected_on = _date(required=True)
-    years = zh(ma.fields.Integer, required=True, strict=True, metadata={"description": "3 | 5"})
+    years = ma.fields.Integer(required=True, strict=True, metadata={"description": "3 | 5"})
     elected_by = _str(16, required=True, metadata={"description": "committee | congress"})
     minutes_file = _str(300, load_default=None, allow_none=True)
-    members = zh(ma.fields.List, ma.fields.Nested(MemberIn), required=True, validate=ma.validate.Length(1, 200))
+    members = ma.fields.List(ma.fields.Nested(MemberIn), required=True, validate=ma.validate.Length(1, 200))
 
 
-class LeaveIn(ZhSchema):
+class LeaveIn(InSchema):
     left_on = _date(required=True)
     reason = _str(200, required=True)
 
 
-class ApprovalIn(ZhSchema):
+class ApprovalIn(InSchema):
     kind = _str(8, required=True, metadata={"description": "early | late"})
     approved_on = _date(required=True)
     renew_by = _date(load_default=None, allow_none=True)
@@ -110,15 +110,15 @@ class ApprovalIn(ZhSchema):
     document = _str(300, load_default=None, allow_none=True)
 
 
-class SpecialCommitteeIn(ZhSchema):
+class SpecialCommitteeIn(InSchema):
     kind = _str(24, required=True, metadata={"description": "funds_review | women | labour_law_supervision"})
     established_on = _date(required=True)
     chair_name = _str(50, required=True)
-    members = zh(ma.fields.List, _str(50), load_default=list, validate=ma.validate.Length(max=100))
+    members = ma.fields.List(_str(50), load_default=list, validate=ma.validate.Length(max=100))
     document = _str(300, load_default=None, allow_none=True)
 
 
-class MeetingIn(ZhSchema):
+class MeetingIn(InSchema):
     kind = _str(16, required=True, metadata={"description": "congress | plenary | report"})
     held_on = _date(required=True)
     attendance = _count(load_default=None, allow_none=True)
@@ -129,14 +129,14 @@ class MeetingIn(ZhSchema):
     summary = _str(5000, load_default=None, allow_none=True)
 
 
-class ContractIn(ZhSchema):
+class ContractIn(InSchema):
     title = _str(200, required=True)
     chief_representative = _str(50, required=True)
     employer_side = _str(200, required=True)
     negotiation_started_on = _date(required=True)
 
 
-class ContractStepIn(ZhSchema):
+class ContractStepIn(InSchema):
     on = _date(load_default=None, allow_none=True)
     votes_for = _count(load_default=None)
     votes_total = _count(load_default=None)
@@ -146,7 +146,7 @@ class ContractStepIn(ZhSchema):
     workers_covered = _count(load_default=None)
 
 
-class LetterIn(ZhSchema):
+class LetterIn(InSchema):
     kind = _str(16, required=True, metadata={"description": "reminder (提示函) | opinion (意见书)"})
     source = _str(16, required=True, metadata={"description": "help_request | inspection"})
     help_request_id = _id(load_default=None, allow_none=True)
@@ -158,7 +158,7 @@ class LetterIn(ZhSchema):
     legal_basis = _str(2000, load_default=None, allow_none=True)
 
 
-class LetterEscalateIn(ZhSchema):
+class LetterEscalateIn(InSchema):
     issued_on = _date(required=True)
     due_on = _date(required=True)
     facts = _str(5000, required=True)
@@ -167,38 +167,38 @@ class LetterEscalateIn(ZhSchema):
     addressee = _str(100, load_default=None, allow_none=True, metadata={"description": "建议书报送的部门"})
 
 
-class LetterResponseIn(ZhSchema):
+class LetterResponseIn(InSchema):
     response_on = _date(required=True)
     response = _str(5000, required=True)
     resolved = _bool(required=True)
 
 
-class EmployerIn(ZhSchema):
+class EmployerIn(InSchema):
     name = _str(100, required=True)
     credit_code = _str(18, load_default=None, allow_none=True)
     address = _str(200, load_default=None, allow_none=True)
     workers = _count(load_default=None, allow_none=True)
 
 
-class WarningIn(ZhSchema):
+class WarningIn(InSchema):
     employer_name = _str(100, required=True)
     level = _str(8, required=True, metadata={"description": "green | yellow | red"})
     reason = _str(500, required=True)
 
 
-class WarningCloseIn(ZhSchema):
+class WarningCloseIn(InSchema):
     closed_on = _date(required=True)
     note = _str(500, required=True)
 
 
-class BoardQuery(ZhSchema):
-    status = zh(ma.fields.String, load_default=None,
+class BoardQuery(InSchema):
+    status = ma.fields.String(load_default=None,
                 validate=ma.validate.OneOf(["preparing", "active"], error="状态应为 preparing 或 active"))
 
 
 # ------------------------------------------------------------------ outputs
 
-class CheckOut(ma.Schema):
+class CheckOut(OutSchema):
     code = ma.fields.String(metadata={"description": "term_expired | congress_overdue | unit_head_member | red_warning | …"})
     severity = ma.fields.String(metadata={"description": "red | yellow"})
     message = ma.fields.String()
@@ -207,7 +207,7 @@ class CheckOut(ma.Schema):
     due = ma.fields.String(allow_none=True)
 
 
-class BoardRowOut(ma.Schema):
+class BoardRowOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     kind = ma.fields.String()
@@ -226,7 +226,7 @@ class BoardRowOut(ma.Schema):
     link = ma.fields.String()
 
 
-class FormationStepOut(ma.Schema):
+class FormationStepOut(OutSchema):
     id = ma.fields.Integer()
     step = ma.fields.String()
     step_label = _label(FORMATION_STEP_LABELS, "step")
@@ -236,7 +236,7 @@ class FormationStepOut(ma.Schema):
     note = ma.fields.String(allow_none=True)
 
 
-class BaseUnionOut(ma.Schema):
+class BaseUnionOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     kind = ma.fields.String()
@@ -247,7 +247,7 @@ class BaseUnionOut(ma.Schema):
     women_count = ma.fields.Integer()
 
 
-class UnitOut(ma.Schema):
+class UnitOut(OutSchema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
     name = ma.fields.String()
@@ -257,7 +257,7 @@ class UnitOut(ma.Schema):
     covered_directly = ma.fields.Boolean()
 
 
-class MemberOut(ma.Schema):
+class MemberOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     role = ma.fields.String()
@@ -279,7 +279,7 @@ class MemberOut(ma.Schema):
     left_reason = ma.fields.String(allow_none=True)
 
 
-class TermOut(ma.Schema):
+class TermOut(OutSchema):
     id = ma.fields.Integer()
     number = ma.fields.Integer()
     elected_on = ma.fields.Date()
@@ -293,7 +293,7 @@ class TermOut(ma.Schema):
     members = ma.fields.List(ma.fields.Nested(MemberOut))
 
 
-class ApprovalOut(ma.Schema):
+class ApprovalOut(OutSchema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
     approved_on = ma.fields.Date()
@@ -302,7 +302,7 @@ class ApprovalOut(ma.Schema):
     document = ma.fields.String(allow_none=True)
 
 
-class SpecialCommitteeOut(ma.Schema):
+class SpecialCommitteeOut(OutSchema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
     kind_label = _label(SPECIAL_COMMITTEE_LABELS, "kind")
@@ -312,7 +312,7 @@ class SpecialCommitteeOut(ma.Schema):
     document = ma.fields.String(allow_none=True)
 
 
-class MeetingOut(ma.Schema):
+class MeetingOut(OutSchema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
     kind_label = _label(MEETING_KIND_LABELS, "kind")
@@ -325,7 +325,7 @@ class MeetingOut(ma.Schema):
     summary = ma.fields.String(allow_none=True)
 
 
-class ContractOut(ma.Schema):
+class ContractOut(OutSchema):
     id = ma.fields.Integer()
     title = ma.fields.String()
     status = ma.fields.String()
@@ -346,7 +346,7 @@ class ContractOut(ma.Schema):
     workers_covered = ma.fields.Integer()
 
 
-class EmployerOut(ma.Schema):
+class EmployerOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     credit_code = ma.fields.String(allow_none=True)
@@ -356,7 +356,7 @@ class EmployerOut(ma.Schema):
     level_label = _label(WARNING_LEVEL_LABELS, "level")
 
 
-class LetterOut(ma.Schema):
+class LetterOut(OutSchema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
     kind_label = _label(LETTER_KIND_LABELS, "kind")
@@ -380,7 +380,7 @@ class LetterOut(ma.Schema):
     federation_name = ma.fields.String(dump_only=True)
 
 
-class LabourWarningOut(ma.Schema):
+class LabourWarningOut(OutSchema):
     id = ma.fields.Integer()
     employer_id = ma.fields.Integer()
     employer_name = ma.fields.Function(lambda w: w.employer.name)
@@ -390,12 +390,12 @@ class LabourWarningOut(ma.Schema):
     reason = ma.fields.String()
     raised_on = ma.fields.Date()
     response_due = ma.fields.Date(allow_none=True)
-    notified_upper_at = ma.fields.DateTime(allow_none=True)
+    notified_upper_at = UtcDateTime(allow_none=True)
     closed_on = ma.fields.Date(allow_none=True)
     closing_note = ma.fields.String(allow_none=True)
 
 
-class FiguresOut(ma.Schema):
+class FiguresOut(OutSchema):
     units = ma.fields.Integer()
     units_with_union = ma.fields.Integer()
     units_covered_directly = ma.fields.Integer()
@@ -429,20 +429,20 @@ class GovernanceOut(BoardRowOut):
     warnings = ma.fields.List(ma.fields.Nested(LabourWarningOut))
 
 
-class DossierRequestOut(ma.Schema):
+class DossierRequestOut(OutSchema):
     id = ma.fields.Integer()
     number = ma.fields.String()
     type = ma.fields.String()
     type_label = ma.fields.String()
     status = ma.fields.String()
     status_label = ma.fields.String()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
     amount = ma.fields.String(allow_none=True)
     workers_affected = ma.fields.Integer(allow_none=True)
     outcome = ma.fields.String(allow_none=True)
 
 
-class DossierFiguresOut(ma.Schema):
+class DossierFiguresOut(OutSchema):
     requests = ma.fields.Integer()
     wage_arrears_requests = ma.fields.Integer()
     wage_arrears_amount = ma.fields.String()
@@ -451,7 +451,7 @@ class DossierFiguresOut(ma.Schema):
     mediation_agreements = ma.fields.Integer()
 
 
-class DossierOut(ma.Schema):
+class DossierOut(OutSchema):
     employer = ma.fields.Nested(EmployerOut)
     requests = ma.fields.List(ma.fields.Nested(DossierRequestOut))
     letters = ma.fields.List(ma.fields.Nested(LetterOut))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from models.federation import Federation
 from models.governance import CommitteeTerm, FormationStep, Meeting
+from service import clock
 from service.extensions import db
 from service.governance import (committee, contracts, early_warning, employers, formation, letters, meetings,
                                 register, terms)
@@ -186,7 +187,7 @@ def _preparing(f: Federation, today: date) -> None:
 
 def seed_demo_governance(today: date | None = None) -> int:
     """Seed what is missing; the number of federations seeded."""
-    today = today or date.today()
+    today = today or clock.today()
     plan = {
         "石家庄市长安区快递行业工会联合会": _courier,
         "石家庄市长安区建筑行业工会联合会": _construction,

@@ -11,6 +11,7 @@ from models.governance import (BaseUnion, CollectiveContract, CommitteeTerm, Cov
                                FormationStep, LabourWarning, Meeting, SpecialCommittee, SupervisionLetter,
                                TermApproval)
 from models.staff import Staff
+from service import clock
 from service.extensions import db
 from service.governance import committee, contracts, early_warning, formation, letters, meetings, register, terms
 from service.staff.accounts import subtree_ids_query
@@ -92,7 +93,7 @@ def summary(federation: Federation, records: dict[str, list], today: date) -> di
 
 def board(staff: Staff, *, today: date | None = None, status: str | None = None) -> list[dict]:
     """Every federation (not dissolved) in the caller's scope, those needing attention first."""
-    today = today or date.today()
+    today = today or clock.today()
     query = select(Federation).where(Federation.id.in_(subtree_ids_query(staff.federation_id)),
                                      Federation.kind.in_(FEDERATION_KINDS), Federation.status != "dissolved")
     if status:

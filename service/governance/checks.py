@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.federation import Federation
+from service import clock
 from service.governance.access import add_months
 
 REMIND_MONTHS = 6  # reminders from six months before expiry (opinion §二.3)
@@ -25,7 +26,7 @@ def term_state(federation: Federation, today: date | None = None) -> str:
     end = term_end(federation)
     if end is None:
         return "none"
-    today = today or date.today()
+    today = today or clock.today()
     if end <= today:
         return "expired"
     if today >= add_months(end, -REMIND_MONTHS):
@@ -47,7 +48,7 @@ def warnings(federation: Federation, *, today: date | None = None, overlaps: lis
     callers that already computed them for many federations."""
     if federation.kind == "upper" or federation.status == "dissolved":
         return []
-    today = today or date.today()
+    today = today or clock.today()
     found = []
     end, state = term_end(federation), term_state(federation, today)
     if state == "expired":

@@ -19,6 +19,7 @@ from models.federation import Federation
 from models.governance import (ASSOCIATION_POSTS, CHOSEN_HOW, ROLES, SOURCES, BaseUnion, CommitteeMember,
                                CommitteeTerm, CoveredUnit)
 from models.staff import Staff
+from service import clock
 from service.errors import Conflict
 from service.extensions import db
 from service.governance.access import check_past, get_owned, lookup, raise_if, record, require_writer, text
@@ -115,7 +116,7 @@ def member_errors(federation: Federation, data: dict, *, sitting: list[Committee
 def add_member(federation: Federation, data: dict, *, staff: Staff | None, today: date | None = None) -> CommitteeMember:
     """Add a member to the sitting committee: replacement (替补), addition (增补) or a correction."""
     require_writer(staff, federation)
-    today = today or date.today()
+    today = today or clock.today()
     term = current_term(federation)
     if term is None:
         raise Conflict("尚未选举产生委员会；请先登记委员会选举")
@@ -140,7 +141,7 @@ def remove_member(federation: Federation, member_id: int, *, left_on: date, reas
     require_writer(staff, federation)
     member = get_owned(CommitteeMember, member_id, federation)
     errors: dict = {}
-    check_past(left_on, "left_on", "离任日期", today or date.today(), errors)
+    check_past(left_on, "left_on", "离任日期", today or clock.today(), errors)
     reason = text(reason, "reason", "离任原因", 200, errors, required=True)
     raise_if(errors)
     if member.left_on is not None:
@@ -159,7 +160,7 @@ def change_base_union_chair(federation: Federation, base_union_id: int, *, chair
     base_union = get_owned(BaseUnion, base_union_id, federation)
     errors: dict = {}
     chair_name = text(chair_name, "chair_name", "新任主席姓名", 50, errors, required=True)
-    check_past(since, "since", "任职日期", today or date.today(), errors)
+    check_past(since, "since", "任职日期", today or clock.today(), errors)
     raise_if(errors)
     old = base_union.chair_name
     base_union.chair_name, base_union.chair_since = chair_name, since

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from models.federation import Federation
 from models.governance import CONTRACT_STATUS_LABELS, CollectiveContract
 from models.staff import Staff
+from service import clock
 from service.errors import Conflict
 from service.extensions import db
 from service.governance.access import (add_years, check_past, get_owned, raise_if, record, require_writer,
@@ -28,7 +29,7 @@ def _chair_name(federation: Federation) -> str | None:
 def start_negotiation(federation: Federation, data: dict, *, staff: Staff | None,
                       today: date | None = None) -> CollectiveContract:
     require_writer(staff, federation)
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict = {}
     title = text(data.get("title"), "title", "合同名称", 200, errors, required=True)
     chief = text(data.get("chief_representative"), "chief_representative", "职工方首席代表", 50, errors, required=True)
@@ -57,7 +58,7 @@ def advance(federation: Federation, contract_id: int, step: str, data: dict, *, 
             today: date | None = None) -> CollectiveContract:
     """One step: draft | vote | file | review | cover (employers and workers covered)."""
     require_writer(staff, federation)
-    today = today or date.today()
+    today = today or clock.today()
     contract = get_owned(CollectiveContract, contract_id, federation)
     errors: dict = {}
     when = data.get("on")

@@ -20,6 +20,7 @@ from models.federation import Federation
 from models.governance import WARNING_LEVEL_LABELS, WARNING_LEVELS, Employer, LabourWarning, SupervisionLetter
 from models.request import HelpRequest
 from models.staff import Staff
+from service import clock
 from service.errors import Conflict
 from service.extensions import db
 from service.governance import notify
@@ -66,7 +67,7 @@ def raise_warning(federation: Federation, *, employer_name: str, level: str, rea
                   today: date | None = None) -> LabourWarning:
     """Staff raise a warning by hand (e.g. after a visit: a strike brewing, a boss gone missing)."""
     require_writer(staff, federation)
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict = {}
     if level not in WARNING_LEVELS:
         errors["level"] = "预警等级应为绿色、黄色或红色"
@@ -84,7 +85,7 @@ def close_warning(federation: Federation, warning_id: int, *, closed_on: date, n
     require_writer(staff, federation)
     warning = get_owned(LabourWarning, warning_id, federation)
     errors: dict = {}
-    check_past(closed_on, "closed_on", "处置完成日期", today or date.today(), errors)
+    check_past(closed_on, "closed_on", "处置完成日期", today or clock.today(), errors)
     if closed_on and closed_on < warning.raised_on:
         errors["closed_on"] = "处置完成日期不能早于预警日期"
     note = text(note, "note", "处置情况", 500, errors, required=True)
@@ -118,7 +119,7 @@ def _request_rules(today: date) -> dict[tuple[int, str], dict]:
 
 def scan_employers(today: date | None = None) -> int:
     """Raise the warnings the rules call for; the number raised."""
-    today = today or date.today()
+    today = today or clock.today()
     raised = 0
     for (federation_id, name), facts in _request_rules(today).items():
         federation = db.session.get(Federation, federation_id)
@@ -167,7 +168,6 @@ def warning_checks(warnings: list[LabourWarning], employers: dict, today: date) 
 
 
 def labour_warnings_job(today: date | None = None) -> int:
-    """Periodic: raise rule-based warnings (red ones alert the upper union) and commit."""
-    raised = scan_employers(today)
-    db.session.commit()
-    return raised
+    """Periodic (hourly): raise rule-based warnings (red ones alert the upper union); the job
+    runner commits."""
+    return scan_employers(today)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from models.federation import Federation
 from models.governance import FORMATION_STEP_LABELS, FORMATION_STEPS, FormationStep
 from models.staff import Staff
+from service import clock
 from service.errors import Conflict
 from service.extensions import db
 from service.governance.access import check_past, raise_if, record, require_upper, require_writer, text
@@ -52,7 +53,7 @@ def record_step(federation: Federation, *, step: str, occurred_on: date, people:
         require_upper(staff, federation, "批准成立工会筹备组")
     else:
         require_writer(staff, federation)
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict = {}
     if step not in RECORDED_STEPS:
         errors["step"] = "请选择筹备步骤（选举由“委员会选举”登记）"

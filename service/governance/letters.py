@@ -16,6 +16,7 @@ from models.federation import Federation
 from models.governance import LETTER_KIND_LABELS, SupervisionLetter
 from models.request import HelpRequest
 from models.staff import Staff
+from service import clock
 from service.errors import Conflict
 from service.extensions import db
 from service.governance.access import check_past, get_owned, lookup, raise_if, record, require_writer, text
@@ -49,7 +50,7 @@ def _letter_fields(data: dict, today: date, errors: dict) -> dict:
 def issue_letter(federation: Federation, data: dict, *, staff: Staff | None, today: date | None = None) -> SupervisionLetter:
     """Issue a 提示函 or 意见书 from a help request or an inspection."""
     require_writer(staff, federation)
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict = {}
     kind, source = data.get("kind"), data.get("source")
     if kind not in ("reminder", "opinion"):
@@ -87,7 +88,7 @@ def record_response(federation: Federation, letter_id: int, *, response_on: date
     require_writer(staff, federation)
     letter = get_owned(SupervisionLetter, letter_id, federation)
     errors: dict = {}
-    check_past(response_on, "response_on", "答复日期", today or date.today(), errors)
+    check_past(response_on, "response_on", "答复日期", today or clock.today(), errors)
     if response_on and response_on < letter.issued_on:
         errors["response_on"] = "答复日期不能早于发出日期"
     response = text(response, "response", "答复内容", 5000, errors, required=True)
@@ -107,7 +108,7 @@ def escalate_letter(federation: Federation, letter_id: int, data: dict, *, staff
                     today: date | None = None) -> SupervisionLetter:
     """The next letter after one past due without an answer, or answered without putting it right."""
     require_writer(staff, federation)
-    today = today or date.today()
+    today = today or clock.today()
     previous = get_owned(SupervisionLetter, letter_id, federation)
     if previous.kind not in NEXT_KIND:
         raise Conflict("建议书已是最后一步，请协助有关部门推动问题解决")

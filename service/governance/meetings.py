@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from models.federation import Federation
 from models.governance import MEETING_KINDS, CommitteeTerm, Meeting
 from models.staff import Staff
+from service import clock
 from service.extensions import db
 from service.governance.access import add_months, add_years, check_past, raise_if, record, require_writer, text
 from service.governance.committee import current_term, member_count
@@ -52,7 +53,7 @@ def record_meeting(federation: Federation, *, kind: str, held_on: date, attendan
                    today: date | None = None) -> Meeting:
     """Record a congress, a plenary or a report (with its minutes file)."""
     require_writer(staff, federation)
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict = {}
     if kind not in MEETING_KINDS:
         errors["kind"] = "请选择会议类型：大会、委员会全体会议或工作汇报"

@@ -18,6 +18,7 @@ from models.federation import Federation
 from models.governance import (BASE_UNION_KINDS, SPECIAL_COMMITTEE_LABELS, SPECIAL_COMMITTEES, UNIT_KINDS,
                                BaseUnion, CoveredUnit, SpecialCommittee)
 from models.staff import Staff
+from service import clock
 from service.errors import Conflict
 from service.extensions import db
 from service.governance.access import check_past, get_owned, lookup, raise_if, record, require_writer, text
@@ -139,7 +140,7 @@ def record_special_committee(federation: Federation, *, kind: str, established_o
     errors: dict = {}
     if kind not in SPECIAL_COMMITTEES:
         errors["kind"] = "请选择经费审查委员会、女职工委员会或劳动法律监督委员会"
-    check_past(established_on, "established_on", "成立日期", today or date.today(), errors)
+    check_past(established_on, "established_on", "成立日期", today or clock.today(), errors)
     chair_name = text(chair_name, "chair_name", "主任（召集人）姓名", 50, errors, required=True)
     names = []
     if members is not None and (not isinstance(members, list) or len(members) > 100):

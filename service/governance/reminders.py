@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from models.federation import FEDERATION_KINDS, Federation
+from service import clock
 from service.extensions import db
 from service.governance import board, notify
 
@@ -19,7 +20,7 @@ ISSUES = {"term": "委员会换届", "congress": "召开大会", "plenary": "委
 
 def send_reminders(today: date | None = None) -> int:
     """Queue this month's reminders for every active federation; the number of alerts queued."""
-    today = today or date.today()
+    today = today or clock.today()
     federations = list(db.session.scalars(select(Federation).where(
         Federation.kind.in_(FEDERATION_KINDS), Federation.status == "active").order_by(Federation.id)))
     records = board.load([f.id for f in federations])
@@ -36,7 +37,5 @@ def send_reminders(today: date | None = None) -> int:
 
 
 def governance_reminders_job(today: date | None = None) -> int:
-    """Periodic (daily): queue the reminders and commit."""
-    queued = send_reminders(today)
-    db.session.commit()
-    return queued
+    """Periodic (daily): queue the reminders; the job runner commits."""
+    return send_reminders(today)

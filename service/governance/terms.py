@@ -14,6 +14,7 @@ from models.base import utcnow
 from models.federation import Federation
 from models.governance import APPROVAL_KINDS, ELECTED_BY, CommitteeMember, CommitteeTerm, TermApproval
 from models.staff import Staff
+from service import clock
 from service.errors import Conflict, Invalid
 from service.extensions import db
 from service.governance.access import (add_months, add_years, check_past, raise_if, record, require_upper,
@@ -56,7 +57,7 @@ def approve_renewal(federation: Federation, *, kind: str, approved_on: date, rea
                     today: date | None = None) -> TermApproval:
     """The upper union approves an early or late renewal ("特殊情况需提前或延期换届的，应报上一级工会批准")."""
     require_upper(staff, federation, "批准提前或延期换届")
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict = {}
     if kind not in APPROVAL_KINDS:
         errors["kind"] = "请选择提前换届或延期换届"
@@ -97,7 +98,7 @@ def elect_committee(federation: Federation, *, elected_on: date, years: int, ele
     from service.governance import formation  # formation checks the steps before the first election
 
     require_writer(staff, federation)
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict = {}
     check_past(elected_on, "elected_on", "选举日期", today, errors)
     if years not in TERM_YEARS:

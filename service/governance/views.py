@@ -3,13 +3,14 @@ links) and every record behind the checks, plus what the caller may do there."""
 from datetime import date
 
 from models.staff import Staff
+from service import clock
 from service.governance import board, formation, register
 from service.governance.access import WRITER_ROLES, get_governed
 
 
 def overview(staff: Staff, federation_id: int, *, today: date | None = None) -> dict:
     """The federation's governance as its page shows it (a guessed id is a 404)."""
-    today = today or date.today()
+    today = today or clock.today()
     federation = get_governed(staff, federation_id)
     records = board.load([federation.id])[federation.id]
     data = board.summary(federation, records, today)
