@@ -219,7 +219,8 @@ class CollectiveContract(TimestampMixin, db.Model):
     votes_total: Mapped[int | None] = mapped_column(Integer)
     filed_on: Mapped[date | None] = mapped_column(Date)  # 报送劳动行政部门审查
     review_due: Mapped[date | None] = mapped_column(Date)  # filed + 15 days
-    review_result: Mapped[str | None] = mapped_column(String(16))  # approved | objection
+    review_result: Mapped[str | None] = mapped_column(String(16))  # approved | objection | no_objection
+    term_years: Mapped[int | None] = mapped_column(Integer)  # the agreed term, 1 to 3 years
     effective_from: Mapped[date | None] = mapped_column(Date)
     effective_until: Mapped[date | None] = mapped_column(Date)
     employers_covered: Mapped[int] = mapped_column(Integer, default=0)

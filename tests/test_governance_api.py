@@ -184,9 +184,19 @@ def test_a_contract_is_led_by_the_chair_and_filed_for_review(client, tree):
     assert step("vote", votes_for=5, votes_total=9).status_code == 409  # no draft yet
     step("draft")
     step("vote", votes_for=50, votes_total=80)
-    filed = step("file").get_json()["contracts"][0]
+    assert step("file").get_json()["error"]["fields"]["term_years"] == "集体合同期限为1至3年，请选择期限"
+    filed = step("file", term_years=3).get_json()["contracts"][0]
     assert (filed["status"], filed["review_due"]) == ("filed", (TODAY + timedelta(days=15)).isoformat())
     assert step("bogus").status_code == 404
+    from service.governance.contracts import settle_reviews
+
+    assert settle_reviews(TODAY + timedelta(days=15)) == 0  # the 15th day: the authority may still object
+    assert settle_reviews(TODAY + timedelta(days=16)) == 1  # no objection within 15 days: in effect
+    db.session.commit()  # what the job runner does
+    effective = client.get(url(tree["kd"])).get_json()["contracts"][0]
+    assert (effective["status"], effective["review_result"], effective["effective_from"], effective["effective_until"]) \
+        == ("effective", "no_objection", (TODAY + timedelta(days=16)).isoformat(),
+            (TODAY.replace(year=TODAY.year + 3) + timedelta(days=15)).isoformat())
 
 
 def test_openapi_documents_the_governance_api(client):

@@ -141,7 +141,7 @@ class ContractStepIn(InSchema):
     votes_for = _count(load_default=None)
     votes_total = _count(load_default=None)
     result = _str(16, load_default=None, metadata={"description": "approved | objection"})
-    effective_until = _date(load_default=None, allow_none=True)
+    term_years = ma.fields.Integer(strict=True, load_default=None, metadata={"description": "file: 1 | 2 | 3"})
     employers_covered = _count(load_default=None)
     workers_covered = _count(load_default=None)
 
@@ -339,7 +339,8 @@ class ContractOut(OutSchema):
     votes_total = ma.fields.Integer(allow_none=True)
     filed_on = ma.fields.Date(allow_none=True)
     review_due = ma.fields.Date(allow_none=True)
-    review_result = ma.fields.String(allow_none=True)
+    review_result = ma.fields.String(allow_none=True, metadata={"description": "approved | objection | no_objection"})
+    term_years = ma.fields.Integer(allow_none=True)
     effective_from = ma.fields.Date(allow_none=True)
     effective_until = ma.fields.Date(allow_none=True)
     employers_covered = ma.fields.Integer()

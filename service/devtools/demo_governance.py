@@ -104,7 +104,8 @@ def _courier(f: Federation, today: date) -> None:
                                                "employer_side": "长安区快递行业协会",
                                                "negotiation_started_on": today - timedelta(days=80)},
                                            staff=None, today=today)
-    for step, days, extra in (("draft", 60, {}), ("vote", 40, {"votes_for": 68, "votes_total": 80}), ("file", 5, {})):
+    for step, days, extra in (("draft", 60, {}), ("vote", 40, {"votes_for": 68, "votes_total": 80}),
+                              ("file", 5, {"term_years": 3})):
         contracts.advance(f, contract.id, step, {"on": today - timedelta(days=days), **extra}, staff=None, today=today)
     contracts.advance(f, contract.id, "cover", {"employers_covered": 36, "workers_covered": 1260}, staff=None, today=today)
     letter = letters.issue_letter(f, {"kind": "reminder", "source": "inspection", "employer_name": "石家庄某某快递分拨中心",

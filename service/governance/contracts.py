@@ -4,14 +4,17 @@ adopts it with more than half of all votes; the adopted contract is filed with t
 authority (报送审查), which has 15 days to object — without an objection it takes effect
 (《集体合同规定》第42、47条); its term is 1 to 3 years, with a reminder 90 days before expiry.
 
-Steps: negotiating → drafted → voted (or rejected) → filed → effective → expired.
+Steps: negotiating → drafted → voted (or rejected) → filed → effective (by the authority's answer,
+or by `settle_reviews` the day after the 15 days) → past its term.
 """
 from datetime import date, timedelta
+
+from sqlalchemy import select
 
 from models.federation import Federation
 from models.governance import CONTRACT_STATUS_LABELS, CollectiveContract
 from models.staff import Staff
-from service import clock
+from service import audit, clock
 from service.errors import Conflict
 from service.extensions import db
 from service.governance.access import (add_years, check_past, get_owned, raise_if, record, require_writer,
@@ -79,23 +82,23 @@ def advance(federation: Federation, contract_id: int, step: str, data: dict, *, 
         contract.status = "voted" if votes_for * 2 > total else "rejected"
     elif step == "file":
         _expect(contract, "voted")
+        years = data.get("term_years")
+        if years not in (1, 2, 3) or isinstance(years, bool):
+            errors["term_years"] = "集体合同期限为1至3年，请选择期限"
         raise_if(errors)
         contract.filed_on, contract.review_due = when, when + timedelta(days=REVIEW_DAYS)
-        contract.status = "filed"
+        contract.term_years, contract.status = years, "filed"
     elif step == "review":
         _expect(contract, "filed")
         result = data.get("result")
         if result not in ("approved", "objection"):
             errors["result"] = "审查结果应为无异议或提出异议"
-        until = data.get("effective_until")
-        if result == "approved":
-            if until is None or when is None or not (
-                    add_years(when, 1) - timedelta(days=1) <= until <= add_years(when, 3)):
-                errors["effective_until"] = "集体合同期限为1至3年，请填写到期日"
+        elif when is not None and contract.filed_on and when < contract.filed_on:
+            errors["on"] = "审查结果日期不能早于报送日期"
         raise_if(errors)
         contract.review_result = result
         if result == "approved":
-            contract.status, contract.effective_from, contract.effective_until = "effective", when, until
+            _take_effect(contract, when)
         else:
             contract.status = "drafted"  # back to the table: renegotiate and vote again
     elif step == "cover":
@@ -113,6 +116,29 @@ def advance(federation: Federation, contract_id: int, step: str, data: dict, *, 
     return contract
 
 
+def _take_effect(contract: CollectiveContract, on: date) -> None:
+    contract.status, contract.effective_from = "effective", on
+    contract.effective_until = add_years(on, contract.term_years or 1) - timedelta(days=1)
+
+
+def settle_reviews(today: date | None = None) -> int:
+    """Contracts filed more than 15 days ago without an objection take effect (《集体合同规定》
+    第47条: 自收到文本之日起15日内未提出异议的，集体合同即行生效); the number that did."""
+    today = today or clock.today()
+    due = db.session.scalars(select(CollectiveContract).where(
+        CollectiveContract.status == "filed", CollectiveContract.review_due < today,
+        CollectiveContract.review_result.is_(None)).order_by(CollectiveContract.id))
+    count = 0
+    for contract in due:
+        contract.review_result = "no_objection"
+        _take_effect(contract, contract.review_due + timedelta(days=1))
+        db.session.flush()
+        audit.record("governance.contract.effective", actor="system", subject_type="collective_contract",
+                     subject_id=contract.id, federation_id=contract.federation_id, detail={"by": "no_objection"})
+        count += 1
+    return count
+
+
 def contract_checks(contracts: list[CollectiveContract], today: date) -> list[dict]:
     found = []
     for c in contracts:
@@ -120,7 +146,7 @@ def contract_checks(contracts: list[CollectiveContract], today: date) -> list[di
             days = (c.review_due - today).days
             found.append({"code": "contract_in_review", "severity": "yellow",
                           "message": f"《{c.title}》已报送审查，{c.review_due.isoformat()}前劳动行政部门未提出异议即生效"
-                                     + (f"（还有{days}天）" if days >= 0 else "（期限已过，请登记生效）"),
+                                     + (f"（还有{days}天）" if days >= 0 else "（审查期已满，次日自动生效）"),
                           "evidence": f"{c.filed_on.isoformat()}报送", "contract_id": c.id})
         elif c.status == "effective" and c.effective_until:
             if c.effective_until < today:

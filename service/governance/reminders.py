@@ -9,7 +9,7 @@ from sqlalchemy import select
 from models.federation import FEDERATION_KINDS, Federation
 from service import clock
 from service.extensions import db
-from service.governance import board, notify
+from service.governance import board, contracts, notify
 
 REMINDED = ("term_expiring", "term_expired", "term_extended", "term_missing", "congress_due", "congress_overdue",
             "plenary_due", "plenary_overdue", "report_party_due", "report_party_overdue", "report_upper_due",
@@ -37,5 +37,6 @@ def send_reminders(today: date | None = None) -> int:
 
 
 def governance_reminders_job(today: date | None = None) -> int:
-    """Periodic (daily): queue the reminders; the job runner commits."""
-    return send_reminders(today)
+    """Periodic (daily): contracts past their 15-day review take effect, then the reminders are
+    queued; the job runner commits. Returns contracts settled + alerts queued."""
+    return contracts.settle_reviews(today) + send_reminders(today)

@@ -93,10 +93,10 @@ function contractStep(ctx) {
     negotiating: ['draft', '形成合同草案', [{ name: 'on', label: '草案形成日期', type: 'date', value: TODAY }]],
     drafted: ['vote', '职工（代表）大会表决', [{ name: 'on', label: '表决日期', type: 'date', value: TODAY },
       { name: 'votes_for', label: '赞成票', type: 'number' }, { name: 'votes_total', label: '应到代表总数', type: 'number' }]],
-    voted: ['file', '报送劳动行政部门审查（15日）', [{ name: 'on', label: '报送日期', type: 'date', value: TODAY }]],
+    voted: ['file', '报送劳动行政部门审查（15日内未提出异议即生效）', [{ name: 'on', label: '报送日期', type: 'date', value: TODAY },
+      { name: 'term_years', label: '合同期限', type: 'select', options: [[3, '3年'], [2, '2年'], [1, '1年']], integer: true }]],
     filed: ['review', '登记审查结果', [{ name: 'on', label: '生效或退回日期', type: 'date', value: TODAY },
-      { name: 'result', label: '结果', type: 'select', options: [['approved', '无异议，生效'], ['objection', '提出异议，重新协商']] },
-      { name: 'effective_until', label: '到期日（1至3年）', type: 'date' }]],
+      { name: 'result', label: '结果', type: 'select', options: [['approved', '无异议，生效'], ['objection', '提出异议，重新协商']] }]],
     effective: ['cover', '覆盖企业和职工', [{ name: 'employers_covered', label: '覆盖企业（家）', type: 'number' },
       { name: 'workers_covered', label: '覆盖职工（人）', type: 'number' }]],
   };

@@ -1,8 +1,8 @@
 """governance: formation, base unions, committee, terms, meetings, contracts, letters, warnings
 
-Revision ID: 04d132b86850
+Revision ID: a3801035fc58
 Revises: 313df7b8d397
-Create Date: 2026-12-01 07:34:50.227431
+Create Date: 2026-12-01 08:12:47.022996
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '04d132b86850'
+revision = 'a3801035fc58'
 down_revision = '313df7b8d397'
 branch_labels = None
 depends_on = None
@@ -53,6 +53,7 @@ def upgrade():
     sa.Column('filed_on', sa.Date(), nullable=True),
     sa.Column('review_due', sa.Date(), nullable=True),
     sa.Column('review_result', sa.String(length=16), nullable=True),
+    sa.Column('term_years', sa.Integer(), nullable=True),
     sa.Column('effective_from', sa.Date(), nullable=True),
     sa.Column('effective_until', sa.Date(), nullable=True),
     sa.Column('employers_covered', sa.Integer(), nullable=False),
