@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from models.federation import FEDERATION_KINDS, STATUS_LABELS, Federation
-from models.governance import (BaseUnion, CollectiveContract, CommitteeTerm, CoveredUnit, Employer,
+from models.governance import (BaseUnion, CollectiveContract, CommitteeMember, CommitteeTerm, CoveredUnit, Employer,
                                FormationStep, LabourWarning, Meeting, SpecialCommittee, SupervisionLetter,
                                TermApproval)
 from models.staff import Staff
@@ -24,6 +24,7 @@ SECTIONS = {
 }
 SEVERITY_RANK = {"red": 0, "yellow": 1}
 TABLES = {"steps": FormationStep, "unions": BaseUnion, "units": CoveredUnit, "terms": CommitteeTerm,
+          "members": CommitteeMember,
           "approvals": TermApproval, "specials": SpecialCommittee, "meetings": Meeting,
           "contracts": CollectiveContract, "letters": SupervisionLetter, "employers": Employer,
           "warnings": LabourWarning}
@@ -59,7 +60,8 @@ def federation_checks(federation: Federation, records: dict[str, list], today: d
             found.append(check)
     if federation.status == "active":
         found += [{**p, "severity": "red" if p["code"] != "member_to_replace" else "yellow"}
-                  for p in committee.committee_problems(federation, current)]
+                  for p in committee.committee_problems(federation, current, members=records["members"],
+                                                        units=records["units"], unions=records["unions"])]
         found += register.register_checks(federation, records["units"], records["unions"], records["specials"])
         found += meetings.duty_checks(federation, records["meetings"], term_rows[0] if term_rows else None,
                                       formation.has_party_org(records["steps"]), today)

@@ -175,18 +175,29 @@ def change_base_union_chair(federation: Federation, base_union_id: int, *, chair
     return flagged
 
 
-def committee_problems(federation: Federation, term: CommitteeTerm | None) -> list[dict]:
+def committee_problems(federation: Federation, term: CommitteeTerm | None, *,
+                       members: list[CommitteeMember] | None = None, units: list[CoveredUnit] | None = None,
+                       unions: list[BaseUnion] | None = None) -> list[dict]:
     """Rules the sitting committee breaks now (a unit head recorded after their election, an
-    association post added later, no chair…), each {code, message, evidence}."""
+    association post added later, no chair…), each {code, message, evidence}. The board passes
+    the records it loaded for many federations at once; alone, they are read here."""
     if term is None:
         return []
+    sitting = [m for m in members if m.term_id == term.id and m.left_on is None] if members is not None \
+        else sitting_members(term)
+    if units is None:
+        units = list(db.session.scalars(select(CoveredUnit).where(CoveredUnit.federation_id == federation.id)))
+    heads = {}
+    for unit in sorted(units, key=lambda u: u.id, reverse=True):
+        if unit.kind == "unit" and unit.head_name:
+            heads[unit.head_name] = unit
+    union_of = {u.id: u for u in unions} if unions is not None else None
     found = []
-    sitting = sitting_members(term)
     if not any(m.role == "chair" for m in sitting):
         found.append({"code": "chair_missing", "message": "本届委员会没有主席，应依民主程序选举产生",
                       "evidence": f"第{term.number}届委员会在任{len(sitting)}人"})
     for m in sitting:
-        unit = unit_headed_by(federation.id, m.name)
+        unit = heads.get(m.name)
         if unit is not None:
             found.append({"code": "unit_head_member", "message": f"委员{m.name}是覆盖单位“{unit.name}”的行政主要负责人，"
                           f"不得作为委员会委员", "evidence": CLAUSE_HEAD, "member_id": m.id})
@@ -195,7 +206,7 @@ def committee_problems(federation: Federation, term: CommitteeTerm | None) -> li
                           f"{'会长' if m.association_post == 'president' else '副会长'}，不得担任联合会主席、副主席",
                           "evidence": CLAUSE_ASSOCIATION, "member_id": m.id})
         if m.needs_replacement_since is not None:
-            bu = m.base_union
+            bu = union_of.get(m.base_union_id) if union_of is not None else m.base_union
             found.append({"code": "member_to_replace", "message": f"委员{m.name}已不再担任{bu.name if bu else '原工会'}"
                           f"主要负责人，应由新任主要负责人{bu.chair_name if bu else ''}经民主程序替补",
                           "evidence": f"自{m.needs_replacement_since.isoformat()}起", "member_id": m.id})
