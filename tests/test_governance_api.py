@@ -204,3 +204,28 @@ def test_openapi_documents_the_governance_api(client):
     assert "/api/governance/board" in paths
     assert "/api/governance/federations/{federation_id}/elections" in paths
     assert json.dumps(paths["/api/governance/board"]).count("BoardRowOut") >= 1
+
+
+MATRIX_ACTORS = {"own caseworker": ("kd", "caseworker"), "own chair": ("kd", "chair"), "own admin": ("kd", "admin"),
+                 "county admin": ("changan", "admin"), "county chair": ("changan", "chair"),
+                 "other county admin": ("yuhua", "admin")}
+#                      board  view  meeting  approval
+MATRIX = {"own caseworker":     (200, 200, 403, 403), "own chair": (200, 200, 201, 403),
+          "own admin":          (200, 200, 201, 403), "county admin": (200, 200, 201, 201),
+          "county chair":       (200, 200, 201, 403), "other county admin": (200, 404, 404, 404)}
+
+
+@pytest.mark.parametrize("actor", list(MATRIX_ACTORS))
+def test_role_and_place_matrix(client, tree, actor):
+    home, role = MATRIX_ACTORS[actor]
+    setup = make_staff(tree["changan"], role="admin")
+    login(client, setup)
+    client.post(url(tree["kd"], "/elections"), json=election())
+    login(client, make_staff(tree[home], role=role))
+    meeting = {"kind": "report", "held_on": TODAY.isoformat(), "to_upper": True, "summary": "半年汇报"}
+    approval = {"kind": "late", "approved_on": TODAY.isoformat(), "reason": "重组",
+                "renew_by": (TODAY + timedelta(days=1500)).isoformat()}
+    got = (client.get("/api/governance/board").status_code, client.get(url(tree["kd"])).status_code,
+           client.post(url(tree["kd"], "/meetings"), json=meeting).status_code,
+           client.post(url(tree["kd"], "/renewal-approvals"), json=approval).status_code)
+    assert got == MATRIX[actor]
