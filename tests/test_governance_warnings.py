@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from models.governance import LabourWarning
 from models.outbox import OutboxMessage
+from models.request import HelpRequest
 from service import clock
 from service.errors import Conflict, Invalid
 from service.extensions import db
@@ -117,6 +118,7 @@ def test_wage_arrears_affecting_ten_workers_raise_a_red_warning_that_reaches_the
     warning = db.session.scalar(select(LabourWarning))
     assert (warning.level, warning.rule, warning.response_due) == ("red", "wage_arrears_10", TODAY + 3 * D)
     assert warning.reason == "欠薪涉及12名职工（180天内，达到10人即红色预警）"
+    assert warning.evidence == {"requests": [db.session.scalar(select(HelpRequest.number))]}
     assert warning.employer.level == "red" and warning.notified_upper_at is not None
     sent = staff_alerts()
     assert sorted(m.openid for m in sent) == sorted([own.openid, upper.openid])
@@ -126,9 +128,11 @@ def test_wage_arrears_affecting_ten_workers_raise_a_red_warning_that_reaches_the
     assert warning.employer.level == "green"
 
 
-def test_nine_workers_are_not_a_red_warning(fed):
+def test_nine_workers_are_not_a_red_warning_ten_across_two_requests_are(fed):
     make_request(details={"months": 2, "workers_affected": 9})
     assert early_warning.scan_employers(TODAY) == 0
+    make_request(details={"months": 1, "workers_affected": 1}, employer_name="石家庄某某快递有限公司 ")
+    assert early_warning.scan_employers(TODAY) == 1
 
 
 def test_three_requests_in_ninety_days_raise_a_yellow_warning(fed):

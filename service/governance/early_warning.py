@@ -11,9 +11,9 @@ Rules (RULES), evaluated by `scan_employers` over each federation's inbox:
 A rule raises at most one open warning per employer; closing it (with a note) allows a new one.
 """
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.base import utcnow
 from models.federation import Federation
@@ -25,7 +25,7 @@ from service.errors import Conflict
 from service.extensions import db
 from service.governance import notify
 from service.governance.access import check_past, get_owned, raise_if, record, require_writer, text
-from service.governance.employers import ensure_employer, normalise, refresh_level, workers_affected
+from service.governance.employers import ensure_employer, refresh_level
 
 RED_RESPONSE = timedelta(days=3)
 ARREARS_WINDOW, ARREARS_WORKERS = timedelta(days=180), 10
@@ -99,22 +99,44 @@ def close_warning(federation: Federation, warning_id: int, *, closed_on: date, n
     return warning
 
 
+def _name_key(column):
+    """SQL form of employers.normalise: no spaces, full-width brackets."""
+    return func.replace(func.replace(func.replace(column, " ", ""), "(", "（"), ")", "）")
+
+
 def _request_rules(today: date) -> dict[tuple[int, str], dict]:
-    """(federation id, employer name) → what the requests of the last 180 days say."""
-    since = datetime.combine(today - ARREARS_WINDOW, time())
-    until = datetime.combine(today + timedelta(days=1), time())
-    rows = db.session.scalars(select(HelpRequest).where(
-        HelpRequest.created_at >= since, HelpRequest.created_at < until, HelpRequest.status != "withdrawn"))
-    found: dict[tuple[int, str], dict] = defaultdict(lambda: {"arrears_workers": 0, "arrears": [], "recent": []})
-    repeat_since = datetime.combine(today - REPEAT_WINDOW, time())
-    for r in rows:
-        entry = found[(r.federation_id, normalise(r.employer_name))]
-        if r.type == "wage_arrears":
-            entry["arrears_workers"] += workers_affected(r)
-            entry["arrears"].append(r.number)
-        if r.created_at >= repeat_since:
-            entry["recent"].append(r.number)
+    """(federation id, employer name) → the rules its requests meet: two grouped queries over the
+    window (the inbox may hold millions of requests), then the numbers of the few that qualify."""
+    until = clock.day_start(today + timedelta(days=1))
+    name = _name_key(HelpRequest.employer_name)
+    live = (HelpRequest.created_at < until, HelpRequest.status != "withdrawn")
+    workers = func.sum(func.coalesce(HelpRequest.details["workers_affected"].as_integer(), 1))
+    arrears = db.session.execute(
+        select(HelpRequest.federation_id, name, workers)
+        .where(HelpRequest.type == "wage_arrears", HelpRequest.created_at >= clock.day_start(today - ARREARS_WINDOW),
+               *live)
+        .group_by(HelpRequest.federation_id, name).having(workers >= ARREARS_WORKERS)).all()
+    repeated = db.session.execute(
+        select(HelpRequest.federation_id, name, func.count())
+        .where(HelpRequest.created_at >= clock.day_start(today - REPEAT_WINDOW), *live)
+        .group_by(HelpRequest.federation_id, name).having(func.count() >= REPEAT_COUNT)).all()
+    found: dict[tuple[int, str], dict] = defaultdict(dict)
+    for federation_id, key, n in arrears:
+        found[(federation_id, key)]["wage_arrears_10"] = n
+    for federation_id, key, n in repeated:
+        found[(federation_id, key)]["repeated_requests"] = n
     return found
+
+
+def _numbers(federation_id: int, key: str, rule: str, today: date) -> list[str]:
+    """The request numbers behind a rule (evidence), newest first, at most 20."""
+    window = ARREARS_WINDOW if rule == "wage_arrears_10" else REPEAT_WINDOW
+    query = select(HelpRequest.number).where(
+        HelpRequest.federation_id == federation_id, _name_key(HelpRequest.employer_name) == key,
+        HelpRequest.created_at >= clock.day_start(today - window), HelpRequest.status != "withdrawn")
+    if rule == "wage_arrears_10":
+        query = query.where(HelpRequest.type == "wage_arrears")
+    return list(db.session.scalars(query.order_by(HelpRequest.created_at.desc()).limit(20)))
 
 
 def scan_employers(today: date | None = None) -> int:
@@ -125,17 +147,12 @@ def scan_employers(today: date | None = None) -> int:
         federation = db.session.get(Federation, federation_id)
         if federation is None or federation.status == "dissolved" or not name:
             continue
-        checks = []
-        if facts["arrears_workers"] >= ARREARS_WORKERS:
-            checks.append(("wage_arrears_10", facts["arrears_workers"], {"requests": facts["arrears"]}))
-        if len(facts["recent"]) >= REPEAT_COUNT:
-            checks.append(("repeated_requests", len(facts["recent"]), {"requests": facts["recent"]}))
-        for rule, n, evidence in checks:
+        for rule, n in facts.items():
             employer = ensure_employer(federation, name)
             if open_warning(employer.id, rule) is None:
                 level, template = RULES[rule]
-                _raise(federation, employer, level=level, rule=rule, reason=template.format(n=n), evidence=evidence,
-                       today=today, staff=None)
+                _raise(federation, employer, level=level, rule=rule, reason=template.format(n=n),
+                       evidence={"requests": _numbers(federation_id, name, rule, today)}, today=today, staff=None)
                 raised += 1
     letters = db.session.scalars(select(SupervisionLetter).where(
         SupervisionLetter.status == "issued", SupervisionLetter.due_on < today,
