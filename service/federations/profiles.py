@@ -11,7 +11,7 @@ from service.federations import coverage
 from service.federations import tree as federations
 from service.governance import checks as governance
 from service.extensions import db
-from service.staff.accounts import subtree_ids_query
+from service.staff.scope import subtree_ids_query
 
 
 def _can_edit(staff: Staff) -> bool:
