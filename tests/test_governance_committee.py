@@ -271,3 +271,9 @@ def test_preparing_group_only_after_the_upper_unions_approval(tree):
 def test_db_rows_match(tree, unions):
     elect(tree["fed"], [chair(), from_union(unions["a"])])
     assert db.session.query(CommitteeTerm).count() == 1 and db.session.query(CommitteeMember).count() == 2
+
+
+def test_members_of_an_election_default_to_the_congress(tree, unions):
+    term = elect(tree["fed"], [chair(), {"name": "王芳", "role": "member", "source": "base_union",
+                                         "base_union_id": unions["a"].id}])
+    assert [m.chosen_how for m in term.members] == ["committee_election", "congress_election"]

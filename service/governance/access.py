@@ -13,7 +13,7 @@ from models.staff import Staff
 from service import audit
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
-from service.staff.accounts import require_scope
+from service.staff.scope import require_scope
 
 WRITER_ROLES = ("admin", "chair")
 MAX_ID = 2**31 - 1

@@ -14,7 +14,7 @@ from models.staff import Staff
 from service import clock
 from service.extensions import db
 from service.governance import committee, contracts, early_warning, formation, letters, meetings, register, terms
-from service.staff.accounts import subtree_ids_query
+from service.staff.scope import subtree_ids_query
 
 SECTIONS = {
     "formation": "formation", "term": "terms", "chair": "committee", "unit_head": "committee",

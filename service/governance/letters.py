@@ -22,7 +22,7 @@ from service.extensions import db
 from service.governance.access import check_past, get_owned, lookup, raise_if, record, require_writer, text
 from service.governance.employers import ensure_employer
 from service.sequences import next_value
-from service.staff.accounts import can_see
+from service.staff.scope import can_see
 
 NEXT_KIND = {"reminder": "opinion", "opinion": "recommendation"}
 SHORT = {"reminder": "提示", "opinion": "意见", "recommendation": "建议"}

@@ -117,8 +117,9 @@ def elect_committee(federation: Federation, *, elected_on: date, years: int, ele
             errors[f"members.{index}"] = "格式有误"
             continue
         data = {"chosen_on": elected_on, **data}
-        if data.get("role") in ("chair", "vice_chair"):
-            data.setdefault("chosen_how", f"{elected_by}_election")
+        # chairs are chosen the way the election says; members, unless told, by the congress
+        data.setdefault("chosen_how", f"{elected_by}_election" if data.get("role") in ("chair", "vice_chair")
+                        else "congress_election")
         member_errs, values = member_errors(federation, data, sitting=chosen, today=today, prefix=f"members.{index}.")
         if values["chosen_how"] in ("replacement", "addition"):
             member_errs[f"members.{index}.chosen_how"] = "换届选举产生的委员不适用替补或增补"

@@ -111,3 +111,23 @@ def test_a_letter_from_a_help_request(console, server):
     page.click("#gov-dialog button[type=submit]")
     row = page.wait_for_selector("#letters tbody tr:has-text('石家庄某某快递有限公司')")
     assert "劳动法律监督提示函" in row.inner_text() and "待回复" in row.inner_text()
+
+
+def test_recording_a_first_committee_election_in_the_form(console, server):
+    page = console
+    page.locator("tr.gov-row", has_text="石家庄高新技术产业开发区电子信息行业工会联合会").locator("a.name").click()
+    page.wait_for_selector("#terms h2")
+    assert "未登记委员会选举" in page.locator("#checks").inner_text()
+    page.click("#terms [data-act=elect]")
+    first = page.locator("table.members-edit tbody tr").first
+    first.locator("[data-m=name]").fill("赵志远")
+    first.locator("[data-m=body]").fill("高新区总工会派出")
+    page.click("[data-add-member]")
+    second = page.locator("table.members-edit tbody tr").last
+    second.locator("[data-m=name]").fill("钱雨")
+    second.locator("[data-m=source]").select_option("representative")
+    second.locator("[data-m=body]").fill("电子信息企业代表")
+    page.click("#gov-dialog button[type=submit]")
+    page.wait_for_selector("#terms td:has-text('钱雨')")
+    assert "未登记委员会选举" not in page.locator("#checks").inner_text()
+    assert "第1届委员会" in page.locator("#terms").inner_text()
