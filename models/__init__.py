@@ -9,6 +9,7 @@ from models.governance import (
 )
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
+from models.position import Position
 from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, Transfer
 from models.simulator import (
     SimCall, SimFault, SimMedia, SimMenu, SimMessage, SimOAuthCode, SimQrCode, SimToken, SimUser,
@@ -23,6 +24,6 @@ __all__ = [
     "RequestEvent", "SimCall", "SimFault", "SimMedia", "SimMenu", "SimMessage", "SimOAuthCode",
     "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "Transfer", "Worker",
 ]
-__all__ += ["RoutingVersion"]
+__all__ += ["RoutingVersion", "Position"]
 __all__ += ["BaseUnion", "CollectiveContract", "CommitteeMember", "CommitteeTerm", "CoveredUnit", "Employer",
             "FormationStep", "LabourWarning", "Meeting", "SpecialCommittee", "SupervisionLetter", "TermApproval"]

@@ -1,7 +1,7 @@
 """governance: formation, base unions, committee, terms, meetings, contracts, letters, warnings
 
 Revision ID: a3801035fc58
-Revises: 313df7b8d397
+Revises: 312789269cc6
 Create Date: 2026-12-01 08:12:47.022996
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'a3801035fc58'
-down_revision = '313df7b8d397'
+down_revision = '312789269cc6'
 branch_labels = None
 depends_on = None
 
