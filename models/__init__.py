@@ -3,6 +3,10 @@ from models.audit import AuditEntry
 from models.contest import Contest, Signup
 from models.federation import CoverageRule, Federation
 from models.federation import RoutingVersion
+from models.governance import (
+    BaseUnion, CollectiveContract, CommitteeMember, CommitteeTerm, CoveredUnit, Employer, FormationStep,
+    LabourWarning, Meeting, SpecialCommittee, SupervisionLetter, TermApproval,
+)
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
 from models.position import Position
@@ -21,3 +25,5 @@ __all__ = [
     "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "Transfer", "Worker",
 ]
 __all__ += ["RoutingVersion", "Position"]
+__all__ += ["BaseUnion", "CollectiveContract", "CommitteeMember", "CommitteeTerm", "CoveredUnit", "Employer",
+            "FormationStep", "LabourWarning", "Meeting", "SpecialCommittee", "SupervisionLetter", "TermApproval"]

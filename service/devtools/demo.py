@@ -124,6 +124,9 @@ def seed_demo(today: date | None = None) -> list[Federation]:
     from service.devtools.demo_positions import seed_demo_positions
 
     seed_demo_positions()
+    from service.devtools.demo_governance import seed_demo_governance
+
+    seed_demo_governance(today)
     return nodes
 
 

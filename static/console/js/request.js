@@ -34,7 +34,8 @@ function render(r) {
   ].join(' ');
   $('#facts').innerHTML = dl([
     ['受理单位', esc(r.federation_name)], ['承办人', esc(r.assignee_name) || '<span class="muted">未分派</span>'],
-    ['提交时间', fmtTime(r.created_at)], ['用人单位', esc(r.employer_name)],
+    ['提交时间', fmtTime(r.created_at)],
+    ['用人单位', `${esc(r.employer_name)} <a href="/console/federation-governance.html?id=${r.federation_id}&letter_from=${r.id}#letters">发出劳动法律监督文书</a>`],
     ['工作地代码', esc(r.region_code)], ['行业代码', esc(r.industry_code)],
     ['事情经过', esc(r.facts)], ['职工诉求', esc(r.wants)], ['涉及金额', r.amount ? `${esc(r.amount)} 元` : ''],
     ['知道受侵害日期', esc(r.learned_on)],

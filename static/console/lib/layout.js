@@ -7,6 +7,7 @@ export const NAV = [
   ['members', '入会审核', '/console/members.html'],
   ['contests', '技能竞赛', '/console/contests.html'],
   ['positions', '服务阵地', '/console/positions.html'],
+  ['governance', '治理', '/console/governance.html'],
   ['federations', '联合会管理', '/console/federations.html', ['admin']],
   ['staff', '员工账号', '/console/staff.html', ['admin']],
 ];
