@@ -15,6 +15,7 @@ from models.base import utcnow
 from models.wechat import InboundMessage
 from service.contests import checkin
 from service.extensions import db
+from service.governance import early_warning, reminders
 from service.help_requests import attachments, deadlines
 from service.privacy import retention
 from service.wechat import outbox
@@ -41,7 +42,9 @@ JOBS: list[Job] = [
     Job("requests-sweep", 60, deadlines.sweep_job),
     Job("contest-close-registration", 60, checkin.close_registration_job),
     Job("contest-reminders", 300, checkin.reminders_job),
+    Job("labour-warnings", 3600, early_warning.labour_warnings_job),
     Job("purge-inbound", 3600, purge_inbound),
+    Job("governance-reminders", 24 * 3600, reminders.governance_reminders_job),
     Job("privacy-purge", 24 * 3600, retention.purge_job),
 ]
 
