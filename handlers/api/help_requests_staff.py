@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.inbox import (AssigneeOut, AssignIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
-                                    InboxQuery, NodeOut, NodeQuery, OutcomeIn, RequestReasonIn, RequestDetailOut, StateOut,
+                                    InboxQuery, NodeOut, NodeQuery, OutcomeIn, RequestReasonIn, RequestDetailOut, RequestUpdatesOut, StateOut,
                                     TransferIn)
 from models.federation import Federation
 from models.request import Attachment
@@ -16,7 +16,7 @@ from service.help_requests import casework
 from service.help_requests import inbox
 from service.errors import NotFound
 from service.extensions import db
-from service.help_requests.detail import staff_detail
+from service.help_requests.detail import staff_detail, staff_updates
 from service.staff.accounts import in_scope
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/inbox", description="诉求收件箱（员工端）")
@@ -116,6 +116,14 @@ def detail(request_id):
     found = casework.get_request(g.staff, request_id)
     body = staff_detail(g.staff, found)
     return body
+
+
+@bp.get("/requests/<int:request_id>/updates")
+@staff_required()
+@bp.response(200, RequestUpdatesOut)
+def updates(request_id):
+    """The timeline (with delivery states), attachments and status, for the open page to poll."""
+    return staff_updates(casework.get_request(g.staff, request_id))
 
 
 @bp.get("/requests/<int:request_id>/attachments/<int:attachment_id>")

@@ -44,6 +44,7 @@ class InboxRowOut(OutSchema):
     incoming = ma.fields.Boolean()
     escalated = ma.fields.Boolean()
     limitation_warning = ma.fields.Boolean()
+    worker_unread = ma.fields.Integer(metadata={"description": "职工发来、员工尚未查看的消息数"})
 
 
 class InboxPageOut(OutSchema):
@@ -117,7 +118,10 @@ class RequestDetailOut(OutSchema):
     worker = ma.fields.Dict()
     employer_name = ma.fields.String()
     region_code = ma.fields.String()
+    region_name = ma.fields.String()
     industry_code = ma.fields.String()
+    industry_name = ma.fields.String(allow_none=True)
+    worker_unread = ma.fields.Integer()
     facts = ma.fields.String()
     wants = ma.fields.String()
     amount = ma.fields.Decimal(as_string=True, allow_none=True)
@@ -160,8 +164,20 @@ class TimelineOut(OutSchema):
     public = ma.fields.Boolean()
     by_worker = ma.fields.Boolean()
     body = ma.fields.String(allow_none=True)
+    delivery = ma.fields.Dict(allow_none=True, metadata={"description": "state: delivered | waiting | failed; label; reason"})
     actor = ma.fields.String(allow_none=True)
     created_at = ma.fields.DateTime()
+
+
+class RequestUpdatesOut(OutSchema):
+    """What the open request page polls: timeline, attachments and status."""
+
+    id = ma.fields.Integer()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    updated_at = ma.fields.DateTime()
+    timeline = ma.fields.List(ma.fields.Nested(TimelineOut))
+    attachments = ma.fields.List(ma.fields.Nested(AttachmentOut))
 
 
 class RequestTransferOut(OutSchema):

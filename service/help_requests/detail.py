@@ -13,6 +13,14 @@ from service.routing import transfers
 from service.extensions import db
 from service.help_requests.outcomes import OUTCOME_LABELS, describe
 from service.help_requests.fields import INJURY_RECOGNITION, LEGAL_AID_CLAIMS, LEGAL_AID_GROUNDS
+from service.help_requests.delivery import deliveries
+from service.help_requests.wording import routing_sentence, staff_line
+from service import refdata
+
+
+def _industry_name(code: str | None) -> str | None:
+    industry = refdata.get_industry(code) if code else None
+    return f"{industry.name}" if industry else code
 
 MEMBERSHIP_LABELS = dict(zip(MEMBERSHIP_STATUSES, ("会员", "转会中", "保留会籍", "已退会")))
 DETAIL_LABELS = {
@@ -63,15 +71,36 @@ def actions_for(request: HelpRequest, staff: Staff) -> list[str]:
     return actions
 
 
+def timeline(request: HelpRequest) -> list[dict]:
+    """Every line, written for staff, with the delivery state of what was sent to the worker."""
+    events = db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == request.id)
+                                .order_by(RequestEvent.created_at, RequestEvent.id)).all()
+    sent = deliveries(request, events)
+    return [{"id": e.id, "kind": e.kind, "public": e.public, "by_worker": e.by_worker,
+             "body": staff_line(e.kind, e.body, e.data, e.by_worker), "delivery": sent.get(e.id),
+             "actor": e.actor.display_name if e.actor else None, "created_at": e.created_at} for e in events]
+
+
+def attachment_rows(request: HelpRequest) -> list[dict]:
+    return [dict(row._mapping) for row in db.session.execute(
+        select(Attachment.id, Attachment.filename, Attachment.content_type, Attachment.size, Attachment.status,
+               Attachment.source, Attachment.created_at)
+        .where(Attachment.request_id == request.id).order_by(Attachment.id)).all()]
+
+
+def staff_updates(request: HelpRequest) -> dict:
+    """What the open detail page polls for: the timeline, attachments and state (no audit line:
+    the page's view was audited when it opened). Reading it clears the new-message flag."""
+    request.worker_unread = 0
+    return {"id": request.id, "status": request.status, "status_label": STATUS_LABELS[request.status],
+            "updated_at": request.updated_at, "timeline": timeline(request), "attachments": attachment_rows(request)}
+
+
 def staff_detail(staff: Staff, request: HelpRequest) -> dict:
     """Everything the detail page shows; records the view of personal data in the audit log."""
     worker = request.worker
-    events = db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == request.id)
-                                .order_by(RequestEvent.created_at, RequestEvent.id)).all()
-    attachments = db.session.execute(
-        select(Attachment.id, Attachment.filename, Attachment.content_type, Attachment.size, Attachment.status,
-               Attachment.source, Attachment.created_at)
-        .where(Attachment.request_id == request.id).order_by(Attachment.id)).all()
+    unread = request.worker_unread or 0
+    request.worker_unread = 0
     names: dict[int, str] = {}
     hops = transfers.history("request", request.id)
     fed_ids = {h.from_federation_id for h in hops} | {h.to_federation_id for h in hops}
@@ -96,10 +125,13 @@ def staff_detail(staff: Staff, request: HelpRequest) -> dict:
         "worker": {"name": request.worker_name, "phone": request.worker_phone, "id_masked": worker.id_masked,
                    "membership": membership_of(worker.id), "other_requests": others},
         "employer_name": request.employer_name, "region_code": request.region_code,
-        "industry_code": request.industry_code, "facts": request.facts, "wants": request.wants,
+        "region_name": refdata.region_full_name(request.region_code) or request.region_code,
+        "industry_code": request.industry_code, "industry_name": _industry_name(request.industry_code),
+        "worker_unread": unread, "facts": request.facts, "wants": request.wants,
         "amount": request.amount, "learned_on": request.learned_on, "details": _detail_rows(request.details),
         "consent_at": request.consent_at, "consent_version": request.consent_version,
         "routing": {"explanation": (request.routing or {}).get("explanation"),
+                    "sentence": routing_sentence(request.routing, request.federation.name),
                     "reason": (request.routing or {}).get("reason"),
                     "candidates": [c.get("name") for c in (request.routing or {}).get("candidates", [])]},
         "deadlines": {"first_response_due": request.first_response_due, "resolution_due": request.resolution_due,
@@ -110,10 +142,8 @@ def staff_detail(staff: Staff, request: HelpRequest) -> dict:
         "outcome_label": OUTCOME_LABELS.get((request.outcome or {}).get("result")),
         "outcome_text": describe(request.outcome) if request.outcome else None,
         "rating": request.rating, "rating_comment": request.rating_comment,
-        "attachments": [dict(row._mapping) for row in attachments],
-        "timeline": [{"id": e.id, "kind": e.kind, "public": e.public, "by_worker": e.by_worker, "body": e.body,
-                      "actor": e.actor.display_name if e.actor else None, "created_at": e.created_at}
-                     for e in events],
+        "attachments": attachment_rows(request),
+        "timeline": timeline(request),
         "transfers": [{"kind": h.kind, "from": names.get(h.from_federation_id), "to": names.get(h.to_federation_id),
                        "reason": h.reason, "created_at": h.created_at} for h in hops],
         "actions": actions_for(request, staff),

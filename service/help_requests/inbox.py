@@ -42,7 +42,7 @@ ROW_COLUMNS = (
     Assignee.display_name.label("assignee_name"), HelpRequest.worker_name, HelpRequest.worker_phone,
     HelpRequest.employer_name, HelpRequest.first_response_due, HelpRequest.resolution_due,
     HelpRequest.first_responded_at, HelpRequest.overdue, HelpRequest.incoming, HelpRequest.escalated,
-    HelpRequest.limitation_warning,
+    HelpRequest.limitation_warning, HelpRequest.worker_unread,
 )
 
 

@@ -16,6 +16,7 @@ from service.extensions import db
 from service.help_requests.outcomes import describe
 from service.help_requests.fields import CONSENT_VERSION, clean_submission
 from service.help_requests.status import CHINA, add_event, notify_worker, transition
+from service.help_requests.wording import routing_sentence
 
 MAX_OPEN_PER_WORKER = 10
 NUMBER_MAX = 999_999
@@ -54,7 +55,9 @@ def submit(worker: Worker, data: dict, *, now: datetime | None = None) -> HelpRe
     db.session.add(request)
     db.session.flush()
     add_event(request, "submitted", public=True, by_worker=True, now=now,
-              body=f"您提交了{REQUEST_TYPE_LABELS[request.type]}求助。{decision.explanation}")
+              body=f"您提交了{REQUEST_TYPE_LABELS[request.type]}求助")
+    add_event(request, "routed", public=True, now=now,
+              body=routing_sentence(request.routing, decision.federation_name), data={"reason": decision.reason})
     due = deadlines.TARGETS[request.type].first_response.days
     notify_worker(request, f"已收到您的求助，由{decision.federation_name}受理，工会将在{due}日内答复您。"
                   "您可以在对话框直接发送图片作为证据。", dedup_key=f"request:{request.id}:submitted", now=now)
@@ -93,6 +96,7 @@ def add_info(worker: Worker, request_id: int, text: str, *, now: datetime | None
     if not request.is_open:
         raise Conflict("该诉求已办结或已撤回，不能再补充")
     event = add_event(request, "info_added", public=True, by_worker=True, body=text, now=now)
+    request.worker_unread = (request.worker_unread or 0) + 1
     if request.status == "awaiting_worker":
         transition(request, "in_progress")
         notify_worker(request, "已收到您补充的材料，工会将继续办理。",
@@ -163,11 +167,3 @@ def worker_detail(request: HelpRequest) -> dict:
         "attachments": list(db.session.scalars(select(Attachment).where(Attachment.request_id == request.id)
                                                .order_by(Attachment.id))),
     }
-
-
-def recent_open_request(worker: Worker, now: datetime, window: timedelta) -> HelpRequest | None:
-    """The open request the worker acted on within `window` (for images sent in the chat)."""
-    return db.session.scalar(
-        select(HelpRequest).where(HelpRequest.worker_id == worker.id, HelpRequest.status.in_(OPEN_STATUSES),
-                                  HelpRequest.worker_active_at >= now - window)
-        .order_by(HelpRequest.worker_active_at.desc(), HelpRequest.id.desc()).limit(1))
