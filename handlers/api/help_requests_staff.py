@@ -16,7 +16,7 @@ from service.help_requests import casework
 from service.help_requests import inbox
 from service.errors import NotFound
 from service.extensions import db
-from service.help_requests.detail import staff_detail, staff_updates
+from service.help_requests.detail import read_only_detail, staff_detail, staff_updates
 from service.staff.accounts import in_scope
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/inbox", description="诉求收件箱（员工端）")
@@ -113,9 +113,11 @@ def bulk_assign(data):
 @bp.response(200, RequestDetailOut)
 def detail(request_id):
     """Everything about one request, with the full timeline (the view is audited)."""
-    found = casework.get_request(g.staff, request_id)
-    body = staff_detail(g.staff, found)
-    return body
+    try:
+        found = casework.get_request(g.staff, request_id)
+    except NotFound:  # moved out by 转办/上报: those who acted on it keep a read-only view
+        return read_only_detail(g.staff, casework.get_involved(g.staff, request_id))
+    return staff_detail(g.staff, found)
 
 
 @bp.get("/requests/<int:request_id>/updates")
@@ -123,14 +125,22 @@ def detail(request_id):
 @bp.response(200, RequestUpdatesOut)
 def updates(request_id):
     """The timeline (with delivery states), attachments and status, for the open page to poll."""
-    return staff_updates(casework.get_request(g.staff, request_id))
+    try:
+        found = casework.get_request(g.staff, request_id)
+    except NotFound:
+        found = casework.get_involved(g.staff, request_id)
+        return {**staff_updates(found, clear_unread=False)}
+    return staff_updates(found)
 
 
 @bp.get("/requests/<int:request_id>/attachments/<int:attachment_id>")
 @staff_required()
 def attachment(request_id, attachment_id):
-    """An evidence image, to staff who may see the request only."""
-    casework.get_request(g.staff, request_id)
+    """An evidence image, to staff who may see the request (or keep a read-only view of it)."""
+    try:
+        casework.get_request(g.staff, request_id)
+    except NotFound:
+        casework.get_involved(g.staff, request_id)
     found = db.session.get(Attachment, attachment_id)
     if found is None or found.request_id != request_id or found.status != "stored":
         raise NotFound("找不到该附件")

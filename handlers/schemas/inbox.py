@@ -6,7 +6,8 @@ from handlers.schemas.base import InSchema, OutSchema, length
 
 class InboxQuery(InSchema):
     view = ma.fields.String(load_default="all",
-              validate=ma.validate.OneOf(["unassigned", "mine", "overdue", "incoming", "all"], error="未知的视图"))
+              validate=ma.validate.OneOf(["unassigned", "mine", "overdue", "incoming", "all", "involved"],
+                                        error="未知的视图"))
     type = ma.fields.String(load_default=None, validate=length(16))
     status = ma.fields.String(load_default=None, validate=length(16))
     date_from = ma.fields.Date(load_default=None)
@@ -80,6 +81,9 @@ class OutcomeIn(InSchema):
     aid_form = ma.fields.String(load_default=None, allow_none=True, validate=length(20))
     reason = ma.fields.String(load_default=None, allow_none=True, validate=length(1000))
     referred_to = ma.fields.String(load_default=None, allow_none=True, validate=length(100))
+    amount_recovered = ma.fields.Raw(load_default=None, allow_none=True,
+                                     metadata={"description": "欠薪：追回金额（元）"})
+    workers_covered = ma.fields.Raw(load_default=None, allow_none=True, metadata={"description": "欠薪：涉及职工人数"})
 
 
 class StateOut(OutSchema):
@@ -140,6 +144,8 @@ class RequestDetailOut(OutSchema):
     timeline = ma.fields.List(ma.fields.Nested(lambda: TimelineOut()))
     transfers = ma.fields.List(ma.fields.Nested(lambda: RequestTransferOut()))
     actions = ma.fields.List(ma.fields.String())
+    read_only = ma.fields.Boolean(metadata={"description": "已转出：参与办理过的员工只能查看"})
+    moved_to = ma.fields.String(allow_none=True, metadata={"description": "已转出时：现在由哪家受理"})
 
     def dump_deadlines(self, obj):
         out = {}

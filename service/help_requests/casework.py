@@ -23,6 +23,8 @@ MAX_BULK = 200
 
 def get_request(staff: Staff, request_id: int, *, lock: bool = False) -> HelpRequest:
     """A request the staff member may see; a guessed or out-of-scope id is a 404."""
+    if not isinstance(request_id, int) or not 0 < request_id < 2 ** 31:
+        raise NotFound("找不到该诉求")
     query = select(HelpRequest).where(HelpRequest.id == request_id)
     if lock:
         query = query.with_for_update()
@@ -30,6 +32,20 @@ def get_request(staff: Staff, request_id: int, *, lock: bool = False) -> HelpReq
     if request is None:
         raise NotFound("找不到该诉求")
     require_scope(staff, request.federation_id)
+    return request
+
+
+def get_involved(staff: Staff, request_id: int) -> HelpRequest:
+    """A request this staff member acted on that has since moved out of their scope (转办/上报):
+    they keep a read-only view. Anything else is a 404."""
+    from models.request import RequestEvent
+
+    valid = isinstance(request_id, int) and 0 < request_id < 2 ** 31
+    request = db.session.get(HelpRequest, request_id) if valid else None
+    acted = request is not None and db.session.scalar(select(RequestEvent.id).where(
+        RequestEvent.request_id == request.id, RequestEvent.actor_staff_id == staff.id).limit(1))
+    if not acted:
+        raise NotFound("找不到该诉求")
     return request
 
 

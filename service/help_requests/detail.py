@@ -57,12 +57,20 @@ def membership_of(worker_id: int) -> dict | None:
             "member_no": row.member_no, "federation_name": row.name}
 
 
+def status_label(status: str, incoming: bool, escalated: bool) -> str:
+    """办理中 etc.; an escalation nobody above has taken yet reads 待上级受理."""
+    if status in OPEN_STATUSES and incoming and escalated:
+        return "待上级受理"
+    return STATUS_LABELS[status]
+
+
 def actions_for(request: HelpRequest, staff: Staff) -> list[str]:
     """What the console offers on this request (the services check again)."""
     status, manager = request.status, staff.role in ("admin", "chair")
     actions = ["note"]
     if status in OPEN_STATUSES:
-        actions += ["claim", "transfer", "escalate", "reply"]
+        mine = request.assignee_id == staff.id and not request.incoming
+        actions += ([] if mine else ["claim"]) + ["transfer", "escalate", "reply"]
         actions += ["assign"] if manager else []
         actions += ["ask_info"] if status in ("new", "in_progress") else ["resume"]
         actions += ["resolve"] if status in ("new", "in_progress") else []
@@ -88,19 +96,29 @@ def attachment_rows(request: HelpRequest) -> list[dict]:
         .where(Attachment.request_id == request.id).order_by(Attachment.id)).all()]
 
 
-def staff_updates(request: HelpRequest) -> dict:
+def staff_updates(request: HelpRequest, *, clear_unread: bool = True) -> dict:
     """What the open detail page polls for: the timeline, attachments and state (no audit line:
     the page's view was audited when it opened). Reading it clears the new-message flag."""
-    request.worker_unread = 0
-    return {"id": request.id, "status": request.status, "status_label": STATUS_LABELS[request.status],
+    if clear_unread:
+        request.worker_unread = 0
+    return {"id": request.id, "status": request.status,
+            "status_label": status_label(request.status, request.incoming, request.escalated),
             "updated_at": request.updated_at, "timeline": timeline(request), "attachments": attachment_rows(request)}
 
 
-def staff_detail(staff: Staff, request: HelpRequest) -> dict:
+def read_only_detail(staff: Staff, request: HelpRequest) -> dict:
+    """The view kept by someone who acted on a request that has moved out of their scope."""
+    body = staff_detail(staff, request, clear_unread=False)
+    body.update(actions=[], read_only=True, moved_to=request.federation.name)
+    return body
+
+
+def staff_detail(staff: Staff, request: HelpRequest, *, clear_unread: bool = True) -> dict:
     """Everything the detail page shows; records the view of personal data in the audit log."""
     worker = request.worker
     unread = request.worker_unread or 0
-    request.worker_unread = 0
+    if clear_unread:
+        request.worker_unread = 0
     names: dict[int, str] = {}
     hops = transfers.history("request", request.id)
     fed_ids = {h.from_federation_id for h in hops} | {h.to_federation_id for h in hops}
@@ -115,7 +133,8 @@ def staff_detail(staff: Staff, request: HelpRequest) -> dict:
     return {
         "id": request.id, "number": request.number, "type": request.type,
         "type_label": REQUEST_TYPE_LABELS[request.type], "status": request.status,
-        "status_label": STATUS_LABELS[request.status], "federation_id": request.federation_id,
+        "status_label": status_label(request.status, request.incoming, request.escalated),
+        "federation_id": request.federation_id, "read_only": False,
         "federation_name": request.federation.name, "assignee_id": request.assignee_id,
         "assignee_name": request.assignee.display_name if request.assignee else None,
         "incoming": request.incoming, "overdue": request.overdue, "overdue_kind": request.overdue_kind,
