@@ -40,6 +40,14 @@ def list_inbox(args):
     return {"items": items, "next_cursor": next_cursor}
 
 
+@bp.get("/counts")
+@staff_required()
+def counts():
+    """The count of each working view (the inbox tabs poll it) and of requests with unread
+    worker messages."""
+    return inbox.count_views(g.staff)
+
+
 @bp.get("/export.csv")
 @staff_required(*MANAGERS)
 @bp.arguments(ExportQuery, location="query")

@@ -143,6 +143,24 @@ def build_query(staff: Staff, view: str, filters: Filters) -> Select:
     return query.order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
 
 
+COUNTED_VIEWS = ("unassigned", "mine", "overdue", "incoming", "involved")
+
+
+def count_views(staff: Staff) -> dict[str, int]:
+    """How many requests each working view holds now (the tabs' counts; "all" is not counted),
+    and how many in scope carry worker messages nobody has read."""
+    counts = {}
+    for view in COUNTED_VIEWS:
+        query = build_query(staff, view, Filters()).order_by(None)
+        if view == "involved":
+            query = query.where(HelpRequest.status.in_(OPEN_STATUSES))
+        counts[view] = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    unread = build_query(staff, "all", Filters()).order_by(None).where(
+        HelpRequest.worker_unread > 0, HelpRequest.status.in_(OPEN_STATUSES))
+    counts["unread"] = db.session.scalar(select(func.count()).select_from(unread.subquery()))
+    return counts
+
+
 def _after(query: Select, cursor: str | None) -> Select:
     if not cursor:
         return query
