@@ -84,6 +84,28 @@ def withdraw(data, request_id):
     return help_requests.worker_detail(updated)
 
 
+@bp.post("/<int:request_id>/reopen-request")
+@worker_required
+@bp.arguments(WithdrawIn)
+@bp.response(200, WorkerRequestOut)
+def ask_reopen(data, request_id):
+    """Not satisfied: ask to reopen within 15 days of 办结 (the reason is required)."""
+    updated = help_requests.ask_reopen(g.worker, request_id, data.get("reason") or "")
+    return help_requests.worker_detail(updated)
+
+
+@bp.get("/<int:request_id>/attachments/<int:attachment_id>")
+@worker_required
+def own_attachment(request_id, attachment_id):
+    """The worker's own evidence image (thumbnails on their request page)."""
+    from flask import Response
+
+    image = attachments.own_image(g.worker, request_id, attachment_id)
+    return Response(image.data, mimetype=image.content_type, headers={
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; img-src 'self'"})
+
+
 @bp.post("/<int:request_id>/rating")
 @worker_required
 @bp.arguments(RatingIn)

@@ -97,6 +97,18 @@ def attach_chat_image(worker: Worker, media_id: str, *, now: datetime | None = N
     return request
 
 
+def own_image(worker: Worker, request_id: int, attachment_id: int) -> Attachment:
+    """A stored image of the worker's own request; anything else is a 404."""
+    from service.errors import NotFound
+
+    valid = all(isinstance(v, int) and 0 < v < 2 ** 31 for v in (request_id, attachment_id))
+    request = get_mine(worker, request_id) if valid else None
+    found = db.session.get(Attachment, attachment_id) if valid else None
+    if request is None or found is None or found.request_id != request.id or found.status != "stored":
+        raise NotFound("找不到该图片")
+    return found
+
+
 def download_media(media_id: str) -> tuple[bytes, str]:
     """The outbound client's adapter (service/wechat/client.py, built in the stand-in branch)."""
     try:

@@ -23,9 +23,10 @@ NUMBER_MAX = 999_999
 
 
 def preview(region: str, industry: str | None, request_type: str | None, worker: Worker | None) -> dict:
-    """Who would handle a request from this workplace, and why, with the sentence the help page
-    shows before submitting ("此诉求将由…受理：…")."""
-    return routing.preview(region, industry, request_type, worker.id if worker else None)
+    """Who would handle a request from this workplace, with the plain sentence the help page
+    shows before submitting ("此诉求将由…受理（负责…）")."""
+    found = routing.preview(region, industry, request_type, worker.id if worker else None)
+    return {**found, "sentence": "此诉求将" + routing_sentence(found, found["federation_name"])}
 
 
 def next_request_number(now: datetime) -> str:
@@ -72,6 +73,8 @@ def list_mine(worker: Worker) -> list[HelpRequest]:
 
 def get_mine(worker: Worker, request_id: int, *, touch: bool = False, now: datetime | None = None) -> HelpRequest:
     """The worker's own request (404 for anyone else's); `touch` records activity on it."""
+    if not isinstance(request_id, int) or not 0 < request_id < 2 ** 31:
+        raise NotFound("找不到该诉求")
     request = db.session.get(HelpRequest, request_id)
     if request is None or request.worker_id != worker.id:
         raise NotFound("找不到该诉求")
@@ -151,9 +154,55 @@ def worker_summary(request: HelpRequest) -> dict:
     }
 
 
+REOPEN_WINDOW = timedelta(days=15)
+
+
+def reopen_until(request: HelpRequest):
+    """The last day the worker may say they are not satisfied and ask to reopen (15 days after 办结)."""
+    if request.status != "resolved" or request.resolved_at is None:
+        return None
+    return (request.resolved_at + CHINA + REOPEN_WINDOW).date()
+
+
+def _asked_reopen(request: HelpRequest) -> bool:
+    return db.session.scalar(select(RequestEvent.id).where(
+        RequestEvent.request_id == request.id, RequestEvent.kind == "reopen_asked",
+        RequestEvent.created_at >= request.resolved_at).limit(1)) is not None
+
+
+def ask_reopen(worker: Worker, request_id: int, reason: str, *, now: datetime | None = None) -> HelpRequest:
+    """Not satisfied after 办结: the worker asks to reopen, within 15 days, once. The caseworker is
+    alerted; a chair or admin decides (casework.reopen)."""
+    from service.help_requests.status import notify_staff
+
+    now = now or utcnow()
+    request = get_mine(worker, request_id, now=now)
+    reason = (reason or "").strip()
+    if not 2 <= len(reason) <= 500:
+        raise Invalid(fields={"reason": "请写明不满意的原因（2–500字）"})
+    until = reopen_until(request)
+    if until is None or (now + CHINA).date() > until:
+        raise Conflict("办结15日内才能申请重新办理")
+    if _asked_reopen(request):
+        raise Conflict("您已申请过重新办理，工会会尽快答复")
+    event = add_event(request, "reopen_asked", public=True, by_worker=True, now=now,
+                      body=f"您对办理结果不满意，申请重新办理：{reason}")
+    request.worker_unread = (request.worker_unread or 0) + 1
+    request.worker_active_at = request.updated_at = now
+    if request.assignee is not None:
+        notify_staff(request.assignee, request, f"职工对办理结果不满意，申请重新办理：{reason}",
+                     issue="职工申请重新办理", dedup_key=f"staff:reopen:{event.id}")
+    return request
+
+
 def worker_detail(request: HelpRequest) -> dict:
     """What the worker's request page shows: public lines only, never internal notes."""
+    from service.help_requests.clocks import worker_clocks
+    from service.help_requests.detail import _detail_rows
+
     industry = refdata.get_industry(request.industry_code)
+    today = (utcnow() + CHINA).date()
+    until = reopen_until(request)
     return {
         **worker_summary(request),
         "employer_name": request.employer_name, "region_name": refdata.region_full_name(request.region_code),
@@ -163,6 +212,10 @@ def worker_detail(request: HelpRequest) -> dict:
         "rating": request.rating, "rating_comment": request.rating_comment,
         "can_add_info": request.is_open, "can_withdraw": request.is_open,
         "can_rate": request.status in ("resolved", "closed") and request.rating is None,
+        "can_ask_reopen": until is not None and today <= until and not _asked_reopen(request),
+        "reopen_until": until,
+        "routing_sentence": routing_sentence(request.routing, request.federation.name),
+        "clocks": worker_clocks(request, today), "details": _detail_rows(request.details),
         "events": public_events(request),
         "attachments": list(db.session.scalars(select(Attachment).where(Attachment.request_id == request.id)
                                                .order_by(Attachment.id))),
