@@ -99,11 +99,13 @@ def ask_for_help(message) -> str:
     )
 
 
+@on_click("WAGE")
 @on_keyword("欠薪", "拖欠工资", "不发工资", "工资没发", "讨薪", "欠工资", "拿不到工资")
 def wage_arrears(message) -> str:
     return "被拖欠工资？工会联合会帮您讨薪：\n" + link(h5_url("help", type="wage_arrears"), "我要反映欠薪") + HELP_AFTER
 
 
+@on_click("INJURY")
 @on_keyword("工伤", "受伤", "工伤认定", "工伤赔偿", "干活受伤")
 def work_injury(message) -> str:
     return "工作中受伤？工会联合会帮您申请工伤认定和赔偿：\n" + link(h5_url("help", type="work_injury"), "我要反映工伤") + HELP_AFTER

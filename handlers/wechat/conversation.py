@@ -3,7 +3,7 @@ request's caseworker (service/help_requests/chat.py) and the bot says where it w
 a keyword typed anywhere in the message answers as the keyword would, and anything else is
 offered 求助. No network calls here (WeChat's 5 seconds)."""
 from handlers.wechat.bot import HELP_TEXT, link
-from handlers.wechat.registry import contained_keyword, on_keyword, on_message
+from handlers.wechat.registry import contained_keyword, on_click, on_keyword, on_message
 from service.help_requests import chat
 from service.links import h5_url
 from service.wechat import followers as workers
@@ -30,6 +30,7 @@ def voice_message(message) -> str:
     return handler(message) if handler else HELP_TEXT + "\n" + link(h5_url("help"), "我要求助")
 
 
+@on_click("HUMAN")
 @on_keyword("人工客服", "人工", "客服", "转人工", "找工作人员", "有人吗")
 def human(message) -> str:
     """Ask for a person: the caseworker of the open request, or 求助 to open one."""
