@@ -90,3 +90,18 @@ def test_too_late_to_ask_to_reopen(client, fed):
     assert phone.post(f"/api/requests/{request.id}/reopen-request", json={"reason": "不满意结果"}).status_code == 409
     assert phone.get(f"/api/requests/{2 ** 63}").status_code == 404
     assert phone.get(f"/api/requests/{request.id}/attachments/{2 ** 31}").status_code == 404
+
+
+def test_the_form_is_checked_before_the_confirmation_step_and_prefilled(client, fed):
+    from tests.factories import help_payload
+
+    phone = as_worker(client, "o-form")
+    short = phone.post("/api/requests/check", json=help_payload(facts="太短", phone="123"))
+    assert short.status_code == 422 and {"facts", "phone"} <= set(short.get_json()["error"]["fields"])
+    assert phone.post("/api/requests/check", json=help_payload()).get_json() == {"ok": True}
+    assert db.session.scalar(select(RequestEvent)) is None  # nothing stored
+    assert phone.get("/api/requests/prefill").get_json() == {}
+    phone.post("/api/requests", json=help_payload(name="李四", phone="13912345670"))
+    known = phone.get("/api/requests/prefill").get_json()
+    assert known == {"name": "李四", "phone": "13912345670", "employer_name": "石家庄某某快递有限公司",
+                     "region_code": "130102", "industry_code": "G6020", "industry_name": "快递服务"}

@@ -33,6 +33,22 @@ def submit(data):
     return help_requests.worker_detail(created)
 
 
+@bp.post("/check")
+@worker_required
+@bp.arguments(RequestIn)
+def check(data):
+    """Check every field before the confirmation step (422 with a message per field); stores nothing."""
+    help_requests.check(data)
+    return {"ok": True}
+
+
+@bp.get("/prefill")
+@worker_required
+def prefill():
+    """What the worker already gave: name, phone, employer, workplace, industry."""
+    return help_requests.prefill(g.worker)
+
+
 @bp.get("")
 @worker_required
 @bp.response(200, WorkerRequestSummaryOut(many=True))

@@ -29,6 +29,34 @@ def preview(region: str, industry: str | None, request_type: str | None, worker:
     return {**found, "sentence": "此诉求将" + routing_sentence(found, found["federation_name"])}
 
 
+def check(data: dict, *, now: datetime | None = None) -> None:
+    """Every rule of the form, before the confirmation step; raises Invalid, stores nothing."""
+    now = now or utcnow()
+    clean_submission(data, today=(now + CHINA).date())
+
+
+def prefill(worker: Worker) -> dict:
+    """What the worker already gave (their last request, else their join application): the
+    help form starts from it."""
+    from models.membership import Application
+
+    known = {"name": worker.name, "phone": worker.phone}
+    last = db.session.scalar(select(HelpRequest).where(HelpRequest.worker_id == worker.id)
+                             .order_by(HelpRequest.id.desc()).limit(1))
+    if last is not None:
+        known.update(name=worker.name or last.worker_name, phone=worker.phone or last.worker_phone,
+                     employer_name=last.employer_name, region_code=last.region_code, industry_code=last.industry_code)
+    else:
+        application = db.session.scalar(select(Application).where(Application.worker_id == worker.id)
+                                        .order_by(Application.id.desc()).limit(1))
+        if application is not None:
+            known.update(employer_name=application.employer, region_code=application.region_code,
+                         industry_code=application.industry_code)
+    industry = refdata.get_industry(known.get("industry_code")) if known.get("industry_code") else None
+    known["industry_name"] = industry.name if industry else None
+    return {key: value for key, value in known.items() if value}
+
+
 def next_request_number(now: datetime) -> str:
     """QZ + China date + 6 digits, from a per-day counter advanced by one guarded UPDATE."""
     day = (now + CHINA).strftime("%Y%m%d")

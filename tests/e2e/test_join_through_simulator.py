@@ -139,7 +139,7 @@ def test_the_simulator_moves_to_the_host_its_links_use(simulator):
     assert phone.page.url == f"{phone.base}/simulator/"
     phone.page.click("#follow")
     phone.reply("欢迎关注工联")
-    phone.menu("入会")
+    phone.menu("入会", "申请入会")
     assert phone.tap_link("在线申请入会") == f"{phone.base}/h5/join.html"
     phone.wait_in_browser("#join-form:not([hidden])")
     assert phone.oauth_hops() == OAUTH

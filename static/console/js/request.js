@@ -29,6 +29,7 @@ const dl = rows => rows.filter(([, v]) => v !== null && v !== undefined && v !==
 
 function render(r) {
   current = r;
+  lastSeen = signature(r);
   document.title = `${r.number} · 诉求详情`;
   $('#title').textContent = `${r.number} · ${r.type_label}`;
   $('#tags').innerHTML = [
@@ -97,15 +98,13 @@ function renderTimeline(lines) {
 
 // The open page follows the conversation: new lines, photos and delivery states every few seconds.
 let lastSeen = '';
+const signature = r => JSON.stringify([r.status, r.timeline.map(e => [e.id, e.delivery?.label]),
+  r.attachments.map(a => [a.id, a.status])]);
 async function poll() {
-  if (!current || document.hidden) return;
+  if (!current) return;
   try {
     const u = await api(`/api/inbox/requests/${id}/updates`);
-    const seen = JSON.stringify([u.status, u.timeline.map(e => [e.id, e.delivery?.label]), u.attachments.map(a => [a.id, a.status])]);
-    if (seen === lastSeen) return;
-    const first = !lastSeen;
-    lastSeen = seen;
-    if (first) return;
+    if (signature(u) === lastSeen) return;
     if (u.status !== current.status) { await load(); return; }
     Object.assign(current, { timeline: u.timeline, attachments: u.attachments });
     render(current);
