@@ -228,4 +228,4 @@ def test_the_worker_is_told_the_application_was_received_and_the_decision_date(c
     assert message.payload["text"].startswith("申请已受理：您的入会申请已提交")
     assert f"将于{body['due_on']}前作出决定" in message.payload["text"]
     assert dict(message.payload["fields"]) == {"result": "申请已受理", "federation": body["federation"]["name"],
-                                               "date": body["due_on"]}
+                                               "reason": f"{body['due_on']}前作出决定"}

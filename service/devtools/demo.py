@@ -121,6 +121,9 @@ def seed_demo(today: date | None = None) -> list[Federation]:
     from service.devtools.demo_contests import seed_demo_contest
 
     seed_demo_contest()
+    from service.devtools.demo_help_requests import seed_canned_replies
+
+    seed_canned_replies()
     return nodes
 
 

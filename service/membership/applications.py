@@ -257,7 +257,7 @@ def acknowledge(application: Application) -> None:
         application.worker.openid,
         f"申请已受理：您的入会申请已提交{application.federation.name}，将于{due_on}前作出决定，结果会通过公众号通知您。",
         url=h5_url("me"), template="application_result",
-        fields={"result": "申请已受理", "federation": application.federation.name, "date": due_on},
+        fields={"result": "申请已受理", "federation": application.federation.name, "reason": f"{due_on}前作出决定"},
         dedup_key=f"application:{application.id}:received:{len(application.history or [])}",
     )
 

@@ -147,12 +147,13 @@ def test_the_done_loop_worker_asks_caseworker_asks_for_proof_worker_answers_in_c
     console.wait_for_selector("#facts >> text=张丽", timeout=WAIT)
     assert console.locator("#actions button[data-act=claim]").count() == 0
     assert console.get_attribute("#actions button[data-act=resolve]", "class") == "primary"
-    console.fill("#message", "请您把工资条截图发给我们，最好有站点盖章的考勤记录。")
+    console.select_option("#canned", label="请补充工资条")  # a demo canned reply
+    assert console.input_value("#message").startswith("请您把工资条")
     console.click("button[data-act=ask-info]")
-    console.wait_for_selector("#timeline >> text=请您把工资条截图发给我们", timeout=WAIT)
+    console.wait_for_selector("#timeline >> text=请您把工资条", timeout=WAIT)
     console_shot(console, "02-claimed-asked-for-proof")
     assert deliver() == 2  # accepted, the question
-    phone.reply("请您把工资条截图发给我们")
+    phone.reply("请补充材料：请您把工资条")
 
     # --- the worker answers in the chat: text, then a photo --------------------------------------
     answer = say(phone, "好的，我晚上把工资条拍给你们")
@@ -206,6 +207,11 @@ def test_the_done_loop_worker_asks_caseworker_asks_for_proof_worker_answers_in_c
     phone.shot("07-worker-rated")
     console.wait_for_selector("#timeline >> text=职工评价 4 星：处理得快，谢谢！", timeout=WAIT)
     console_shot(console, "08-console-sees-rating")
+    console.emulate_media(media="print")  # the printable case file
+    assert console.is_visible("#print-head") and not console.is_visible("#message")
+    assert "申请人（职工）：李师傅" in console.inner_text("#print-head")
+    console_shot(console, "14-printable-case-file")
+    console.emulate_media(media="screen")
     worker_lines = phone.frame.inner_text("#timeline")
     assert "我 · " in worker_lines and ROUTING in worker_lines
     assert console.errors == []

@@ -56,7 +56,8 @@ function render(r) {
   renderAttachments(r);
   const m = r.worker.membership;
   const undelivered = r.timeline.some(e => e.delivery?.state === 'failed');
-  $('#worker').innerHTML = (undelivered ? `<p class="alert" id="undelivered">有消息未送达职工，请电话联系：<strong>${esc(r.worker.phone) || '职工未留电话'}</strong></p>` : '') + dl([
+  $('#worker-alert').innerHTML = undelivered ? `<p class="alert" id="undelivered">有消息未送达职工，请电话联系：<strong>${esc(r.worker.phone) || '职工未留电话'}</strong></p>` : '';
+  $('#worker').innerHTML = dl([
     ['姓名', esc(r.worker.name)], ['手机号', esc(r.worker.phone)], ['身份证号', esc(r.worker.id_masked) || '<span class="muted">未登记</span>'],
     ['会籍', m ? `${esc(m.status_label)} · ${esc(m.federation_name)}（${esc(m.member_no)}）` : '<span class="muted">非会员</span>'],
     ['其他诉求', r.worker.other_requests ? `${r.worker.other_requests} 件` : '无'],
@@ -80,8 +81,15 @@ function render(r) {
   document.querySelectorAll('[data-act=reply], [data-act=ask-info]').forEach(b => {
     b.disabled = !r.actions.includes(b.dataset.act === 'reply' ? 'reply' : 'ask_info');
   });
+  const detail = Object.fromEntries(r.details.map(d => [d.key, d.value]));
+  $('#print-head').innerHTML = `<h1>${esc(r.type_label)}案卷　${esc(r.number)}</h1>
+    <p>申请人（职工）：${esc(r.worker.name)}　电话：${esc(r.worker.phone)}</p>
+    <p>被申请人（用人单位）：${esc(r.employer_name)}${detail.employer_address ? `　地址：${esc(detail.employer_address)}` : ''}${
+      detail.legal_representative ? `　法定代表人：${esc(detail.legal_representative)}` : ''}</p>
+    <p>受理单位：${esc(r.federation_name)}　承办人：${esc(r.assignee_name || '')}　打印时间：${fmtTime(new Date().toISOString())}</p>`;
   $('#detail').hidden = false;
 }
+$('#print').addEventListener('click', () => window.print());
 
 function renderAttachments(r) {
   $('#attachments').innerHTML = r.attachments.length ? r.attachments.map(a => a.status === 'stored'
