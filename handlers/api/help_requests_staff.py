@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.inbox import (AssigneeOut, AssignIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
-                                    InboxQuery, NodeOut, NodeQuery, OutcomeIn, RequestReasonIn, RequestDetailOut, RequestUpdatesOut, StateOut,
+                                    InboxQuery, MergeIn, NodeOut, NodeQuery, OutcomeIn, RequestReasonIn, RequestDetailOut, RequestUpdatesOut, StateOut,
                                     TransferIn)
 from models.federation import Federation
 from models.request import Attachment
@@ -231,6 +231,17 @@ def reopen(data, request_id):
 @bp.response(200, StateOut)
 def close(request_id):
     return _done(casework.close(g.staff, request_id))
+
+
+@bp.post("/requests/<int:request_id>/merge")
+@staff_required()
+@bp.arguments(MergeIn)
+@bp.response(200, StateOut)
+def merge(data, request_id):
+    """Merge this request (a duplicate, or one worker of a group case) into another open one."""
+    from service.help_requests import grouping
+
+    return _done(grouping.merge(g.staff, request_id, data["into_id"]))
 
 
 @bp.post("/requests/<int:request_id>/transfer")

@@ -95,6 +95,7 @@ class WorkerRequestOut(WorkerRequestSummaryOut):
     can_add_info = ma.fields.Boolean()
     can_withdraw = ma.fields.Boolean()
     can_rate = ma.fields.Boolean()
+    merged_into = ma.fields.String(allow_none=True, metadata={"description": "已并入的诉求编号（合并办理）"})
     can_ask_reopen = ma.fields.Boolean(metadata={"description": "办结15日内可表示不满意、申请重新办理"})
     reopen_until = ma.fields.Date(allow_none=True)
     routing_sentence = ma.fields.String(metadata={"description": "由谁受理（负责哪里、哪个行业）"})

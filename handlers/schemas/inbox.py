@@ -69,6 +69,10 @@ class BulkAssignIn(AssignIn):
     request_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True)
 
 
+class MergeIn(InSchema):
+    into_id = ma.fields.Integer(required=True, strict=True, metadata={"description": "并入哪件诉求"})
+
+
 class TransferIn(RequestReasonIn):
     to_federation_id = ma.fields.Integer(required=True, strict=True)
 
@@ -144,6 +148,10 @@ class RequestDetailOut(OutSchema):
     timeline = ma.fields.List(ma.fields.Nested(lambda: TimelineOut()))
     transfers = ma.fields.List(ma.fields.Nested(lambda: RequestTransferOut()))
     actions = ma.fields.List(ma.fields.String())
+    same_employer = ma.fields.List(ma.fields.Dict(), metadata={"description": "同一用人单位的其他在办诉求"})
+    group_label = ma.fields.String(allow_none=True, metadata={"description": "群体性欠薪等（有其他职工的诉求并入时）"})
+    group = ma.fields.List(ma.fields.Dict(), metadata={"description": "并入本诉求的诉求（编号、职工、电话）"})
+    merged_into = ma.fields.String(allow_none=True)
     read_only = ma.fields.Boolean(metadata={"description": "已转出：参与办理过的员工只能查看"})
     moved_to = ma.fields.String(allow_none=True, metadata={"description": "已转出时：现在由哪家受理"})
 

@@ -13,9 +13,14 @@ from service.routing import transfers
 from service.extensions import db
 from service.help_requests.outcomes import OUTCOME_LABELS, describe
 from service.help_requests.fields import INJURY_RECOGNITION, LEGAL_AID_CLAIMS, LEGAL_AID_GROUNDS
+from service.help_requests import grouping
 from service.help_requests.delivery import deliveries
 from service.help_requests.wording import routing_sentence, staff_line
 from service import refdata
+
+
+def _number(request_id: int | None) -> str | None:
+    return db.session.scalar(select(HelpRequest.number).where(HelpRequest.id == request_id)) if request_id else None
 
 
 def _industry_name(code: str | None) -> str | None:
@@ -72,6 +77,7 @@ def actions_for(request: HelpRequest, staff: Staff) -> list[str]:
         mine = request.assignee_id == staff.id and not request.incoming
         actions += ([] if mine else ["claim"]) + ["transfer", "escalate", "reply"]
         actions += ["assign"] if manager else []
+        actions += ["merge"]
         actions += ["ask_info"] if status in ("new", "in_progress") else ["resume"]
         actions += ["resolve"] if status in ("new", "in_progress") else []
     if status == "resolved":
@@ -166,4 +172,9 @@ def staff_detail(staff: Staff, request: HelpRequest, *, clear_unread: bool = Tru
         "transfers": [{"kind": h.kind, "from": names.get(h.from_federation_id), "to": names.get(h.to_federation_id),
                        "reason": h.reason, "created_at": h.created_at} for h in hops],
         "actions": actions_for(request, staff),
+        "same_employer": grouping.same_employer(staff, request) if request.is_open else [],
+        "group_label": grouping.group_label(request),
+        "group": [{"id": m.id, "number": m.number, "worker_name": m.worker_name, "phone": m.worker_phone}
+                  for m in grouping.members(request)],
+        "merged_into": _number(request.merged_into_id),
     }

@@ -14,7 +14,7 @@ OUTCOMES = {
 OUTCOME_LABELS = {
     "agreement": "达成调解协议", "no_agreement": "未达成协议", "granted": "给予法律援助",
     "refused": "不予法律援助", "referred": "移送其他机构", "resolved": "已解决", "partial": "部分解决",
-    "withdrawn": "职工撤回",
+    "withdrawn": "职工撤回", "merged": "已合并办理",
 }
 # Wage arrears record what was recovered, for how many workers (read by statistics):
 # "amount_recovered" a string of yuan with 2 decimals, "workers_covered" an int.

@@ -185,6 +185,26 @@ def worker_summary(request: HelpRequest) -> dict:
 REOPEN_WINDOW = timedelta(days=15)
 
 
+def _original(request: HelpRequest) -> HelpRequest | None:
+    return db.session.get(HelpRequest, request.merged_into_id) if request.merged_into_id else None
+
+
+def _events_with_original(request: HelpRequest) -> list[RequestEvent]:
+    """A merged request's page follows the request it was merged into (its public lines)."""
+    original = _original(request)
+    events = public_events(request)
+    if original is not None:
+        events = sorted(events + public_events(original), key=lambda e: (e.created_at, e.id))
+    return events
+
+
+def _outcome_text(request: HelpRequest) -> str | None:
+    original = _original(request)
+    if original is not None and original.outcome:
+        return describe(original.outcome)
+    return describe(request.outcome) if request.outcome else None
+
+
 def reopen_until(request: HelpRequest):
     """The last day the worker may say they are not satisfied and ask to reopen (15 days after 办结)."""
     if request.status != "resolved" or request.resolved_at is None:
@@ -236,15 +256,16 @@ def worker_detail(request: HelpRequest) -> dict:
         "employer_name": request.employer_name, "region_name": refdata.region_full_name(request.region_code),
         "industry_name": industry.name if industry else request.industry_code,
         "facts": request.facts, "wants": request.wants, "amount": request.amount, "learned_on": request.learned_on,
-        "outcome_text": describe(request.outcome) if request.outcome else None,
+        "outcome_text": _outcome_text(request),
+        "merged_into": original.number if (original := _original(request)) else None,
         "rating": request.rating, "rating_comment": request.rating_comment,
         "can_add_info": request.is_open, "can_withdraw": request.is_open,
-        "can_rate": request.status in ("resolved", "closed") and request.rating is None,
+        "can_rate": request.status in ("resolved", "closed") and request.rating is None and not request.merged_into_id,
         "can_ask_reopen": until is not None and today <= until and not _asked_reopen(request),
         "reopen_until": until,
         "routing_sentence": routing_sentence(request.routing, request.federation.name),
         "clocks": worker_clocks(request, today), "details": _detail_rows(request.details),
-        "events": public_events(request),
+        "events": _events_with_original(request),
         "attachments": list(db.session.scalars(select(Attachment).where(Attachment.request_id == request.id)
                                                .order_by(Attachment.id))),
     }

@@ -35,6 +35,8 @@ function render(r) {
   $('#tags').innerHTML = [
     `<span class="tag ${['resolved', 'closed', 'withdrawn'].includes(r.status) ? '' : 'green'}">${esc(r.status_label)}</span>`,
     r.overdue ? `<span class="tag red">超期（${r.overdue_kind === 'first_response' ? '首次答复' : '办结'}）</span>` : '',
+    r.group_label ? `<span class="tag red" id="group-label">${esc(r.group_label)}（${r.group.length + 1}人）</span>` : '',
+    r.merged_into ? `<span class="tag">已并入 ${esc(r.merged_into)}</span>` : '',
     r.read_only ? `<span class="tag orange" id="moved-out">已转出：现由${esc(r.moved_to)}办理（只读）</span>` : '',
     r.incoming && !r.read_only ? '<span class="tag orange">转入待认领</span>' : '',
     r.escalated ? '<span class="tag orange">已上报</span>' : '',
@@ -73,6 +75,12 @@ function render(r) {
   $('#transfers').innerHTML = r.transfers.length ? '<h2 style="margin-top:12px">转办记录</h2>' + r.transfers.map(t =>
     `<p>${fmtTime(t.created_at)} ${t.kind === 'escalate' ? '上报' : '转办'}：${esc(t.from)} → ${esc(t.to)}<br><span class="muted">原因：${esc(t.reason)}</span></p>`).join('') : '';
   renderTimeline(r.timeline);
+  $('#group-card').hidden = !(r.group.length || r.same_employer.length);
+  $('#group').innerHTML = r.group.length ? `<p><strong>并入本件的诉求</strong>（回复会同时发给这些职工）</p>` + r.group.map(m =>
+    `<p><a href="/console/request.html?id=${m.id}">${esc(m.number)}</a> ${esc(m.worker_name)} ${esc(m.phone)}</p>`).join('') : '';
+  $('#same-employer').innerHTML = r.same_employer.length ? `<p><strong>该单位的其他在办诉求</strong></p>` + r.same_employer.map(o =>
+    `<p><a href="/console/request.html?id=${o.id}">${esc(o.number)}</a> ${esc(o.type_label)} · ${esc(o.worker_name)} · ${esc(o.status_label)}${o.same_worker ? ' <span class="tag orange">同一职工，可能重复</span>' : ''}
+     ${r.actions.includes('merge') ? `<br><button type="button" class="link" data-merge-into="${o.id}">将本件并入 ${esc(o.number)}</button>` : ''}</p>`).join('') : '';
   const shown = r.actions.filter(a => ACTION_LABELS[a]);
   const primary = shown.includes('claim') ? 'claim' : 'resolve';  // one primary action at a time
   $('#actions').innerHTML = shown
@@ -182,7 +190,7 @@ async function openResolve() {
     <div data-when="granted"><label>援助形式</label><select name="aid_form" style="width:100%">${Object.entries(AID_FORMS).map(([v, l]) => `<option value="${v}">${l}</option>`).join('')}</select></div>
     <div data-when="refused"><label>不予援助的理由</label><textarea name="reason"></textarea></div>
     <div data-when="resolved partial" data-type="wage_arrears"><label>追回金额（元）</label><input name="amount_recovered" type="number" min="0" step="0.01" style="width:100%">
-      <label>涉及职工人数</label><input name="workers_covered" type="number" min="1" step="1" value="1" style="width:100%"></div>
+      <label>涉及职工人数</label><input name="workers_covered" type="number" min="1" step="1" value="${1 + new Set(current.group.map(m => m.worker_name)).size}" style="width:100%"></div>
     <div data-when="referred"><label>移送机构</label><input name="referred_to" style="width:100%" placeholder="如：长安区劳动人事争议仲裁委员会"></div>
     <div><label>说明（发送给职工）</label><textarea name="summary"></textarea></div>`, () => {
     const result = field('result');
@@ -227,6 +235,14 @@ function openTransfer() {
 
 const reasonDialog = (title, path, done, hint = '') => modal(title, `<label>原因${hint}</label><textarea name="reason"></textarea>`,
   () => act(path, { reason: field('reason') || '' }, done));
+
+$('#same-employer').addEventListener('click', e => {
+  const into = Number(e.target.dataset.mergeInto);
+  if (!into) return;
+  modal('合并办理', `<p>将 ${esc(current.number)} 并入 ${esc(e.target.textContent.replace('将本件并入 ', ''))}？</p>
+    <p class="muted">本件将结束办理；之后对方诉求的每条回复和结果都会同时发给本件的职工。</p>`,
+  () => act('merge', { into_id: into }, '已合并办理'), '合并');
+});
 
 $('#actions').addEventListener('click', e => {
   const action = e.target.dataset.act;
