@@ -212,6 +212,7 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     assert [(a.request_id, a.source, a.status) for a in pending] == [(request_id, "chat", "pending")]
     db.session.rollback()
     assert attachments.fetch_pending() == 1  # the fetch-attachments job, through the stand-in's media API
+    db.session.commit()  # the job runner's commit point (services only flush)
     stored = db.session.scalar(select(Attachment))
     assert stored.status == "stored" and stored.content_type == "image/png" and stored.data == picture
     db.session.rollback()
