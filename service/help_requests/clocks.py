@@ -11,7 +11,8 @@ from models.base import utcnow
 from models.request import OPEN_STATUSES, HelpRequest, RequestEvent
 from service.extensions import db
 from service.help_requests import deadlines
-from service.help_requests.status import CHINA, add_event, notify_worker
+from service import clock
+from service.help_requests.status import add_event, notify_worker
 
 MEDIATION_DAYS = timedelta(days=15)
 BATCH = 200
@@ -21,7 +22,7 @@ def mediation_due(request: HelpRequest) -> date | None:
     """The day from which an unsettled mediation lets the worker go to arbitration."""
     if request.type != "mediation" or request.accepted_at is None:
         return None
-    return (request.accepted_at + CHINA + MEDIATION_DAYS).date()
+    return clock.china_date(request.accepted_at + MEDIATION_DAYS)
 
 
 def mediation_sentence(due: date, today: date) -> str:
@@ -59,7 +60,7 @@ def _tell(request: HelpRequest, kind: str, text: str, now: datetime) -> None:
 def tell_clocks(now: datetime | None = None, limit: int = BATCH) -> int:
     """Tell each worker once: mediation past 15 days, limitation near. Answers how many told."""
     now = now or utcnow()
-    today = (now + CHINA).date()
+    today = clock.china_date(now)
     told = 0
     mediations = db.session.scalars(select(HelpRequest).where(
         HelpRequest.type == "mediation", HelpRequest.status.in_(OPEN_STATUSES),

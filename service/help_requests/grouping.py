@@ -10,11 +10,10 @@ from sqlalchemy import func, select
 from models.base import utcnow
 from models.request import OPEN_STATUSES, REQUEST_TYPE_LABELS, STATUS_LABELS, HelpRequest
 from models.staff import Staff
-from service import audit
 from service.errors import Conflict, Invalid
 from service.extensions import db
 from service.help_requests.status import add_event, notify_worker
-from service.staff.accounts import in_scope
+from service.staff.scope import in_scope
 
 SAME_EMPLOYER_MAX = 20
 

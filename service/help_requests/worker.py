@@ -15,7 +15,8 @@ from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.help_requests.outcomes import describe
 from service.help_requests.fields import CONSENT_VERSION, clean_submission
-from service.help_requests.status import CHINA, add_event, notify_worker, transition
+from service.help_requests.status import add_event, notify_worker, transition
+from service import clock
 from service.help_requests.wording import routing_sentence
 
 MAX_OPEN_PER_WORKER = 10
@@ -32,7 +33,7 @@ def preview(region: str, industry: str | None, request_type: str | None, worker:
 def check(data: dict, *, now: datetime | None = None) -> None:
     """Every rule of the form, before the confirmation step; raises Invalid, stores nothing."""
     now = now or utcnow()
-    clean_submission(data, today=(now + CHINA).date())
+    clean_submission(data, today=clock.china_date(now))
 
 
 def prefill(worker: Worker) -> dict:
@@ -59,7 +60,7 @@ def prefill(worker: Worker) -> dict:
 
 def next_request_number(now: datetime) -> str:
     """QZ + China date + 6 digits, from a per-day counter advanced by one guarded UPDATE."""
-    day = (now + CHINA).strftime("%Y%m%d")
+    day = clock.china_date(now).strftime("%Y%m%d")
     value = sequences.next_value(f"request:{day}", maximum=NUMBER_MAX)
     if value is None:
         raise Conflict("今日求助数量已达上限，请明天再试")
@@ -69,7 +70,7 @@ def next_request_number(now: datetime) -> str:
 def submit(worker: Worker, data: dict, *, now: datetime | None = None) -> HelpRequest:
     """Check, route, number and store a help request; queue the worker's confirmation."""
     now = now or utcnow()
-    clean = clean_submission(data, today=(now + CHINA).date())
+    clean = clean_submission(data, today=clock.china_date(now))
     open_count = db.session.scalar(select(func.count()).select_from(HelpRequest).where(
         HelpRequest.worker_id == worker.id, HelpRequest.status.in_(OPEN_STATUSES)))
     if open_count >= MAX_OPEN_PER_WORKER:
@@ -209,7 +210,7 @@ def reopen_until(request: HelpRequest):
     """The last day the worker may say they are not satisfied and ask to reopen (15 days after 办结)."""
     if request.status != "resolved" or request.resolved_at is None:
         return None
-    return (request.resolved_at + CHINA + REOPEN_WINDOW).date()
+    return clock.china_date(request.resolved_at + REOPEN_WINDOW)
 
 
 def _asked_reopen(request: HelpRequest) -> bool:
@@ -229,7 +230,7 @@ def ask_reopen(worker: Worker, request_id: int, reason: str, *, now: datetime | 
     if not 2 <= len(reason) <= 500:
         raise Invalid(fields={"reason": "请写明不满意的原因（2–500字）"})
     until = reopen_until(request)
-    if until is None or (now + CHINA).date() > until:
+    if until is None or clock.china_date(now) > until:
         raise Conflict("办结15日内才能申请重新办理")
     if _asked_reopen(request):
         raise Conflict("您已申请过重新办理，工会会尽快答复")
@@ -249,7 +250,7 @@ def worker_detail(request: HelpRequest) -> dict:
     from service.help_requests.detail import _detail_rows
 
     industry = refdata.get_industry(request.industry_code)
-    today = (utcnow() + CHINA).date()
+    today = clock.china_date(utcnow())
     until = reopen_until(request)
     return {
         **worker_summary(request),

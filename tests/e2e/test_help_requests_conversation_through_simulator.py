@@ -95,7 +95,6 @@ def say(phone, text: str):
 def test_the_done_loop_worker_asks_caseworker_asks_for_proof_worker_answers_in_chat(app, live_server, browser, world):
     site = live_server.url
     phone = world["simulator"]("e2e-conversation")
-    openid = phone.page.input_value("#user-select")
 
     # --- the worker scans the courier federation's poster and taps 求助 → 欠薪 -------------------
     phone.scan(world["courier"].scene)
