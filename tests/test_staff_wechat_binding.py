@@ -39,3 +39,17 @@ def test_old_forged_or_unknown_codes_do_not_bind(wechat):
         assert "无效" in wechat.scan(f"o-y{n}", bad, new_follower=False).reply["Content"]  # events dedup per second
     db.session.refresh(staff)
     assert staff.openid is None
+
+
+def test_staff_change_their_own_password(client):
+    staff = make_staff(make_federation(parent=make_upper()), username="pw-owner")
+    login(client, staff)
+    wrong = client.post("/api/me/password", json={"current": "nope", "new": "another-pass-1"})
+    assert wrong.status_code == 422 and wrong.get_json()["error"]["fields"] == {"current": "当前密码不正确"}
+    short = client.post("/api/me/password", json={"current": "password123", "new": "short"})
+    assert short.status_code == 422 and "至少" in short.get_json()["error"]["fields"]["new"]
+    assert client.post("/api/me/password", json={"current": "password123", "new": "another-pass-1"}).status_code == 200
+    client.post("/api/auth/logout")
+    assert client.post("/api/auth/login", json={"username": "pw-owner", "password": "password123"}).status_code != 200
+    login(client, staff, password="another-pass-1")
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "staff.change_own_password")) is not None

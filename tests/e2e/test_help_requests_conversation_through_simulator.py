@@ -310,7 +310,7 @@ def test_after_escalation_the_caseworker_keeps_a_read_only_view(app, live_server
     console.wait_for_selector("#moved-out", timeout=WAIT)
     assert console.inner_text("#moved-out") == "已转出：现由石家庄市长安区总工会办理（只读）"
     assert "待上级受理" in console.inner_text("#tags")
-    assert console.locator("#actions button").count() == 0
+    assert console.locator("#actions button").count() == 0 and console.is_hidden("#reply-card")
     console_shot(console, "12-read-only-after-escalation")
     console.goto(f"{site}/console/inbox.html?view=involved")
     console.wait_for_selector(f"#rows tr:has-text('{number}')", timeout=WAIT)

@@ -1,5 +1,5 @@
 // 我的账号: bind one's own WeChat for alerts by scanning a temporary QR code.
-import { api, esc } from '/console/lib/api.js';
+import { api, esc, flash } from '/console/lib/api.js';
 import { mountLayout } from '/console/lib/layout.js';
 
 await mountLayout('account');
@@ -25,4 +25,21 @@ $('#make-qr').addEventListener('click', async () => {
       if (state && state.bound && !was) { clearInterval(watching); $('#qr').hidden = true; showState(true); }
     }, 3000);
   } catch (err) { $('#bind-error').textContent = esc(err.message); }
+});
+
+$('#password-form').addEventListener('submit', async e => {
+  e.preventDefault();
+  document.querySelectorAll('[data-error-for]').forEach(el => { el.textContent = ''; });
+  try {
+    await api('/api/me/password', { method: 'POST', body: { current: $('#current').value, new: $('#new').value } });
+    e.target.reset();
+    flash('密码已修改');
+  } catch (err) {
+    const fields = err.fields || {};
+    if (!Object.keys(fields).length) $('[data-error-for=new]').textContent = err.message;
+    for (const [key, message] of Object.entries(fields)) {
+      const box = document.querySelector(`[data-error-for=${key}]`);
+      if (box) box.textContent = message;
+    }
+  }
 });

@@ -95,6 +95,7 @@ function render(r) {
     <p>被申请人（用人单位）：${esc(r.employer_name)}${detail.employer_address ? `　地址：${esc(detail.employer_address)}` : ''}${
       detail.legal_representative ? `　法定代表人：${esc(detail.legal_representative)}` : ''}</p>
     <p>受理单位：${esc(r.federation_name)}　承办人：${esc(r.assignee_name || '')}　打印时间：${fmtTime(new Date().toISOString())}</p>`;
+  $('#reply-card').hidden = Boolean(r.read_only);  // moved out: nothing to write here any more
   $('#detail').hidden = false;
 }
 $('#print').addEventListener('click', () => window.print());
