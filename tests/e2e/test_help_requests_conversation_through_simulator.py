@@ -81,6 +81,25 @@ def payslip() -> bytes:
     return out.getvalue()
 
 
+def worker_with_request(world, prefix: str, **fields):
+    """A phone that scanned the courier poster, and a wage-arrears request of its worker."""
+    phone = world["simulator"](prefix)
+    openid = phone.page.input_value("#user-select")
+    phone.scan(world["courier"].scene)
+    phone.reply(COURIER)
+    worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
+    request = help_requests.submit(worker, help_payload("wage_arrears", **fields))
+    db.session.commit()
+    return phone, openid, request.id, request.number
+
+
+def open_and_claim(console, site, request_id):
+    console.goto(f"{site}/console/request.html?id={request_id}")
+    console.wait_for_selector("#detail:not([hidden])", timeout=WAIT)
+    console.click("#actions button[data-act=claim]")
+    console.wait_for_selector("#actions:not(:has(button[data-act=claim]))", timeout=WAIT)
+
+
 def say(phone, text: str):
     """Type a message in the chat and wait for the account's answer."""
     before = phone.page.locator("#chat .msg.them").count()
@@ -218,23 +237,14 @@ def test_the_done_loop_worker_asks_caseworker_asks_for_proof_worker_answers_in_c
 
 def test_a_reply_that_cannot_be_delivered_is_shown_to_staff_with_the_phone(app, live_server, browser, world):
     site = live_server.url
-    phone = world["simulator"]("e2e-conversation-undelivered")
-    openid = phone.page.input_value("#user-select")
-    phone.scan(world["courier"].scene)
-    phone.reply(COURIER)
-    worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
-    request = help_requests.submit(worker, help_payload("wage_arrears", name="赵师傅", phone="13700001111"))
-    db.session.commit()
-    request_id = request.id
+    phone, openid, request_id, _ = worker_with_request(world, "e2e-conversation-undelivered", name="赵师傅",
+                                                        phone="13700001111")
     deliver()
     phone.page.click("#unfollow")  # the worker unfollows the account
     phone.page.wait_for_function("document.querySelector('#follow-state').textContent === '未关注'", timeout=WAIT)
 
     console = console_page(browser, site)
-    console.goto(f"{site}/console/request.html?id={request_id}")
-    console.wait_for_selector("#detail:not([hidden])", timeout=WAIT)
-    console.click("#actions button[data-act=claim]")
-    console.wait_for_selector("#actions:not(:has(button[data-act=claim]))", timeout=WAIT)
+    open_and_claim(console, site, request_id)
     console.fill("#message", "请明天上午来工会服务站面谈。")
     console.click("button[data-act=reply]")
     waiting = console.wait_for_selector("#timeline li[data-kind=reply] .delivery", timeout=WAIT)
@@ -289,20 +299,9 @@ def test_the_pending_applicant_sees_the_decision_date_on_the_card_page_and_in_me
 
 def test_after_escalation_the_caseworker_keeps_a_read_only_view(app, live_server, browser, world):
     site = live_server.url
-    phone = world["simulator"]("e2e-conversation-escalated")
-    openid = phone.page.input_value("#user-select")
-    phone.scan(world["courier"].scene)
-    phone.reply(COURIER)
-    worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
-    request = help_requests.submit(worker, help_payload("wage_arrears", name="钱师傅"))
-    db.session.commit()
-    request_id, number = request.id, request.number
-
+    phone, _, request_id, number = worker_with_request(world, "e2e-conversation-escalated", name="钱师傅")
     console = console_page(browser, site)
-    console.goto(f"{site}/console/request.html?id={request_id}")
-    console.wait_for_selector("#detail:not([hidden])", timeout=WAIT)
-    console.click("#actions button[data-act=claim]")
-    console.wait_for_selector("#actions:not(:has(button[data-act=claim]))", timeout=WAIT)
+    open_and_claim(console, site, request_id)
     console.click("#actions button[data-act=escalate]")
     assert "上报" in console.inner_text(".modal h3")
     console.fill(".modal [name=reason]", "涉及站点多名快递员，需区总工会协调")
