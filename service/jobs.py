@@ -16,7 +16,7 @@ from models.wechat import InboundMessage
 from service.contests import checkin
 from service.extensions import db
 from service.governance import early_warning, reminders
-from service.help_requests import attachments, deadlines
+from service.help_requests import attachments, clocks, deadlines, delivery
 from service.privacy import retention
 from service.wechat import outbox
 
@@ -40,9 +40,11 @@ JOBS: list[Job] = [
     Job("outbox", 1, outbox.deliver_due),
     Job("fetch-attachments", 5, attachments.fetch_job),
     Job("requests-sweep", 60, deadlines.sweep_job),
+    Job("delivery-alerts", 60, delivery.delivery_alerts_job),
     Job("contest-close-registration", 60, checkin.close_registration_job),
     Job("contest-reminders", 300, checkin.reminders_job),
     Job("labour-warnings", 3600, early_warning.labour_warnings_job),
+    Job("worker-clocks", 3600, clocks.worker_clocks_job),
     Job("purge-inbound", 3600, purge_inbound),
     Job("governance-reminders", 24 * 3600, reminders.governance_reminders_job),
     Job("privacy-purge", 24 * 3600, retention.purge_job),
