@@ -10,6 +10,7 @@ from models.simulator import (
     SimCall, SimFault, SimMedia, SimMenu, SimMessage, SimOAuthCode, SimQrCode, SimToken, SimUser,
 )
 from models.staff import Staff
+from models.stats import StatsReport, StatsRollup, StatsState
 from models.wechat import Counter, InboundMessage, KeyValue
 from models.worker import Worker
 
@@ -20,3 +21,4 @@ __all__ = [
     "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "Transfer", "Worker",
 ]
 __all__ += ["RoutingVersion"]
+__all__ += ["StatsReport", "StatsRollup", "StatsState"]
