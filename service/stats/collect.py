@@ -91,8 +91,7 @@ def counts_for(node: Federation, period: Period, metrics: tuple[str, ...] | None
     credit = lambda fed: (node.id,) if fed in ids else ()  # noqa: E731
     now = utcnow()
     acc: dict = defaultdict(lambda: [0, 0])
-    for month in period.months():
-        rollup.count_month(month, credit, now, scope=ids, acc=acc)
+    rollup.count_months(period.start, period.end, credit, now, scope=ids, acc=acc)
     for (_, grain, day, metric, k1, k2), (n, total) in acc.items():
         if metrics and metric not in metrics:
             continue

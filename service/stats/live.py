@@ -83,9 +83,8 @@ def child_figures(node: Federation, period: Period) -> list[dict]:
         owner = {fed: head for fed in parent if (head := head_of(fed)) is not None}
         acc: dict = defaultdict(lambda: [0, 0])
         now = utcnow()
-        for month in period.months():
-            rollup.count_month(month, lambda fed: (owner[fed],) if fed in owner else (), now,
-                               scope=set(owner), acc=acc)
+        rollup.count_months(period.start, period.end, lambda fed: (owner[fed],) if fed in owner else (), now,
+                            scope=set(owner), acc=acc)
         per_child: dict[int, Counts] = defaultdict(Counts)
         for (child_id, grain, day, metric, k1, k2), (n, total) in acc.items():
             if grain == "m" and metric in CHILD_METRICS:

@@ -61,17 +61,18 @@ class Tree:
         return found
 
 
-def count_month(month: date, credit: Callable[[int], tuple[int, ...]], now: datetime,
-                scope: set[int] | None = None, acc: dict | None = None) -> dict[tuple, list]:
-    """{(node, grain, day, metric, k1, k2): [n, total]} of one month: each item is added to the
-    nodes `credit(its federation)` names. With `scope`, only items of those federations are read
-    (the live count of a federation's own figures)."""
-    start, end = day_start_utc(month), day_start_utc(next_month(month))
+def count_months(first: date, last: date, credit: Callable[[int], tuple[int, ...]], now: datetime,
+                 scope: set[int] | None = None, acc: dict | None = None) -> dict[tuple, list]:
+    """{(node, grain, day, metric, k1, k2): [n, total]} of the months `first`..`last`: each item
+    is added to the nodes `credit(its federation)` names. With `scope`, only items of those
+    federations are read (the live count of a federation's own figures)."""
+    start, end = day_start_utc(month_start(first)), day_start_utc(next_month(last))
     acc = acc if acc is not None else defaultdict(lambda: [0, 0])
 
     def add(node_chain, day, figure):
         metric, k1, k2, n, total = figure
         daily = DAILY.get(metric)
+        month = day.replace(day=1)
         for node in node_chain:
             cell = acc[(node, "m", month, metric, k1, k2)]
             cell[0] += n
@@ -113,7 +114,7 @@ def recompute_month(month: date, tree: Tree, now: datetime | None = None) -> int
     month = month_start(month)
     db.session.flush()
     db.session.execute(delete(StatsRollup).where(StatsRollup.day >= month, StatsRollup.day < next_month(month)))
-    return _write(count_month(month, tree.chain, now or utcnow()))
+    return _write(count_months(month, month, tree.chain, now or utcnow()))
 
 
 def _months_between(first: date, last: date) -> list[date]:
