@@ -8,7 +8,7 @@ rollups once with the real job (service.stats.rollup.refresh_rollups — timed),
 requests and times an incremental run, and finally times every statistic of the console / API
 (service.stats.*) for a federation, a county, a city and the province over a month and a year.
 Prints p50/p95 in milliseconds; target p95 < 300 ms. Drops the database at the end (--keep
-keeps it).
+keeps it; --reuse NAME times a kept one again without loading).
 
     .venv/bin/python bench/stats.py                                   # the full size
     .venv/bin/python bench/stats.py --requests 50000 --members 100000 --federations 1000   # quick
@@ -116,10 +116,10 @@ def load(conn, args, rng):
     staff = [(f, f"cw{f}", f"办事员{f}", f, "caseworker") for f, *_ in feds]
     staff += [(c, f"cw{c}", f"办事员{c}", c, "caseworker") for c, _ in counties]
     city_id = next(i for i, _, kind, level, *_ in nodes if level == "city")
-    personas = {"federation": (900_001, feds[len(feds) // 2][0], "chair"),
-                "county": (900_002, counties[3][0], "admin"),
-                "city": (900_003, city_id, "admin"),
-                "province": (900_004, 1, "admin")}
+    personas = {"federation": (PERSONAS["federation"], feds[len(feds) // 2][0], "chair"),
+                "county": (PERSONAS["county"], counties[3][0], "admin"),
+                "city": (PERSONAS["city"], city_id, "admin"),
+                "province": (PERSONAS["province"], 1, "admin")}
     staff += [(sid, f"persona{sid}", label, node, role) for label, (sid, node, role) in personas.items()]
     copy(conn, "staff", ("id", "username", "display_name", "federation_id", "role", "password_hash", "active",
                          "may_view_id", "failed_logins", "created_at", "updated_at"),
@@ -294,6 +294,8 @@ def report(personas: dict, args) -> float:
     print(f"\n{'level':<11} {'statistic':<26} {'period':<6} {'requests in scope':>17} {'p50 ms':>8} {'p95 ms':>8}")
     worst = 0.0
     for label, staff_id in personas.items():
+        if args.only and label != args.only:
+            continue
         viewer = db.session.get(Staff, staff_id)
         in_scope_rows = db.session.scalar(select(func.count()).select_from(HelpRequest)
                                           .where(in_scope(viewer, HelpRequest.federation_id)))
@@ -324,14 +326,19 @@ def report(personas: dict, args) -> float:
     return worst
 
 
+PERSONAS = {"federation": 900_001, "county": 900_002, "city": 900_003, "province": 900_004}
+
+
 def run(args) -> int:
     rng = random.Random(15)
-    dbname = f"gl_bench_stats_{os.getpid()}"
-    with psycopg.connect(admin_url(args.server, "postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{dbname}"')
+    dbname = args.reuse or f"gl_bench_stats_{os.getpid()}"
+    if not args.reuse:
+        with psycopg.connect(admin_url(args.server, "postgres"), autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{dbname}"')
     url = admin_url(args.server, dbname)
     os.environ["DATABASE_URL"] = url
     app = None
+    keep = args.keep or bool(args.reuse)
     try:
         from flask_migrate import upgrade
 
@@ -339,15 +346,21 @@ def run(args) -> int:
         from service.config import _database_url
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": _database_url(), "TESTING": True})
+        if not args.reuse:
+            with app.app_context():
+                upgrade()
+            started = time.perf_counter()
+            with psycopg.connect(url) as conn:
+                personas = load(conn, args, rng)
+            print(f"loaded {args.requests:,} requests, {args.members:,} members (+{args.applications_extra:,} other "
+                  f"applications), {args.federations:,} federations in {time.perf_counter() - started:.0f} s",
+                  flush=True)
+        else:
+            personas = PERSONAS
+            print(f"reusing {dbname}", flush=True)
         with app.app_context():
-            upgrade()
-        started = time.perf_counter()
-        with psycopg.connect(url) as conn:
-            personas = load(conn, args, rng)
-        print(f"loaded {args.requests:,} requests, {args.members:,} members (+{args.applications_extra:,} other "
-              f"applications), {args.federations:,} federations in {time.perf_counter() - started:.0f} s", flush=True)
-        with app.app_context():
-            build_rollups()
+            if not args.reuse or args.rebuild:
+                build_rollups()
             report(personas, args)
     finally:
         if app is not None:
@@ -355,10 +368,12 @@ def run(args) -> int:
 
             with app.app_context():
                 db.engine.dispose()
-        if not args.keep:
+        if not keep:
             with psycopg.connect(admin_url(args.server, "postgres"), autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
             print(f"dropped {dbname}")
+        else:
+            print(f"kept {dbname} (drop it with: dropdb -h 127.0.0.1 -U postgres {dbname})")
     return 0
 
 
@@ -374,6 +389,9 @@ def main() -> int:
     parser.add_argument("--contests", type=int, default=2_000)
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the database for inspection")
+    parser.add_argument("--reuse", metavar="DBNAME", help="time a database kept by --keep (no loading)")
+    parser.add_argument("--rebuild", action="store_true", help="with --reuse: rebuild the rollups first")
+    parser.add_argument("--only", metavar="LEVEL", help="time one level (federation, county, city, province)")
     return run(parser.parse_args())
 
 

@@ -13,16 +13,17 @@ from service.extensions import db
 
 class StatsRollup(db.Model):
     """One figure of one node for one China-time day (grain "d") or month (grain "m", `day` is
-    the 1st): `metric` names what is counted, `k1`/`k2` its breakdown (type, status, bucket…),
+    the 1st; grain "f": a federation's few drill-down figures per month): `metric` names what is counted, `k1`/`k2` its breakdown (type, status, bucket…),
     `n` the count and `total` a sum (yuan, seconds) where the metric has one. A node's row
     covers its whole subtree (the rollup job adds each item to every ancestor)."""
 
     __tablename__ = "stats_rollups"
 
+    # Key order = the one read path: a node, a grain, some metrics, a range of days.
     node_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     grain: Mapped[str] = mapped_column(String(1), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
     metric: Mapped[str] = mapped_column(String(24), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     k1: Mapped[str] = mapped_column(String(16), primary_key=True, default="")
     k2: Mapped[str] = mapped_column(String(16), primary_key=True, default="")
     n: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 # outbox, privacy and contest_day register their background jobs when imported
 from service import attachments, contest_day, deadlines, demo, federations, jobs, outbox, privacy  # noqa: F401
+from service.devtools import demo_stats
 from service.errors import AppError
 
 from service.extensions import db
@@ -128,6 +129,7 @@ def demo_seed():
     """Create the demo union tree and federations (safe to run again)."""
     nodes = demo.seed_demo()
     accounts = demo.seed_staff()
+    demo_stats.seed_demo_stats()  # a year of activity for the 统计 page (not in tests' demo tree)
     db.session.commit()
     click.echo(f"demo data ready: {len(nodes)} unions and federations")
     click.echo(f"demo staff (console /console/, password \"{demo.DEMO_PASSWORD}\" unless changed):")

@@ -21,13 +21,13 @@ def upgrade():
     op.create_table('stats_rollups',
     sa.Column('node_id', sa.Integer(), nullable=False),
     sa.Column('grain', sa.String(length=1), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('metric', sa.String(length=24), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('k1', sa.String(length=16), nullable=False),
     sa.Column('k2', sa.String(length=16), nullable=False),
     sa.Column('n', sa.BigInteger(), nullable=False),
     sa.Column('total', sa.Numeric(precision=18, scale=2), nullable=False),
-    sa.PrimaryKeyConstraint('node_id', 'grain', 'day', 'metric', 'k1', 'k2', name=op.f('pk_stats_rollups'))
+    sa.PrimaryKeyConstraint('node_id', 'grain', 'metric', 'day', 'k1', 'k2', name=op.f('pk_stats_rollups'))
     )
     op.create_table('stats_state',
     sa.Column('name', sa.String(length=32), nullable=False),

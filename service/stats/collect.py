@@ -2,11 +2,10 @@
 union, counted live from the source rows for a federation (its own subtree is small). Both give
 the same `Counts`, so every figure is computed one way."""
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from models.base import utcnow
 from models.federation import Federation
@@ -14,59 +13,75 @@ from models.membership import Membership
 from models.stats import StatsRollup
 from service.extensions import db
 from service.staff import subtree_ids_query
-from service.stats import rollup
+from service.stats import rollup, sources
 from service.stats.periods import Period, day_start_utc
 
 
-@dataclass
 class Counts:
-    """(grain, day, metric, k1, k2) → [n, total] for one node and period."""
+    """metric → {(grain, day, k1, k2): [n, total]} for one node and period."""
 
-    cells: dict[tuple, list] = field(default_factory=lambda: defaultdict(lambda: [0, Decimal(0)]))
+    def __init__(self):
+        self.cells: dict[str, dict[tuple, list]] = defaultdict(dict)
 
     def add(self, grain, day, metric, k1, k2, n, total) -> None:
-        cell = self.cells[(grain, day, metric, k1, k2)]
-        cell[0] += n
-        cell[1] += Decimal(total or 0)
+        cells = self.cells[metric]
+        cell = cells.get((grain, day, k1, k2))
+        if cell is None:
+            cells[(grain, day, k1, k2)] = [n, Decimal(total or 0)]
+        else:
+            cell[0] += n
+            cell[1] += Decimal(total or 0)
 
     def by(self, metric: str, *, key: str = "k1", where: dict | None = None) -> dict[str, list]:
         """Monthly cells of `metric` summed by k1 or k2 (optionally only where k1/k2 match)."""
         out: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
-        index = 3 if key == "k1" else 4
-        for (grain, _, m, k1, k2), (n, total) in self.cells.items():
-            if grain != "m" or m != metric:
+        want_k1, want_k2 = (where or {}).get("k1"), (where or {}).get("k2")
+        for (grain, _, k1, k2), (n, total) in self.cells.get(metric, {}).items():
+            if grain != "m" or (want_k1 is not None and k1 != want_k1) or (want_k2 is not None and k2 != want_k2):
                 continue
-            if where and any((k1 if name == "k1" else k2) != value for name, value in where.items()):
-                continue
-            cell = out[(grain, _, m, k1, k2)[index]]
+            cell = out[k1 if key == "k1" else k2]
             cell[0] += n
             cell[1] += total
         return out
 
     def total(self, metric: str, **where) -> tuple[int, Decimal]:
         n, total = 0, Decimal(0)
-        for k, (cn, ct) in self.by(metric, where=where).items():
+        for cn, ct in self.by(metric, where=where).values():
             n += cn
             total += ct
         return n, total
 
     def pairs(self, metric: str) -> dict[tuple[str, str], int]:
         out: dict[tuple[str, str], int] = defaultdict(int)
-        for (grain, _, m, k1, k2), (n, _t) in self.cells.items():
-            if grain == "m" and m == metric:
+        for (grain, _, k1, k2), (n, _t) in self.cells.get(metric, {}).items():
+            if grain == "m":
                 out[(k1, k2)] += n
         return out
 
     def series(self, metric: str, grain: str, *, split: bool = False) -> dict:
         """{day: n} (or {day: {k1: n}} with `split`) of `metric` at `grain`."""
         out: dict = defaultdict(lambda: defaultdict(int)) if split else defaultdict(int)
-        for (g, day, m, k1, _), (n, _t) in self.cells.items():
-            if g == grain and m == metric:
+        for (g, day, k1, _), (n, _t) in self.cells.get(metric, {}).items():
+            if g == grain:
                 if split:
                     out[day][k1] += n
                 else:
                     out[day] += n
         return out
+
+
+def subtree_ids(node: Federation) -> list[int]:
+    """The ids of a node's subtree, read first: a literal IN list lets PostgreSQL use the
+    per-federation indexes (it cannot estimate a recursive CTE, and then scans whole tables)."""
+    return list(db.session.scalars(subtree_ids_query(node.id)))
+
+
+def scope_clause(node: Federation, column, *, small: int = 500):
+    """`column` within the node's subtree: a literal list for a small subtree, else the CTE."""
+    ids = subtree_ids(node)
+    if len(ids) <= small:
+        return column.in_(ids)
+    return column.in_(subtree_ids_query(node.id))
 
 
 def uses_rollups(node: Federation) -> bool:
@@ -78,20 +93,20 @@ def counts_for(node: Federation, period: Period, metrics: tuple[str, ...] | None
     counts = Counts()
     if uses_rollups(node):
         r = StatsRollup
-        grains = [and_(r.grain == "m", r.day >= period.start, r.day <= period.end)]
-        if period.daily_series:
-            grains.append(and_(r.grain == "d", r.day >= period.start, r.day <= period.end))
-        query = select(r.grain, r.day, r.metric, r.k1, r.k2, r.n, r.total).where(r.node_id == node.id, or_(*grains))
+        query = select(r.grain, r.day, r.metric, r.k1, r.k2, r.n, r.total).where(
+            r.node_id == node.id, r.grain.in_(("m", "d") if period.daily_series else ("m",)),
+            r.day >= period.start, r.day <= period.end)
         if metrics:
             query = query.where(r.metric.in_(metrics))
         for row in db.session.execute(query):
             counts.add(*row)
         return counts
-    ids = set(db.session.scalars(subtree_ids_query(node.id)))
+    ids = set(subtree_ids(node))
     credit = lambda fed: (node.id,) if fed in ids else ()  # noqa: E731
     now = utcnow()
     acc: dict = defaultdict(lambda: [0, 0])
-    rollup.count_months(period.start, period.end, credit, now, scope=ids, acc=acc)
+    rollup.count_months(period.start, period.end, credit, now, scope=ids, acc=acc,
+                        sources_used=sources.sources_for(metrics))
     for (_, grain, day, metric, k1, k2), (n, total) in acc.items():
         if metrics and metric not in metrics:
             continue
@@ -113,5 +128,5 @@ def members_at(node: Federation, day: date) -> int:
     moment = day_start_utc(day)
     m = Membership
     return db.session.scalar(select(func.count()).where(
-        m.federation_id.in_(subtree_ids_query(node.id)), m.joined_at < moment,
+        m.federation_id.in_(subtree_ids(node)), m.joined_at < moment,
         or_(m.withdrawn_at.is_(None), m.withdrawn_at >= moment)))

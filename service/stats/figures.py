@@ -37,7 +37,11 @@ def industry_label(code: str) -> str:
 
 
 def region_label(code: str) -> str:
-    return (refdata.region_full_name(code) or code) if code != "?" else UNKNOWN
+    """石家庄市长安区 (the province is left out inside Hebei, whose platform this is)."""
+    if code == "?":
+        return UNKNOWN
+    name = refdata.region_full_name(code) or code
+    return name[3:] if name.startswith("河北省") and len(name) > 3 else name
 
 
 def buckets(period: Period) -> list[date]:

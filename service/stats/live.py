@@ -10,11 +10,11 @@ from models.contest import Contest, Signup
 from models.federation import KIND_LABELS, LEVEL_LABELS, Federation
 from models.request import OPEN_STATUSES, REQUEST_TYPE_LABELS, HelpRequest
 from models.staff import ROLE_LABELS, Staff
+from models.stats import StatsRollup
 from service.errors import Forbidden, NotFound
 from service.extensions import db
-from service.staff import can_see, subtree_ids_query
-from service.stats import rollup
-from service.stats.collect import Counts, counts_for, uses_rollups
+from service.staff import can_see
+from service.stats.collect import Counts, scope_clause, uses_rollups
 from service.stats.figures import share, yuan
 from service.stats.periods import Period
 
@@ -59,47 +59,31 @@ def _summary(counts: Counts) -> dict:
 
 
 def child_figures(node: Federation, period: Period) -> list[dict]:
-    """Key figures of each node directly below `node` (upper unions from their rollups; the
-    federations below counted live in one pass over their rows)."""
+    """Key figures of each node directly below `node`, from the rollups: an upper union's own
+    (its subtree), a federation's summary rows (grain "f")."""
     children = list(db.session.scalars(select(Federation).where(Federation.parent_id == node.id)
                                        .order_by(Federation.id)))
-    out = {}
-    federations = [c for c in children if not uses_rollups(c)]
-    for child in children:
-        if uses_rollups(child):
-            out[child.id] = _summary(counts_for(child, period, CHILD_METRICS))
-    if federations:
-        parent = dict(db.session.execute(select(Federation.id, Federation.parent_id).where(
-            Federation.id.in_(subtree_ids_query(node.id)))).all())
-        heads = {c.id for c in federations}
-
-        def head_of(fed: int | None) -> int | None:
-            while fed is not None and fed != node.id:
-                if fed in heads:
-                    return fed
-                fed = parent.get(fed)
-            return None
-
-        owner = {fed: head for fed in parent if (head := head_of(fed)) is not None}
-        acc: dict = defaultdict(lambda: [0, 0])
-        now = utcnow()
-        rollup.count_months(period.start, period.end, lambda fed: (owner[fed],) if fed in owner else (), now,
-                            scope=set(owner), acc=acc)
-        per_child: dict[int, Counts] = defaultdict(Counts)
-        for (child_id, grain, day, metric, k1, k2), (n, total) in acc.items():
-            if grain == "m" and metric in CHILD_METRICS:
-                per_child[child_id].add(grain, day, metric, k1, k2, n, total)
-        for child in federations:
-            out[child.id] = _summary(per_child[child.id])
+    counts: dict[int, Counts] = defaultdict(Counts)
+    r = StatsRollup
+    for grain, ids in (("m", [c.id for c in children if uses_rollups(c)]),
+                       ("f", [c.id for c in children if not uses_rollups(c)])):
+        if not ids:
+            continue
+        rows = db.session.execute(select(r.node_id, r.metric, r.k2, func.sum(r.n), func.sum(r.total)).where(
+            r.node_id.in_(ids), r.grain == grain, r.metric.in_(CHILD_METRICS), r.day >= period.start,
+            r.day <= period.end).group_by(r.node_id, r.metric, r.k2))
+        for node_id, metric, k2, n, total in rows:  # k1 summed away, as in the "f" rows
+            counts[node_id].add("m", period.start, metric, "", k2 if metric in ("req_new", "req_res_ok") else "",
+                                int(n), total)
     return [{"id": c.id, "name": c.name, "kind": c.kind, "kind_label": KIND_LABELS[c.kind],
-             "status": c.status, **out[c.id]} for c in children]
+             "status": c.status, **_summary(counts[c.id])} for c in children]
 
 
 def contest_figures(node: Federation, period: Period) -> dict:
     """Contests of the subtree published in the period: sign-ups, fill rate, waitlist
     promotions and attendance."""
     start, end = period.utc_bounds
-    scope = Contest.federation_id.in_(subtree_ids_query(node.id))
+    scope = scope_clause(node, Contest.federation_id)
     contests = list(db.session.scalars(select(Contest).where(
         scope, Contest.published_at >= start, Contest.published_at < end).order_by(Contest.published_at)))
     ids = [c.id for c in contests]
@@ -162,7 +146,7 @@ def low_ratings(node: Federation, period: Period, limit: int = 20) -> list[dict]
     r = HelpRequest
     rows = db.session.execute(select(r.id, r.number, r.type, r.rating, r.rating_comment, r.rated_at,
                                      Federation.name).join(Federation, Federation.id == r.federation_id).where(
-        r.federation_id.in_(subtree_ids_query(node.id)), r.created_at >= start, r.created_at < end,
+        scope_clause(node, r.federation_id), r.created_at >= start, r.created_at < end,
         r.rating <= LOW_RATING).order_by(r.created_at.desc(), r.id.desc()).limit(limit))
     return [{"id": i, "number": number, "type": kind, "type_label": REQUEST_TYPE_LABELS.get(kind, kind),
              "rating": rating, "comment": comment, "rated_at": rated_at, "federation_name": fed}

@@ -103,9 +103,9 @@ def last_ended(kind: str, today: date) -> Period:
     return make_period("half", f"{previous.year}-H{1 if previous.month == 1 else 2}")
 
 
-def stats_reports_job(now: datetime | None = None) -> int:
-    """The periodic job (hourly): after a month or half-year ends, the report of every active
-    node that has none yet, at most JOB_BATCH per run; one commit. Answers the reports made."""
+def generate_due_reports(now: datetime | None = None) -> int:
+    """After a month or half-year ends, the report of every active node that has none yet, at
+    most JOB_BATCH per call (flushes only). Answers the reports made."""
     now = now or utcnow()
     today = china_today(now)
     made = 0
@@ -119,5 +119,11 @@ def stats_reports_job(now: datetime | None = None) -> int:
             made += 1
         if made >= JOB_BATCH:
             break
+    return made
+
+
+def stats_reports_job(now: datetime | None = None) -> int:
+    """The periodic job (hourly): generate_due_reports, one commit."""
+    made = generate_due_reports(now)
     db.session.commit()
     return made

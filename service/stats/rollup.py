@@ -31,7 +31,11 @@ WATERMARK_LAG = timedelta(minutes=10)
 # Figures also kept per day (for the charts of a month), with the k1 they keep.
 DAILY = {"req_new": True, "mem_new": False, "mem_withdrawn": False, "app_new": False, "gap_req": False,
          "gap_app": False}
-COLUMNS = ("node_id", "grain", "day", "metric", "k1", "k2", "n", "total")
+# The few figures also kept per federation (grain "f", monthly, k1 dropped; True keeps k2): the
+# drill-down's row for each federation beneath an upper union.
+SUMMARY = {"mem_new": False, "req_new": True, "req_res_ok": True, "req_amount": False, "gap_req": False,
+           "gap_app": False}
+COLUMNS = ("node_id", "grain", "day", "metric", "k1", "k2", "n", "total")  # of the acc keys + n, total
 
 
 class Tree:
@@ -43,6 +47,7 @@ class Tree:
         self.upper = {node for node, _, kind in rows if kind == "upper"}
         self.fingerprint = hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()
         self._chains: dict[int, tuple[int, ...]] = {}
+        self._federations: dict[int, tuple[int, ...]] = {}
 
     @classmethod
     def load(cls) -> "Tree":
@@ -60,16 +65,30 @@ class Tree:
             found = self._chains[node] = tuple(path)
         return found
 
+    def federations(self, node: int) -> tuple[int, ...]:
+        """The federation itself and any federation above it, up to the first upper union."""
+        found = self._federations.get(node)
+        if found is None:
+            path, cursor = [], node
+            while cursor is not None and cursor not in self.upper and cursor not in path:
+                path.append(cursor)
+                cursor = self.parent.get(cursor)
+            found = self._federations[node] = tuple(path)
+        return found
+
 
 def count_months(first: date, last: date, credit: Callable[[int], tuple[int, ...]], now: datetime,
-                 scope: set[int] | None = None, acc: dict | None = None) -> dict[tuple, list]:
+                 scope: set[int] | None = None, acc: dict | None = None, *,
+                 summary: Callable[[int], tuple[int, ...]] | None = None,
+                 sources_used: set[str] | None = None) -> dict[tuple, list]:
     """{(node, grain, day, metric, k1, k2): [n, total]} of the months `first`..`last`: each item
-    is added to the nodes `credit(its federation)` names. With `scope`, only items of those
-    federations are read (the live count of a federation's own figures)."""
+    is added to the nodes `credit(its federation)` names (and its SUMMARY figures to the nodes
+    `summary(its federation)` names, grain "f"). With `scope`, only items of those federations
+    are read (the live count of a federation's own figures); `sources_used` limits the sources."""
     start, end = day_start_utc(month_start(first)), day_start_utc(next_month(last))
     acc = acc if acc is not None else defaultdict(lambda: [0, 0])
 
-    def add(node_chain, day, figure):
+    def add(node_chain, federations, day, figure):
         metric, k1, k2, n, total = figure
         daily = DAILY.get(metric)
         month = day.replace(day=1)
@@ -79,19 +98,30 @@ def count_months(first: date, last: date, credit: Callable[[int], tuple[int, ...
             cell[1] += total
             if daily is not None:
                 acc[(node, "d", day, metric, k1 if daily else "", "")][0] += n
+        keep = SUMMARY.get(metric)
+        if keep is not None:
+            for node in federations:
+                cell = acc[(node, "f", month, metric, "", k2 if keep else "")]
+                cell[0] += n
+                cell[1] += total
 
     for name, query, figures in sources.SOURCES:
+        if sources_used is not None and name not in sources_used:
+            continue
         statement = query(start, end)
         if scope is not None:
             statement = statement.where(sources.scope_filter(name, statement, scope))
-        for row in db.session.execute(statement.execution_options(yield_per=20000)):
+        else:  # the job reads whole months of the province: stream them
+            statement = statement.execution_options(yield_per=20000)
+        for row in db.session.execute(statement):
             day = china_date(row[1])
             chain = credit(row[0])
-            if chain:
+            federations = summary(row[0]) if summary else ()
+            if chain or federations:
                 for figure in figures(row, now):
-                    add(chain, day, figure)
+                    add(chain, federations, day, figure)
             for other, figure in sources.extra_credits(name, row):
-                add(credit(other), day, figure)
+                add(credit(other), summary(other) if summary else (), day, figure)
     return acc
 
 
@@ -114,7 +144,7 @@ def recompute_month(month: date, tree: Tree, now: datetime | None = None) -> int
     month = month_start(month)
     db.session.flush()
     db.session.execute(delete(StatsRollup).where(StatsRollup.day >= month, StatsRollup.day < next_month(month)))
-    return _write(count_months(month, month, tree.chain, now or utcnow()))
+    return _write(count_months(month, month, tree.chain, now or utcnow(), summary=tree.federations))
 
 
 def _months_between(first: date, last: date) -> list[date]:

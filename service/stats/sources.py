@@ -191,6 +191,23 @@ SOURCES: list[tuple[str, Callable[[datetime, datetime], Select], Callable]] = [
 ]
 
 
+# Which sources give which metrics (a figure that needs only some reads only those).
+METRIC_SOURCES = {
+    "requests": {"req_new", "req_outcome", "req_amount", "req_workers", "req_frt", "req_rt", "req_fr_ok",
+                 "req_res_ok", "req_escalated", "req_rating", "gap_req"},
+    "applications": {"app_new", "app_decided", "gap_app"},
+    "members": {"mem_new", "mem_region"},
+    "withdrawals": {"mem_withdrawn"},
+    "transfers": {"tr_out", "tr_in"},
+}
+
+
+def sources_for(metrics) -> set[str] | None:
+    if not metrics:
+        return None
+    return {name for name, given in METRIC_SOURCES.items() if given & set(metrics)}
+
+
 def extra_credits(name: str, row) -> Iterator[tuple[int, Figure]]:
     """Figures a row adds to another inbox than its own: a transfer arrives at `to`."""
     if name == "transfers":
