@@ -42,8 +42,8 @@ def prepare_staff(app) -> str:
 
     from models.federation import Federation
     from models.staff import Staff
-    from service import federations
-    from service import staff as staff_service
+    from service.federations import tree as federations
+    from service.staff import accounts as staff_service
     from service.extensions import db
 
     password = secrets.token_urlsafe(16)

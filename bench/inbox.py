@@ -1,7 +1,7 @@
 """Inbox at scale: 1,000,000 help requests over 10,000 federations on PostgreSQL.
 
 Creates its own throw-away database, builds the schema with the migrations, bulk-loads with
-COPY, then times the real service functions (service.inbox) for staff at four levels of the
+COPY, then times the real service functions (service.help_requests.inbox) for staff at four levels of the
 union tree — a federation caseworker, a county union chair, a city admin, the province admin:
 every inbox view (first page and a deep keyset page), filters, search by number / phone /
 name, and the first chunk of the CSV export. Prints p50/p95 in milliseconds; target p95 < 50 ms.
@@ -207,9 +207,9 @@ def report(app, staff_ids, args) -> None:
 
     from models.request import HelpRequest
     from models.staff import Staff
-    from service import inbox
+    from service.help_requests import inbox
     from service.extensions import db
-    from service.staff import in_scope
+    from service.staff.accounts import in_scope
 
     print(f"\n{'caller':<22} {'query':<34} {'rows in scope':>13} {'p50 ms':>8} {'p95 ms':>8}")
     worst = 0.0

@@ -55,7 +55,8 @@ def populate(n_federations: int, n_rules: int, rng: random.Random) -> list[tuple
     from models.membership import Membership
     from models.request import HelpRequest
     from models.worker import Worker
-    from service import refdata, routing
+    from service import refdata
+    from service.routing import router as routing
     from service.extensions import db
 
     regions = refdata._regions()[0]
@@ -153,7 +154,7 @@ def measure(inputs, *, fresh_transaction: bool = False) -> dict:
     has normally begun already (it looked the worker up first): the transaction is begun
     before the clock starts, unless `fresh_transaction` (then route() pays for the pool
     checkout with its pre-ping and BEGIN)."""
-    from service import routing
+    from service.routing import router as routing
     from service.extensions import db
 
     timings, reasons, by_kind = [], {"coverage": 0, "fallback": 0}, {}
@@ -204,7 +205,7 @@ def main() -> None:
         os.environ["DATABASE_URL"] = url
         from flask_migrate import upgrade
 
-        from service import routing_cache
+        from service.routing import cache as routing_cache
         from service.app import create_app
         from service.config import _database_url
 

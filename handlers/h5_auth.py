@@ -12,8 +12,8 @@ from urllib.parse import quote, urlsplit
 from flask import Blueprint, Response, current_app, redirect, request, session
 from markupsafe import escape
 
-from handlers.api.auth import WORKER_SESSION_KEY
-from service import wechat_client
+from handlers.api.staff_auth import WORKER_SESSION_KEY
+from service.wechat import client as wechat_client
 
 log = logging.getLogger(__name__)
 bp = Blueprint("h5_auth", __name__, url_prefix="/h5/auth")

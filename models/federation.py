@@ -105,7 +105,7 @@ class CoverageRule(db.Model):
 class RoutingVersion(db.Model):
     """One row: a random token replaced in the same transaction as every change that can
     change a routing answer (coverage, a federation's status, name, kind or priority, the
-    tree). Each process caches coverage under the token it read (service/routing_cache.py)."""
+    tree). Each process caches coverage under the token it read (service/routing/cache.py)."""
 
     __tablename__ = "routing_version"
 

@@ -17,7 +17,7 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     openid: Mapped[str] = mapped_column(String(64), index=True)
-    # payload: {"text", "url", "template": kind, "fields": [[key, value], ...]} (service/outbox.py)
+    # payload: {"text", "url", "template": kind, "fields": [[key, value], ...]} (service/wechat/outbox.py)
     payload: Mapped[dict] = mapped_column(JSONType)
     # Optional idempotency key: the same event never queues two messages.
     dedup_key: Mapped[str | None] = mapped_column(String(120), unique=True)

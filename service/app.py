@@ -16,13 +16,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_commit_point(app)
     register_error_handlers(app)
     register_commands(app)
     return app
 
 
 def configure_logging(app: Flask) -> None:
-    from service.pii import install_log_filter
+    from service.privacy.pii import install_log_filter
 
     install_log_filter()  # no ID number or mobile number in any log line
     if not logging.getLogger().handlers:
@@ -61,6 +62,12 @@ def register_blueprints(app: Flask) -> None:
             csrf.exempt(blueprint)
 
 
+def register_commit_point(app: Flask) -> None:
+    from handlers.transactions import commit_each_request
+
+    commit_each_request(app)  # one commit per request; services only flush
+
+
 def register_error_handlers(app: Flask) -> None:
     from service.errors import register_error_handlers as register
 
@@ -68,7 +75,7 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from service.commands import GROUPS
+    from service.commands import groups
 
-    for group in GROUPS:
+    for group in groups(app):
         app.cli.add_command(group)

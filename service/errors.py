@@ -88,6 +88,20 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return response
 
 
+# Messages webargs makes itself, before any schema runs (the schemas' own are Chinese already).
+WEBARGS_MESSAGES = {"Invalid JSON body.": "请求内容不是有效的 JSON"}
+
+
+def _chinese(messages):
+    if isinstance(messages, str):
+        return WEBARGS_MESSAGES.get(messages, messages)
+    if isinstance(messages, list):
+        return [_chinese(m) for m in messages]
+    if isinstance(messages, dict):
+        return {key: _chinese(value) for key, value in messages.items()}
+    return messages
+
+
 def _flatten(messages) -> dict:
     """webargs puts body errors under a location key ("json", "query"); drop that level."""
     if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "files", "headers", "cookies"}:
@@ -95,6 +109,7 @@ def _flatten(messages) -> dict:
         for value in messages.values():
             merged.update(value if isinstance(value, dict) else {"_": value})
         messages = merged
+    messages = _chinese(messages)
     out = {}
     for key, value in (messages or {}).items():
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):

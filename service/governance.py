@@ -42,7 +42,7 @@ def warnings(federation: Federation, *, today: date | None = None, overlaps: lis
              coverage_count: int | None = None) -> list[Warning]:
     """What the federation's upper union should look at, most urgent first.
 
-    `overlaps` (from service.coverage.overlaps) and `coverage_count` are passed in by
+    `overlaps` (from service.federations.coverage.overlaps) and `coverage_count` are passed in by
     callers that already computed them for many federations."""
     if federation.kind == "upper" or federation.status == "dissolved":
         return []

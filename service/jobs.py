@@ -1,5 +1,9 @@
-"""Periodic jobs run by `flask worker run`. A job is a function returning a count of work done;
-features add theirs with @job(name, every=seconds)."""
+"""Periodic jobs run by `flask worker run`: the runner and ONE list of every job.
+
+A job is a plain function that returns a count of work done and only flushes; the runner is the
+jobs' commit point (one commit per job run, a rollback when it fails). The outbox deliverer is the
+one exception: it commits each message's outcome itself, since each send leaves the database.
+"""
 import logging
 import time
 from collections.abc import Callable
@@ -9,7 +13,11 @@ from sqlalchemy import delete
 
 from models.base import utcnow
 from models.wechat import InboundMessage
+from service.contests import checkin
 from service.extensions import db
+from service.help_requests import attachments, deadlines
+from service.privacy import retention
+from service.wechat import outbox
 
 log = logging.getLogger(__name__)
 
@@ -17,18 +25,38 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Job:
     name: str
-    every: float
+    every: float  # seconds
     fn: Callable[[], int]
 
 
-JOBS: list[Job] = []
+def purge_inbound() -> int:
+    """Delete expired callback de-duplication rows."""
+    result = db.session.execute(delete(InboundMessage).where(InboundMessage.expires_at < utcnow()))
+    return result.rowcount or 0
 
 
-def job(name: str, every: float):
-    def register(fn: Callable[[], int]) -> Callable[[], int]:
-        JOBS.append(Job(name, every, fn))
-        return fn
-    return register
+JOBS: list[Job] = [
+    Job("outbox", 1, outbox.deliver_due),
+    Job("fetch-attachments", 5, attachments.fetch_job),
+    Job("requests-sweep", 60, deadlines.sweep_job),
+    Job("contest-close-registration", 60, checkin.close_registration_job),
+    Job("contest-reminders", 300, checkin.reminders_job),
+    Job("purge-inbound", 3600, purge_inbound),
+    Job("privacy-purge", 24 * 3600, retention.purge_job),
+]
+
+
+def run_job(entry: Job) -> int:
+    """Run one job in its own transaction: committed when it returns, rolled back when it raises."""
+    try:
+        done = entry.fn()
+        db.session.commit()
+        return done
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()
 
 
 def run_due(last_run: dict[str, float]) -> None:
@@ -39,18 +67,8 @@ def run_due(last_run: dict[str, float]) -> None:
             continue
         last_run[entry.name] = now
         try:
-            done = entry.fn()
+            done = run_job(entry)
             if done:
                 log.info("job %s: %s", entry.name, done)
         except Exception:
-            db.session.rollback()
             log.exception("job %s failed", entry.name)
-        finally:
-            db.session.remove()
-
-
-@job("purge-inbound", every=3600)
-def purge_inbound() -> int:
-    result = db.session.execute(delete(InboundMessage).where(InboundMessage.expires_at < utcnow()))
-    db.session.commit()
-    return result.rowcount or 0

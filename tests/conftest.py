@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 
 from service.app import create_app
 from service.extensions import db
-from service.wechat_peer import WeChatPeer, new_aes_key
+from service.devtools.wechat_peer import WeChatPeer, new_aes_key
 
 TEST_AES_KEY = new_aes_key()
 
@@ -106,7 +106,7 @@ def _clean_database(app):
 @pytest.fixture
 def feds():
     """The demo union tree (what `flask demo seed` makes), each node by name."""
-    from service import demo
+    from service.devtools import demo
 
     nodes = demo.seed_demo()
     db.session.commit()
@@ -197,7 +197,8 @@ def fast_passwords(monkeypatch):
 
     from werkzeug.security import generate_password_hash
 
-    from service import staff, staff_admin
+    from service.staff import accounts as staff
+    from service.staff import admin as staff_admin
 
     cheap = partial(generate_password_hash, method="pbkdf2:sha256:1")
     monkeypatch.setattr(staff, "generate_password_hash", cheap)

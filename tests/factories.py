@@ -3,7 +3,8 @@ import itertools
 from datetime import timedelta
 
 from models.base import utcnow
-from service import federations, standin
+from service.federations import tree as federations
+from service.devtools import standin
 from service.extensions import db
 
 _seq = itertools.count(1)
@@ -36,7 +37,7 @@ def make_federation(name: str | None = None, kind: str = "industry", level: str 
 
 def _division(region: str) -> str:
     """The name prefix we suggest for a region: 130102 → 石家庄市长安区."""
-    from service.federation_names import example_prefix
+    from service.federations.names import example_prefix
 
     return example_prefix(region)
 
@@ -59,7 +60,7 @@ def _upper_for(region: str):
 
 def make_coverage(federation, region: str | None = None, industry: str | None = None):
     """Add a coverage rule through the service (validated, normalised)."""
-    from service import coverage
+    from service.federations import coverage
 
     rule = coverage.add_rule(federation, region_code=region or federation.region_code, industry_code=industry)
     db.session.commit()
@@ -68,7 +69,7 @@ def make_coverage(federation, region: str | None = None, industry: str | None = 
 
 def make_staff(federation, role: str = "caseworker", username: str | None = None,
                password: str = "password123", **kw):
-    from service import staff
+    from service.staff import accounts as staff
 
     account = staff.create_staff(username=username or f"staff{next(_seq)}", password=password,
                                  federation_id=federation.id, role=role, **kw)
@@ -89,7 +90,7 @@ def sim_user(openid: str, *, following: bool = True, wrote_ago: timedelta | None
 
 def make_resident_id(birth: str = "19900307", seq: str = "123", region: str = "130102") -> str:
     """A resident ID number with a correct GB 11643 check character (seq odd: male)."""
-    from service.validators import id_check_char
+    from service.privacy.fields import id_check_char
 
     first17 = f"{region}{birth}{seq}"
     return first17 + id_check_char(first17)
@@ -97,7 +98,7 @@ def make_resident_id(birth: str = "19900307", seq: str = "123", region: str = "1
 
 def join_form(**overrides) -> dict:
     """A valid join form (the body of POST /api/join/applications)."""
-    from service.privacy import NOTICE_VERSION
+    from service.privacy.retention import NOTICE_VERSION
 
     form = {
         "name": "张三", "id_number": make_resident_id(), "phone": "13812345678",
@@ -202,7 +203,7 @@ def help_payload(type: str = "wage_arrears", **overrides) -> dict:
 
 def make_request(worker=None, *, type: str = "wage_arrears", now=None, **overrides):
     """A submitted help request (routed by the real rules; give the tree coverage first)."""
-    from service import requests
+    from service.help_requests import worker as help_requests
 
     worker = worker or make_worker()
     if now is not None and "learned_on" not in overrides:  # keep the default "30 days ago" before `now`
@@ -212,6 +213,6 @@ def make_request(worker=None, *, type: str = "wage_arrears", now=None, **overrid
         if type == "work_injury" and "details" not in overrides:
             overrides["details"] = {"recognised": "pending",
                                     "injury_date": (now.date() - timedelta(days=40)).isoformat()}
-    request = requests.submit(worker, help_payload(type, **overrides), now=now)
+    request = help_requests.submit(worker, help_payload(type, **overrides), now=now)
     db.session.commit()
     return request

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from models.audit import AuditEntry
 from models.outbox import OutboxMessage
 from models.request import HelpRequest, RequestEvent, Transfer
-from service import casework
+from service.help_requests import casework
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
 from tests.conftest import login

@@ -1,5 +1,5 @@
 """Images sent in the chat become evidence: recorded in the callback without calling out,
-fetched by the `fetch-attachments` job through service.wechat_client.download_media."""
+fetched by the `fetch-attachments` job through service.wechat.client.download_media."""
 import io
 import sys
 import time
@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from models.request import Attachment, RequestEvent
-from service import attachments
+from service.help_requests import attachments
 from service.extensions import db
 from tests.factories import cover, make_federation, make_request, make_upper, make_worker
 
@@ -34,11 +34,11 @@ def wechat_media(monkeypatch):
         return served[media_id], "image/jpeg"
 
     try:
-        import service.wechat_client as client_module
+        import service.wechat.client as client_module
 
         monkeypatch.setattr(client_module, "download_media", download_media)
     except ImportError:
-        monkeypatch.setitem(sys.modules, "service.wechat_client", types.SimpleNamespace(download_media=download_media))
+        monkeypatch.setitem(sys.modules, "service.wechat.client", types.SimpleNamespace(download_media=download_media))
     return served
 
 

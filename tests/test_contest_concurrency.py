@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select
 from models.contest import Contest, Signup
 from models.outbox import OutboxMessage
 from models.worker import Worker
-from service import signups
+from service.contests import signups
 from service.extensions import db
 from tests.conftest import as_worker
 from tests.factories import make_contest, make_federation

@@ -11,8 +11,12 @@ from sqlalchemy import func, select
 from models.audit import AuditEntry
 from models.base import utcnow
 from models.contest import Contest, Signup
+from models.membership import Membership
 from models.outbox import OutboxMessage
-from service import contest_day, contests, signups
+from service.contests import checkin as contest_day
+from service.contests import lifecycle as contests
+from service.membership import card as member_card
+from service.contests import signups
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from tests.conftest import login
@@ -25,7 +29,9 @@ def fed():
 
 
 def card_token(app, member_no):
-    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="member-card").dumps({"m": member_no})
+    """The token the member card page itself puts in its QR code."""
+    membership = db.session.scalar(select(Membership).where(Membership.member_no == member_no))
+    return member_card.card_token(membership)
 
 
 def today_contest(fed, **kw):
@@ -98,7 +104,7 @@ def test_expired_card_token(app, fed, monkeypatch):
     contest = today_contest(fed)
     make_member(fed, member_no="M000000999")
     token = card_token(app, "M000000999")
-    monkeypatch.setitem(app.config, "MEMBER_CARD_MAX_AGE", -1)
+    monkeypatch.setitem(app.config, "CARD_TOKEN_MAX_AGE", -1)
     with pytest.raises(Conflict) as error:
         contest_day.check_in(contest, staff=make_staff(fed), token=token)
     assert error.value.code == "card_expired"
@@ -157,6 +163,7 @@ def test_csv_export_is_utf8_with_bom_and_answers(client, fed):
     assert rows[0][:5] == ["序号", "状态", "候补顺位", "姓名", "手机号"] and "从业年限" in rows[0]
     assert rows[1][1] == "已确认" and rows[1][3] == "'=HYPERLINK()" and "分拣、派送" in rows[1]
     assert rows[2][1:4] == ["候补", "1", "李四"]
+    assert rows[2][4] == "139****0001" and "13900000001" not in raw.decode("utf-8-sig")  # masked like every export
     assert db.session.scalar(select(func.count()).where(AuditEntry.action == "contest.export")) == 1
 
 

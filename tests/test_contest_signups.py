@@ -8,7 +8,8 @@ from models.base import utcnow
 from models.contest import Signup
 from models.outbox import OutboxMessage
 from models.worker import Worker
-from service import roster, signups
+from service.contests import roster
+from service.contests import signups
 from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
 from tests.conftest import as_worker
@@ -278,7 +279,7 @@ def test_staff_promote_needs_a_free_place(feds):
 
 
 def test_raising_the_capacity_fills_places_from_the_waitlist(feds):
-    from service import contests
+    from service.contests import lifecycle as contests
 
     contest = make_contest(feds["courier"], capacity=1)
     staff = make_staff(feds["courier"], role="chair")

@@ -10,7 +10,8 @@ from models.audit import AuditEntry
 from models.base import utcnow
 from models.contest import Contest
 from models.outbox import OutboxMessage
-from service import contests, signups
+from service.contests import lifecycle as contests
+from service.contests import signups
 from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
 from tests.conftest import login
@@ -256,12 +257,12 @@ def fake_wechat(monkeypatch):
         calls.append((scene, permanent, expire_seconds))
         return f"ticket-{len(calls)}", f"http://weixin.qq.com/q/{scene}"
 
-    module = types.ModuleType("service.wechat_client")
+    module = types.ModuleType("service.wechat.client")
     module.create_qrcode = create_qrcode
-    monkeypatch.setitem(sys.modules, "service.wechat_client", module)
-    import service
+    monkeypatch.setitem(sys.modules, "service.wechat.client", module)
+    import service.wechat
 
-    monkeypatch.setattr(service, "wechat_client", module, raising=False)
+    monkeypatch.setattr(service.wechat, "client", module)
     return calls
 
 
@@ -287,14 +288,14 @@ def test_qr_code_lifetime_is_capped_at_thirty_days(tree, fake_wechat):
 
 
 def test_qr_code_failure_is_a_polite_conflict(tree, monkeypatch):
-    module = types.ModuleType("service.wechat_client")
+    module = types.ModuleType("service.wechat.client")
 
     def broken(*args, **kwargs):
         raise RuntimeError("down")
     module.create_qrcode = broken
-    monkeypatch.setitem(sys.modules, "service.wechat_client", module)
-    import service
-    monkeypatch.setattr(service, "wechat_client", module, raising=False)
+    monkeypatch.setitem(sys.modules, "service.wechat.client", module)
+    import service.wechat
+    monkeypatch.setattr(service.wechat, "client", module)
     with pytest.raises(Conflict, match="生成二维码失败"):
         contests.ensure_qrcode(make_contest(tree["courier"]), staff=make_staff(tree["courier"], role="admin"))
 
@@ -327,4 +328,4 @@ def test_validation_messages_are_in_chinese(client, tree):
     login(client, make_staff(tree["courier"], role="admin"))
     response = client.post("/api/staff/contests", json={"title": "x", "capacity": "many", "color": "red"})
     fields = response.get_json()["error"]["fields"]
-    assert fields["starts_at"] == "请填写此项" and fields["capacity"] == "格式有误" and fields["color"] == "未知字段"
+    assert fields["starts_at"] == "请填写此项" and fields["capacity"] == "格式有误" and fields["color"] == "不支持的字段"

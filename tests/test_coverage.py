@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from models.audit import AuditEntry
-from service import coverage, federations
+from service.federations import coverage
+from service.federations import tree as federations
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
 from tests.factories import make_federation, make_staff, make_upper

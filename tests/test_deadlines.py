@@ -8,7 +8,8 @@ from sqlalchemy import select
 from models.audit import AuditEntry
 from models.outbox import OutboxMessage
 from models.request import HelpRequest, RequestEvent
-from service import casework, deadlines
+from service.help_requests import casework
+from service.help_requests import deadlines
 from service.extensions import db
 from tests.factories import (cover, make_federation, make_request, make_staff,  # noqa: F401
                              make_upper)

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models.audit import AuditEntry
-from service import coverage
+from service.federations import coverage
 from service.extensions import db
 from tests.conftest import login
 from tests.factories import make_federation, make_staff, make_upper

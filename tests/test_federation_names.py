@@ -2,7 +2,7 @@
 import pytest
 
 from service.errors import Invalid
-from service.federation_names import (MSG_BASE_UNION, MSG_OCCUPATION, MSG_SUFFIX, MSG_UNIT,
+from service.federations.names import (MSG_BASE_UNION, MSG_OCCUPATION, MSG_SUFFIX, MSG_UNIT,
                                       MSG_UPPER_SUFFIX, name_problems)
 from tests.factories import make_federation, make_upper
 

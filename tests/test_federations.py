@@ -8,7 +8,9 @@ from models.audit import AuditEntry
 from models.federation import Federation
 from models.request import HelpRequest
 from models.worker import Worker
-from service import coverage, federations, governance
+from service import governance
+from service.federations import coverage
+from service.federations import tree as federations
 from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
 from tests.factories import make_federation, make_staff, make_upper

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from handlers import h5_auth
-from service import wechat_client
+from service.wechat import client as wechat_client
 
 
 @pytest.fixture

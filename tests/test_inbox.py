@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from service import casework
+from service.help_requests import casework
 from service.extensions import db
 from tests.conftest import login
 from tests.factories import (cover, make_federation, make_request, make_staff,  # noqa: F401
@@ -140,7 +140,7 @@ def test_csv_export_is_excel_friendly_masked_and_audited(client, world):
 
 
 def test_csv_export_streams_in_batches(world):
-    from service import inbox
+    from service.help_requests import inbox
 
     chunks = list(inbox.export_csv(world["chair"], "all", inbox.Filters(), batch=2))
     assert len(chunks) == 3  # 2 + 2 + the empty tail

@@ -15,7 +15,7 @@ TAKEAWAY = "石家庄市外卖送餐行业工会联合会"
 
 
 def body_notice_version():
-    from service.privacy import NOTICE_VERSION
+    from service.privacy.retention import NOTICE_VERSION
 
     return NOTICE_VERSION
 
@@ -138,7 +138,7 @@ def test_a_double_submit_creates_one_application(client, feds):
 
 def test_open_key_refuses_a_second_open_application_at_the_database(client, feds):
     """Two submits racing past the service's check still make one row (unique open_key)."""
-    from service import applications
+    from service.membership import applications
 
     submit(client)
     worker = db.session.scalar(select(Worker).where(Worker.openid == "o-worker"))
@@ -162,7 +162,7 @@ def test_the_same_id_number_from_another_wechat_account_is_refused(client, feds)
 
 
 def test_a_member_is_offered_a_transfer_instead(client, feds):
-    from service import review
+    from service.membership import review
 
     submit(client, "o-m")
     staff = make_staff(feds[COURIER])

@@ -10,7 +10,10 @@ from sqlalchemy import select
 from models.membership import Membership
 from models.staff import Staff
 from models.worker import Worker
-from service import applications, demo, membership, review
+from service.membership import applications
+from service.devtools import demo
+from service.membership import members as membership
+from service.membership import review
 from service.extensions import db
 from tests.factories import join_form, make_resident_id, make_staff
 

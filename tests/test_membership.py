@@ -10,7 +10,8 @@ from models.audit import AuditEntry
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
 from models.request import Transfer
-from service import membership as membership_service, review
+from service.membership import members as membership_service
+from service.membership import review
 from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
 from tests.conftest import as_worker, login
@@ -180,7 +181,7 @@ def test_qr_is_an_svg_and_the_token_verifies(app, client, member):
     response = as_worker(client, "o-member").get("/api/card/qr.svg")
     assert response.status_code == 200 and response.content_type == "image/svg+xml"
     assert response.data.startswith(b"<svg") and response.headers["Cache-Control"] == "no-store"
-    from service import member_card
+    from service.membership import card as member_card
 
     token = member_card.card_token(member)
     body = client.get("/api/verify", query_string={"t": token}).get_json()
@@ -190,7 +191,7 @@ def test_qr_is_an_svg_and_the_token_verifies(app, client, member):
 
 
 def test_verify_refuses_tampered_expired_and_withdrawn(app, client, member):
-    from service import member_card
+    from service.membership import card as member_card
 
     token = member_card.card_token(member)
     assert client.get("/api/verify", query_string={"t": token[:-2] + "xx"}).get_json()["reason"] == "bad_token"
@@ -210,7 +211,7 @@ def test_verify_refuses_tampered_expired_and_withdrawn(app, client, member):
 def test_a_token_signed_with_another_secret_is_refused(app, client, member):
     from itsdangerous import URLSafeTimedSerializer
 
-    from service.member_card import SALT
+    from service.membership.card import SALT
 
     forged = URLSafeTimedSerializer("not-our-secret", salt=SALT).dumps({"m": member.id})
     assert client.get("/api/verify", query_string={"t": forged}).get_json()["reason"] == "bad_token"
@@ -219,7 +220,7 @@ def test_a_token_signed_with_another_secret_is_refused(app, client, member):
 def test_qr_encodes_the_verify_link(member, client, monkeypatch):
     import segno
 
-    from service import member_card
+    from service.membership import card as member_card
 
     made = []
     original = segno.make_qr

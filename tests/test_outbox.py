@@ -10,7 +10,9 @@ from sqlalchemy import func, select, update
 from models.base import utcnow
 from models.outbox import OutboxMessage
 from models.simulator import SimCall, SimMessage
-from service import jobs, outbox, workers
+from service import jobs
+from service.wechat import outbox
+from service.wechat import followers as workers
 from service.extensions import db
 from tests.factories import sim_user
 

@@ -8,7 +8,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from models.request import CannedReply
-from service import casework
+from service.help_requests import casework
 from service.extensions import db
 from tests.conftest import as_worker, login
 from tests.factories import (cover, help_payload, make_federation, make_request,  # noqa: F401
@@ -37,7 +37,7 @@ def png() -> bytes:
 
 def prepare(tree, status: str):
     """A request in the courier federation in `status`, a colleague there, a canned reply, an image."""
-    from service import attachments
+    from service.help_requests import attachments
 
     colleague = make_staff(tree["courier"], username="colleague")
     request = make_request(make_worker("o-perm"), type="wage_arrears")

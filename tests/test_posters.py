@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from models.federation import Federation
 from models.simulator import SimCall
-from service import posters
+from service.federations import posters
 from service.extensions import db
 from tests.factories import make_federation, make_upper
 

@@ -10,7 +10,9 @@ from sqlalchemy import select, text
 from models.base import utcnow
 from models.membership import Application, Membership
 from models.worker import Worker
-from service import pii, privacy, review
+from service.privacy import pii
+from service.privacy import retention as privacy
+from service.membership import review
 from service.extensions import db
 from tests.conftest import as_worker
 from tests.factories import join_form, make_resident_id, make_staff

@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from models.outbox import OutboxMessage
 from models.request import REQUEST_STATUSES
-from service import casework, requests
+from service.help_requests import casework
+from service.help_requests import worker as help_requests
 from service.errors import Conflict
 from service.extensions import db
-from service.request_status import TRANSITIONS, can_transition, transition
+from service.help_requests.status import TRANSITIONS, can_transition, transition
 from tests.factories import cover, make_federation, make_request, make_staff, make_upper, make_worker  # noqa: F401
 
 ALLOWED = {
@@ -61,7 +62,7 @@ def bring_to(world, status):
         "resolved": [lambda: casework.resolve(staff, request.id, {"result": "resolved", "summary": "已补发"})],
         "closed": [lambda: casework.resolve(staff, request.id, {"result": "resolved", "summary": "已补发"}),
                    lambda: casework.close(staff, request.id)],
-        "withdrawn": [lambda: requests.withdraw(worker, request.id)],
+        "withdrawn": [lambda: help_requests.withdraw(worker, request.id)],
     }
     for step in steps[status]:
         step()
@@ -75,12 +76,12 @@ def act(world, action, request):
     return {
         "claim": lambda: casework.claim(world["other"], request.id),  # taking over a colleague's request
         "ask_info": lambda: casework.ask_info(staff, request.id, "请补充"),
-        "add_info": lambda: requests.add_info(worker, request.id, "补充材料如下"),
+        "add_info": lambda: help_requests.add_info(worker, request.id, "补充材料如下"),
         "resume": lambda: casework.resume(staff, request.id),
         "resolve": lambda: casework.resolve(staff, request.id, {"result": "resolved", "summary": "已解决"}),
         "reopen": lambda: casework.reopen(staff, request.id, "职工反映未兑现"),
         "close": lambda: casework.close(staff, request.id),
-        "withdraw": lambda: requests.withdraw(worker, request.id),
+        "withdraw": lambda: help_requests.withdraw(worker, request.id),
     }[action]()
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models.audit import AuditEntry
 from models.outbox import OutboxMessage
 from models.request import HelpRequest
-from service import casework
+from service.help_requests import casework
 from service.extensions import db
 from tests.conftest import as_worker
 from tests.factories import (cover, help_payload, make_federation, make_request,  # noqa: F401
@@ -208,7 +208,7 @@ def test_upload_accepts_images_only(client, tree):
 
 
 def test_upload_size_is_limited(client, tree, monkeypatch):
-    from service import attachments
+    from service.help_requests import attachments
 
     monkeypatch.setattr(attachments, "MAX_IMAGE_BYTES", 100)
     request = make_request(make_worker("o-big"))
@@ -266,12 +266,12 @@ def test_concurrent_submissions_get_distinct_numbers(app, tree):
 
     def submit(worker_id):
         from models.worker import Worker
-        from service import requests
+        from service.help_requests import worker as help_requests
 
         with app.app_context():
             try:
                 for _ in range(3):
-                    numbers.append(requests.submit(db.session.get(Worker, worker_id), help_payload()).number)
+                    numbers.append(help_requests.submit(db.session.get(Worker, worker_id), help_payload()).number)
                     db.session.commit()
             except Exception as error:  # pragma: no cover - reported below
                 failures.append(repr(error))

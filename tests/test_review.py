@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from models.audit import AuditEntry
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
-from service import applications, review
+from service.membership import applications
+from service.membership import review
 from service.errors import Conflict, NotFound
 from service.extensions import db
 from tests.conftest import as_worker, login
@@ -104,7 +105,7 @@ def test_the_notification_is_in_the_same_transaction(app, client, feds, staff, m
     """If the approval fails after queuing, neither the membership nor the message remains."""
     application_id = apply(client)
     login(client, staff)
-    import service.review as review_module
+    import service.membership.review as review_module
 
     def failing_audit(*args, **kwargs):
         raise RuntimeError("disk full")

@@ -14,7 +14,10 @@ from models.federation import CoverageRule, Federation, RoutingVersion
 from models.membership import Application, Membership
 from models.request import HelpRequest
 from models.worker import Worker
-from service import demo, refdata, routing, routing_cache
+from service import refdata
+from service.devtools import demo
+from service.routing import router as routing
+from service.routing import cache as routing_cache
 from service.errors import Invalid
 from service.extensions import db
 from tests.conftest import login
@@ -162,7 +165,7 @@ CASES = [
 
 
 def build(cases_feds: list[Fed], tree: dict, w: Worker) -> dict[str, Federation]:
-    from service import coverage
+    from service.federations import coverage
 
     built = {}
     for spec in cases_feds:

@@ -4,7 +4,8 @@ from datetime import datetime
 import pytest
 
 from models.wechat import Counter
-from service import requests, sequences
+from service import sequences
+from service.help_requests import worker as help_requests
 from service.errors import Conflict
 from service.extensions import db
 
@@ -21,7 +22,7 @@ def test_a_counter_stops_at_its_maximum():
 
 def test_request_numbers_are_refused_once_the_day_is_full():
     now = datetime(2026, 11, 25, 4, 0)
-    assert requests.next_request_number(now) == "QZ20261125000001"
-    db.session.get(Counter, "request:20261125").value = requests.NUMBER_MAX
+    assert help_requests.next_request_number(now) == "QZ20261125000001"
+    db.session.get(Counter, "request:20261125").value = help_requests.NUMBER_MAX
     with pytest.raises(Conflict):
-        requests.next_request_number(now)
+        help_requests.next_request_number(now)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models.simulator import SimUser
 from models.worker import Worker
-from service import outbox
+from service.wechat import outbox
 from service.extensions import db
 from tests.factories import make_federation, make_upper
 

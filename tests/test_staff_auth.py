@@ -1,7 +1,7 @@
 """Staff login, lockout, CSRF and the scope rule (a node sees itself and what is beneath it)."""
 import pytest
 
-from service import staff as staff_service
+from service.staff import accounts as staff_service
 from service.extensions import db
 from tests.conftest import login
 from tests.factories import make_federation, make_staff, make_upper

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from models.base import utcnow
 from models.simulator import SimOAuthCode
-from service import standin
+from service.devtools import standin
 from service.app import create_app
 from service.extensions import db
 from tests.factories import sim_user

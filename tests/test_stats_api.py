@@ -4,6 +4,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from service.extensions import db
 from service.stats import rollup
 from tests import stats_fixtures
 from tests.conftest import login
@@ -17,6 +18,7 @@ SECTIONS = ("members", "requests", "gaps", "children", "contests", "caseworkers"
 def t(app):
     tree = stats_fixtures.build()
     rollup.rollup_stats_job()
+    db.session.commit()  # the job runner's commit
     tree.province_admin = make_staff(tree.P, "admin", username="hb-admin")
     tree.county_admin = make_staff(tree.K2, "admin", username="yh-admin")
     return tree

@@ -35,10 +35,10 @@ def test_a_report_holds_the_figures_and_a_workbook_of_them(app):
 def test_the_job_makes_each_ended_period_once(app):
     t = stats_fixtures.build()
     now = utc(2026, 7, 1, 1)  # 1 July 09:00 China time: June and the first half-year have ended
-    made = reports.stats_reports_job(now)
+    made = reports.generate_due_reports(now)
     assert made == 2 * 7  # seven nodes, a June report and an H1 report each
     kinds = dict(db.session.execute(select(StatsReport.kind, func.count()).group_by(StatsReport.kind)).all())
     assert kinds == {"month": 7, "half": 7}
     june = db.session.scalar(select(StatsReport).where(StatsReport.node_id == t.F1.id, StatsReport.kind == "month"))
     assert june.data["period"]["ref"] == "2026-06" and june.source == "job"
-    assert reports.stats_reports_job(now) == 0
+    assert reports.generate_due_reports(now) == 0

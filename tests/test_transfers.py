@@ -12,7 +12,7 @@ from models.membership import Application
 from models.outbox import OutboxMessage
 from models.request import HelpRequest, RequestEvent, Transfer
 from models.worker import Worker
-from service import transfers
+from service.routing import transfers
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from tests.conftest import login

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from service.validators import (
+from service.privacy.fields import (
     FieldError, age_on, check_mobile, check_name, check_resident_id, id_check_char, mask_id, mask_name, mask_phone,
 )
 from tests.factories import make_resident_id

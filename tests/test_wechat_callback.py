@@ -8,7 +8,7 @@ from handlers.wechat import registry
 from models.wechat import InboundMessage
 from models.worker import Worker
 from service.extensions import db
-from service.wechat_inbound import sign
+from service.wechat.inbound import sign
 from tests.factories import make_federation, make_upper
 
 
@@ -115,7 +115,7 @@ def test_news_reply_carries_exactly_one_article():
 
     import xmltodict
 
-    from service.wechat_inbound import news_reply
+    from service.wechat.inbound import news_reply
 
     xml = news_reply(SimpleNamespace(source="o", target="gh"), "标题]]>", "描述", "http://x/a")
     doc = xmltodict.parse(xml)["xml"]
@@ -143,7 +143,7 @@ def test_timestamp_inside_the_window_is_accepted(wechat):
 
 
 def _safe_mode_with(app, wechat, **changes):
-    from service.wechat_peer import WeChatPeer
+    from service.devtools.wechat_peer import WeChatPeer
 
     peer = WeChatPeer(**{"token": app.config["WECHAT_TOKEN"], "appid": app.config["WECHAT_APPID"],
                          "aes_key": app.config["WECHAT_AES_KEY"], **changes})
@@ -152,7 +152,7 @@ def _safe_mode_with(app, wechat, **changes):
 
 
 def test_safe_mode_with_a_wrong_aes_key_is_403(app, wechat):
-    from service.wechat_peer import new_aes_key
+    from service.devtools.wechat_peer import new_aes_key
 
     assert _safe_mode_with(app, wechat, aes_key=new_aes_key()).status_code == 403
 

@@ -10,12 +10,13 @@ import requests
 from sqlalchemy import func, select
 
 from models.simulator import SimCall, SimMessage
-from service import standin, wechat_client
+from service.devtools import standin
+from service.wechat import client as wechat_client
 from service.extensions import db
-from service.wechat_client import (
+from service.wechat.client import (
     Delivered, OAuthCodeInvalid, RetryLater, Undeliverable, WeChatApi, WeChatError,
 )
-from service.wechat_token import DatabaseTokenStore, RedisTokenStore
+from service.wechat.token import DatabaseTokenStore, RedisTokenStore
 from tests.factories import sim_user
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -184,7 +185,7 @@ def test_qrcode_create_and_image(live_server, wechat):
 
 
 def test_menu_and_media(live_server, wechat):
-    from service.menu import MENU
+    from service.wechat.menu import MENU
 
     assert wechat.create_menu(MENU)["errcode"] == 0
     assert standin.current_menu() == MENU

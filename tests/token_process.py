@@ -6,7 +6,7 @@ Settings come from the environment (DATABASE_URL, REDIS_URL, WECHAT_API_BASE, â€
 import sys
 import time
 
-from service import wechat_client
+from service.wechat import client as wechat_client
 from service.app import create_app
 
 

@@ -1,12 +1,16 @@
-"""JSON API blueprints. flask-smorest blueprints (documented in /api/openapi.json) go in
-API_BLUEPRINTS; plain Flask blueprints in PLAIN_BLUEPRINTS."""
-from handlers.api import (auth, canned_replies, contest_roster, contest_signup, contests, federation_admin,
-                          federations, health, inbox, joining, refdata, requests, review, routing, staff_admin,
-                          stats_staff, transfers)
+"""JSON API blueprints, one module per domain and audience (<domain>_<audience>.py).
+flask-smorest blueprints (documented in /api/openapi.json) go in API_BLUEPRINTS; plain Flask
+blueprints in PLAIN_BLUEPRINTS."""
+from handlers.api import (contests_roster, contests_staff, contests_worker, federations_admin, federations_public,
+                          health, help_requests_canned, help_requests_staff, help_requests_worker, membership_staff,
+                          membership_worker, refdata_public, routing_public, routing_staff, staff_admin, staff_auth,
+                          stats_staff)
 
-API_BLUEPRINTS = [auth.bp, federations.bp, federation_admin.bp, refdata.bp, routing.bp, transfers.bp]
-API_BLUEPRINTS += [joining.bp, joining.card_bp, joining.verify_bp, review.bp, review.members_bp]
-API_BLUEPRINTS += [requests.bp, inbox.bp, canned_replies.bp, staff_admin.bp]
-API_BLUEPRINTS += [contests.bp, contest_roster.bp, contest_signup.bp]
+API_BLUEPRINTS = [staff_auth.bp, federations_public.bp, federations_admin.bp, refdata_public.bp, routing_public.bp,
+                  routing_staff.bp]
+API_BLUEPRINTS += [membership_worker.bp, membership_worker.card_bp, membership_worker.verify_bp, membership_staff.bp,
+                   membership_staff.members_bp]
+API_BLUEPRINTS += [help_requests_worker.bp, help_requests_staff.bp, help_requests_canned.bp, staff_admin.bp]
+API_BLUEPRINTS += [contests_staff.bp, contests_roster.bp, contests_worker.bp]
 API_BLUEPRINTS += [stats_staff.bp]
 PLAIN_BLUEPRINTS = [health.bp]

@@ -3,12 +3,11 @@ federation summary (every role)."""
 from flask import g
 from flask_smorest import Blueprint
 
-from handlers.api.auth import staff_required
+from handlers.api.staff_auth import staff_required
 from handlers.schemas.staff import (FederationSummaryOut, PasswordIn, StaffAccountOut, StaffCreateIn,
                                     StaffUpdateIn)
-from service import staff as staff_service
-from service import staff_admin
-from service.extensions import db
+from service.staff import accounts as staff_service
+from service.staff import admin as staff_admin
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/api", description="员工账号与本单位概况")
 
@@ -28,7 +27,6 @@ def list_staff():
 def create(data):
     """Create an account in the admin's scope (a node outside it is a 404)."""
     account = staff_service.create_staff(**data, by=g.staff)
-    db.session.commit()
     return account
 
 
@@ -39,7 +37,6 @@ def create(data):
 def update(data, staff_id):
     """Change role, name, WeChat openid for alerts, or the right to see full ID numbers."""
     account = staff_admin.update_staff(g.staff, staff_id, **data)
-    db.session.commit()
     return account
 
 
@@ -49,7 +46,6 @@ def update(data, staff_id):
 @bp.response(200, StaffAccountOut)
 def reset_password(data, staff_id):
     account = staff_admin.reset_password(g.staff, staff_id, data["password"])
-    db.session.commit()
     return account
 
 
@@ -59,7 +55,6 @@ def reset_password(data, staff_id):
 def deactivate(staff_id):
     """Stop an account logging in; its open requests return to the unassigned view."""
     account = staff_admin.set_active(g.staff, staff_id, False)
-    db.session.commit()
     return account
 
 
@@ -68,7 +63,6 @@ def deactivate(staff_id):
 @bp.response(200, StaffAccountOut)
 def activate(staff_id):
     account = staff_admin.set_active(g.staff, staff_id, True)
-    db.session.commit()
     return account
 
 

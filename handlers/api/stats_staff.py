@@ -8,13 +8,12 @@ from urllib.parse import quote
 from flask import Response, g
 from flask_smorest import Blueprint
 
-from handlers.api.auth import staff_required
+from handlers.api.staff_auth import staff_required
 from handlers.schemas.stats import (
     CaseworkersOut, ChildrenOut, ContestFiguresOut, GapFiguresOut, LowRatingsOut, MemberFiguresOut, NodeQuery,
     ReportDetailOut, ReportIn, ReportListOut, RequestFiguresOut, StatsNodeOut, StatsQuery,
 )
 from service.errors import Invalid
-from service.extensions import db
 from service.stats import figures, live, reports, rollup
 from service.stats.periods import china_today, make_period
 
@@ -142,7 +141,6 @@ def generate_report(data):
     period = reports.report_period(data["kind"], data["ref"]) if data["ref"] \
         else reports.last_ended(data["kind"], china_today())
     report = reports.generate_report(found, data["kind"], period, by=g.staff)
-    db.session.commit()
     return {**reports.describe(report), "data": report.data}
 
 

@@ -1,22 +1,22 @@
 """Staff-only schemas: the inbox, request detail, actions, canned replies, staff accounts."""
 import marshmallow as ma
 
-from handlers.schemas.request import ZhSchema, length, zh
+from handlers.schemas.base import InSchema, OutSchema, length
 
 
-class InboxQuery(ZhSchema):
-    view = zh(ma.fields.String, load_default="all",
+class InboxQuery(InSchema):
+    view = ma.fields.String(load_default="all",
               validate=ma.validate.OneOf(["unassigned", "mine", "overdue", "incoming", "all"], error="未知的视图"))
-    type = zh(ma.fields.String, load_default=None, validate=length(16))
-    status = zh(ma.fields.String, load_default=None, validate=length(16))
-    date_from = zh(ma.fields.Date, load_default=None)
-    date_to = zh(ma.fields.Date, load_default=None)
-    assignee_id = zh(ma.fields.Integer, load_default=None)
-    federation_id = zh(ma.fields.Integer, load_default=None)
-    q = zh(ma.fields.String, load_default=None, validate=length(50),
+    type = ma.fields.String(load_default=None, validate=length(16))
+    status = ma.fields.String(load_default=None, validate=length(16))
+    date_from = ma.fields.Date(load_default=None)
+    date_to = ma.fields.Date(load_default=None)
+    assignee_id = ma.fields.Integer(load_default=None)
+    federation_id = ma.fields.Integer(load_default=None)
+    q = ma.fields.String(load_default=None, validate=length(50),
            metadata={"description": "编号（QZ…）、手机号或职工姓名（前缀）"})
-    cursor = zh(ma.fields.String, load_default=None, validate=length(200))
-    limit = zh(ma.fields.Integer, load_default=50, validate=ma.validate.Range(1, 100, error="每页1–100条"))
+    cursor = ma.fields.String(load_default=None, validate=length(200))
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, 100, error="每页1–100条"))
 
 
 class ExportQuery(InboxQuery):
@@ -24,7 +24,7 @@ class ExportQuery(InboxQuery):
         exclude = ("cursor", "limit")
 
 
-class InboxRowOut(ma.Schema):
+class InboxRowOut(OutSchema):
     id = ma.fields.Integer()
     number = ma.fields.String()
     type = ma.fields.String()
@@ -46,42 +46,42 @@ class InboxRowOut(ma.Schema):
     limitation_warning = ma.fields.Boolean()
 
 
-class InboxPageOut(ma.Schema):
+class InboxPageOut(OutSchema):
     items = ma.fields.List(ma.fields.Nested(InboxRowOut))
     next_cursor = ma.fields.String(allow_none=True)
 
 
-class BodyIn(ZhSchema):
-    body = zh(ma.fields.String, required=True, validate=length(2000))
+class BodyIn(InSchema):
+    body = ma.fields.String(required=True, validate=length(2000))
 
 
-class RequestReasonIn(ZhSchema):
-    reason = zh(ma.fields.String, required=True, validate=length(500))
+class RequestReasonIn(InSchema):
+    reason = ma.fields.String(required=True, validate=length(500))
 
 
-class AssignIn(ZhSchema):
-    assignee_id = zh(ma.fields.Integer, required=True, strict=True)
+class AssignIn(InSchema):
+    assignee_id = ma.fields.Integer(required=True, strict=True)
 
 
 class BulkAssignIn(AssignIn):
-    request_ids = zh(ma.fields.List, ma.fields.Integer(strict=True), required=True)
+    request_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True)
 
 
 class TransferIn(RequestReasonIn):
-    to_federation_id = zh(ma.fields.Integer, required=True, strict=True)
+    to_federation_id = ma.fields.Integer(required=True, strict=True)
 
 
-class OutcomeIn(ZhSchema):
-    result = zh(ma.fields.String, required=True, validate=length(20))
-    summary = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(2000))
-    amount = zh(ma.fields.Raw, load_default=None, allow_none=True)
-    pay_by = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(10))
-    aid_form = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(20))
-    reason = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(1000))
-    referred_to = zh(ma.fields.String, load_default=None, allow_none=True, validate=length(100))
+class OutcomeIn(InSchema):
+    result = ma.fields.String(required=True, validate=length(20))
+    summary = ma.fields.String(load_default=None, allow_none=True, validate=length(2000))
+    amount = ma.fields.Raw(load_default=None, allow_none=True)
+    pay_by = ma.fields.String(load_default=None, allow_none=True, validate=length(10))
+    aid_form = ma.fields.String(load_default=None, allow_none=True, validate=length(20))
+    reason = ma.fields.String(load_default=None, allow_none=True, validate=length(1000))
+    referred_to = ma.fields.String(load_default=None, allow_none=True, validate=length(100))
 
 
-class StateOut(ma.Schema):
+class StateOut(OutSchema):
     id = ma.fields.Integer()
     number = ma.fields.String()
     status = ma.fields.String()
@@ -89,12 +89,12 @@ class StateOut(ma.Schema):
     assignee_id = ma.fields.Integer(allow_none=True)
 
 
-class InboxCountOut(ma.Schema):
+class InboxCountOut(OutSchema):
     assigned = ma.fields.Integer()
 
 
-class RequestDetailOut(ma.Schema):
-    """Assembled by service.request_detail.staff_detail (see there for every key)."""
+class RequestDetailOut(OutSchema):
+    """Assembled by service.help_requests.detail.staff_detail (see there for every key)."""
 
     id = ma.fields.Integer()
     number = ma.fields.String()
@@ -144,7 +144,7 @@ class RequestDetailOut(ma.Schema):
         return out
 
 
-class AttachmentOut(ma.Schema):
+class AttachmentOut(OutSchema):
     id = ma.fields.Integer()
     filename = ma.fields.String()
     content_type = ma.fields.String(allow_none=True)
@@ -154,7 +154,7 @@ class AttachmentOut(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
-class TimelineOut(ma.Schema):
+class TimelineOut(OutSchema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
     public = ma.fields.Boolean()
@@ -164,7 +164,7 @@ class TimelineOut(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
-class RequestTransferOut(ma.Schema):
+class RequestTransferOut(OutSchema):
     kind = ma.fields.String()
     from_ = ma.fields.String(data_key="from", attribute="from", allow_none=True)
     to = ma.fields.String(allow_none=True)
@@ -172,18 +172,18 @@ class RequestTransferOut(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
-class NodeOut(ma.Schema):
+class NodeOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     kind = ma.fields.String()
     parent_id = ma.fields.Integer(allow_none=True)
 
 
-class NodeQuery(ZhSchema):
-    q = zh(ma.fields.String, load_default=None, validate=length(50))
+class NodeQuery(InSchema):
+    q = ma.fields.String(load_default=None, validate=length(50))
 
 
-class AssigneeOut(ma.Schema):
+class AssigneeOut(OutSchema):
     id = ma.fields.Integer()
     display_name = ma.fields.String()
     role = ma.fields.String()
@@ -191,22 +191,22 @@ class AssigneeOut(ma.Schema):
     federation_name = ma.fields.Function(lambda s: s.federation.name)
 
 
-class CannedQuery(ZhSchema):
-    federation_id = zh(ma.fields.Integer, load_default=None)
+class CannedQuery(InSchema):
+    federation_id = ma.fields.Integer(load_default=None)
 
 
-class CannedIn(ZhSchema):
-    title = zh(ma.fields.String, required=True, validate=length(50))
-    body = zh(ma.fields.String, required=True, validate=length(2000))
-    federation_id = zh(ma.fields.Integer, load_default=None)
+class CannedIn(InSchema):
+    title = ma.fields.String(required=True, validate=length(50))
+    body = ma.fields.String(required=True, validate=length(2000))
+    federation_id = ma.fields.Integer(load_default=None)
 
 
-class CannedUpdateIn(ZhSchema):
-    title = zh(ma.fields.String, required=True, validate=length(50))
-    body = zh(ma.fields.String, required=True, validate=length(2000))
+class CannedUpdateIn(InSchema):
+    title = ma.fields.String(required=True, validate=length(50))
+    body = ma.fields.String(required=True, validate=length(2000))
 
 
-class CannedOut(ma.Schema):
+class CannedOut(OutSchema):
     id = ma.fields.Integer()
     federation_id = ma.fields.Integer()
     title = ma.fields.String()

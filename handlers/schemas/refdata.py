@@ -1,15 +1,15 @@
 """Reference data for the pages: regions (GB/T 2260) and industries (GB/T 4754-2017)."""
 import marshmallow as ma
 
-from handlers.schemas.federation import In, _msgs
+from handlers.schemas.base import InSchema, OutSchema
 
 
-class RegionQueryIn(In):
-    parent = ma.fields.String(load_default=None, error_messages=_msgs(),
+class RegionQueryIn(InSchema):
+    parent = ma.fields.String(load_default=None,
                               metadata={"description": "parent region code; none: the provinces"})
 
 
-class RegionOut(ma.Schema):
+class RegionOut(OutSchema):
     code = ma.fields.String()
     name = ma.fields.String()
     full_name = ma.fields.String(metadata={"description": "e.g. 河北省石家庄市长安区"})
@@ -19,16 +19,15 @@ class RegionOut(ma.Schema):
     has_children = ma.fields.Boolean()
 
 
-class IndustryQueryIn(In):
-    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=50, error="不超过50个字"),
-                         error_messages=_msgs(), metadata={"description": "code prefix or Chinese keyword"})
-    parent = ma.fields.String(load_default=None, error_messages=_msgs(),
+class IndustryQueryIn(InSchema):
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=50, error="不超过50个字"), metadata={"description": "code prefix or Chinese keyword"})
+    parent = ma.fields.String(load_default=None,
                               metadata={"description": "parent code, e.g. G60; none (and no q): sections"})
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 100, error="应在1到100之间"),
-                              error_messages=_msgs(invalid="应为整数"))
+                              error_messages={"invalid": "应为整数"})
 
 
-class IndustryOut(ma.Schema):
+class IndustryOut(OutSchema):
     code = ma.fields.String()
     name = ma.fields.String()
     level = ma.fields.String(metadata={"description": "section | division | group | class"})

@@ -1,20 +1,20 @@
 """Routing preview and transfer history."""
 import marshmallow as ma
 
-from handlers.schemas.federation import In, _msgs
+from handlers.schemas.base import InSchema, OutSchema
 
 
-class PreviewIn(In):
-    region = ma.fields.String(required=True, error_messages=_msgs(required="请填写工作地行政区划代码"),
+class PreviewIn(InSchema):
+    region = ma.fields.String(required=True, error_messages={"required": "请填写工作地行政区划代码"},
                               metadata={"description": "workplace region, GB/T 2260 (e.g. 130102)"})
-    industry = ma.fields.String(load_default=None, error_messages=_msgs(),
+    industry = ma.fields.String(load_default=None,
                                 metadata={"description": "GB/T 4754-2017 code (e.g. G6020)"})
-    type = ma.fields.String(load_default=None, error_messages=_msgs(),
+    type = ma.fields.String(load_default=None,
                             metadata={"description": "legal_aid | mediation | wage_arrears | work_injury | "
                                       "consultation | join"})
 
 
-class CandidateOut(ma.Schema):
+class CandidateOut(OutSchema):
     federation_id = ma.fields.Integer()
     name = ma.fields.String()
     kind = ma.fields.String()
@@ -26,7 +26,7 @@ class CandidateOut(ma.Schema):
     specificity = ma.fields.List(ma.fields.Integer())
 
 
-class PreviewOut(ma.Schema):
+class PreviewOut(OutSchema):
     federation_id = ma.fields.Integer()
     federation_name = ma.fields.String()
     reason = ma.fields.String(metadata={"description": "coverage | fallback (no federation covers it)"})
@@ -40,13 +40,13 @@ class StaffPreviewOut(PreviewOut):
     inputs = ma.fields.Dict()
 
 
-class TransferQueryIn(In):
-    subject_type = ma.fields.String(required=True, error_messages=_msgs(), validate=ma.validate.OneOf(
+class TransferQueryIn(InSchema):
+    subject_type = ma.fields.String(required=True, validate=ma.validate.OneOf(
         ["request", "application"], error="类型应为 request（诉求）或 application（入会申请）"))
-    subject_id = ma.fields.Integer(required=True, error_messages=_msgs(invalid="应为整数"))
+    subject_id = ma.fields.Integer(required=True, error_messages={"invalid": "应为整数"})
 
 
-class TransferOut(ma.Schema):
+class TransferOut(OutSchema):
     id = ma.fields.Integer()
     kind = ma.fields.String(metadata={"description": "transfer | escalate"})
     from_federation_id = ma.fields.Integer()

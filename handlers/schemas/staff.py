@@ -1,47 +1,60 @@
 """Staff account management (admins) and the federation summary."""
 import marshmallow as ma
 
-from handlers.schemas.request import ZhSchema, length, zh
+from handlers.schemas.base import InSchema, OutSchema, length
 
 ROLE = ma.validate.OneOf(["admin", "chair", "caseworker"], error="角色应为 admin、chair 或 caseworker")
 
 
-class StaffCreateIn(ZhSchema):
-    username = zh(ma.fields.String, required=True, validate=length(50))
-    password = zh(ma.fields.String, required=True, validate=length(200))
-    display_name = zh(ma.fields.String, load_default=None, validate=length(50))
-    federation_id = zh(ma.fields.Integer, required=True, strict=True)
-    role = zh(ma.fields.String, load_default="caseworker", validate=ROLE)
-    may_view_id = zh(ma.fields.Boolean, load_default=False)
+class StaffCreateIn(InSchema):
+    username = ma.fields.String(required=True, validate=length(50))
+    password = ma.fields.String(required=True, validate=length(200))
+    display_name = ma.fields.String(load_default=None, validate=length(50))
+    federation_id = ma.fields.Integer(required=True, strict=True)
+    role = ma.fields.String(load_default="caseworker", validate=ROLE)
+    may_view_id = ma.fields.Boolean(load_default=False)
 
 
-class StaffUpdateIn(ZhSchema):
-    role = zh(ma.fields.String, validate=ROLE)
-    display_name = zh(ma.fields.String, validate=length(50))
-    openid = zh(ma.fields.String, validate=length(64), metadata={"description": "用于接收超期提醒的微信 openid"})
-    may_view_id = zh(ma.fields.Boolean)
+class StaffUpdateIn(InSchema):
+    role = ma.fields.String(validate=ROLE)
+    display_name = ma.fields.String(validate=length(50))
+    openid = ma.fields.String(validate=length(64), metadata={"description": "用于接收超期提醒的微信 openid"})
+    may_view_id = ma.fields.Boolean()
 
 
-class PasswordIn(ZhSchema):
-    password = zh(ma.fields.String, required=True, validate=length(200))
+class PasswordIn(InSchema):
+    password = ma.fields.String(required=True, validate=length(200))
 
 
-class StaffAccountOut(ma.Schema):
+class LoginIn(InSchema):
+    username = ma.fields.String(required=True, validate=length(50, 1))
+    password = ma.fields.String(required=True, validate=length(200, 1))
+
+
+class StaffOut(OutSchema):
     id = ma.fields.Integer()
     username = ma.fields.String()
     display_name = ma.fields.String()
     role = ma.fields.String()
     federation_id = ma.fields.Integer()
     federation_name = ma.fields.Function(lambda s: s.federation.name)
-    active = ma.fields.Boolean()
     may_view_id = ma.fields.Boolean()
+
+
+class SessionOut(OutSchema):
+    staff = ma.fields.Nested(StaffOut, allow_none=True)
+    csrf_token = ma.fields.String()
+
+
+class StaffAccountOut(StaffOut):
+    active = ma.fields.Boolean()
     wechat_linked = ma.fields.Function(lambda s: bool(s.openid))
     locked = ma.fields.Function(lambda s: bool(s.locked_until))
     last_login_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
 
 
-class FederationSummaryOut(ma.Schema):
+class FederationSummaryOut(OutSchema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     kind = ma.fields.String()

@@ -9,12 +9,15 @@ import logging
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, request, session, url_for
 
-from handlers.api.auth import WORKER_SESSION_KEY
+from handlers.api.staff_auth import WORKER_SESSION_KEY
 from models.simulator import SimMedia
-from service import federations, posters, simulator, standin
+from service.federations import tree as federations
+from service.federations import posters
+from service.devtools import simulator
+from service.devtools import standin
 from service.errors import AppError, Invalid, NotFound
 from service.extensions import db
-from service.menu import MENU
+from service.wechat.menu import MENU
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sim_phone", __name__, url_prefix="/sim/phone")
@@ -47,7 +50,7 @@ def choose_user():
 @bp.get("/federations")
 def federation_qrcodes():
     """Active federations with their permanent QR code (created through the adapter if missing)."""
-    from service import wechat_client
+    from service.wechat import client as wechat_client
 
     wechat = wechat_client.api()
     out = []
@@ -133,7 +136,7 @@ def messages():
 def oauth_check():
     """A page that goes through WeChat's OAuth like the H5 pages will: authorize (the stand-in
     answers for the simulator's user), then exchange the code for the openid."""
-    from service import wechat_client
+    from service.wechat import client as wechat_client
 
     wechat = wechat_client.api()
     code = request.args.get("code")

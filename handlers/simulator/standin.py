@@ -1,6 +1,6 @@
 """The WeChat API stand-in at /sim/wechat (WECHAT_SIMULATOR only, never in production).
 
-Answers the endpoints service/wechat_client.py calls with WeChat's request and response
+Answers the endpoints service/wechat/client.py calls with WeChat's request and response
 shapes and error codes, so `WECHAT_API_BASE=http://127.0.0.1:$PORT/sim/wechat` runs the
 whole service without reaching WeChat. /_control/* lets tests inject faults and reset.
 """
@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import segno
 from flask import Blueprint, Response, current_app, jsonify, redirect, request
 
-from service import standin
+from service.devtools import standin
 from service.extensions import db
 
 bp = Blueprint("sim_wechat", __name__, url_prefix="/sim/wechat")
@@ -178,7 +178,7 @@ def template_send():
 
 
 # The dev templates as they would be set up on the Official Account: a title, and the label WeChat
-# shows for each data key the service fills in (service/review.py, membership.py, signups.py).
+# shows for each data key the service fills in (service/membership/review.py, membership.py, signups.py).
 TEMPLATES = {
     "application_result": ("入会申请结果通知", {"result": "申请结果", "federation": "受理单位",
                                                 "member_no": "会员编号", "date": "入会日期", "reason": "说明"}),

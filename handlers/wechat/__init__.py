@@ -11,14 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from handlers.wechat import bot  # noqa: F401  (registers the handlers)
 from handlers.wechat import contests  # noqa: F401  (the contest poster's scene)
 
-from handlers.wechat import requests as request_handlers  # noqa: F401  (chat images → evidence)
+from handlers.wechat import help_requests  # noqa: F401  (chat images → evidence)
 from handlers.wechat.registry import dispatch
 from models.base import utcnow
 from models.wechat import InboundMessage
-from service import wechat_inbound, workers
+from service.wechat import inbound as wechat_inbound
+from service.wechat import followers as workers
 from service.errors import error_response
 from service.extensions import db
-from service.wechat_inbound import CallbackRejected, WeChatSettings
+from service.wechat.inbound import CallbackRejected, WeChatSettings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)

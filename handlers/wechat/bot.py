@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from handlers.wechat.registry import fallback, on_click, on_event, on_keyword, on_scene, scene_handler
 from models.federation import Federation
-from service import workers
+from service.wechat import followers as workers
 from service.extensions import db
 from service.links import h5_url
 

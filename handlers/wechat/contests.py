@@ -4,7 +4,7 @@ from handlers.wechat.bot import MENU_TEXT, link
 from handlers.wechat.registry import on_scene
 from models.base import utcnow
 from models.contest import Contest
-from service import contest_rules as rules
+from service.contests import rules
 from service.extensions import db
 from service.links import h5_url
 

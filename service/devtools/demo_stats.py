@@ -15,8 +15,8 @@ from models.membership import Application, Membership
 from models.request import HelpRequest, Transfer
 from models.staff import Staff
 from models.worker import Worker
-from service import staff as staff_service
-from service.deadlines import TARGETS
+from service.staff import accounts as staff_service
+from service.help_requests.deadlines import TARGETS
 from service.extensions import db
 from service.stats import reports, rollup
 from service.stats.periods import add_months, china_today, day_start_utc, month_start, next_month
@@ -162,7 +162,7 @@ def seed_demo_stats(today=None) -> int:
     if province is None:
         return 0
     if not db.session.scalar(select(Staff.id).where(Staff.username == PROVINCE_ADMIN[0])):
-        from service.demo import DEMO_PASSWORD
+        from service.devtools.demo import DEMO_PASSWORD
 
         staff_service.create_staff(username=PROVINCE_ADMIN[0], password=DEMO_PASSWORD, federation_id=province.id,
                                    role="admin", display_name=PROVINCE_ADMIN[1])

@@ -1,12 +1,12 @@
-"""`flask stats …`: keep the rollups, make reports by hand."""
+"""`flask stats …`: keep the rollups, make reports by hand (one commit per command)."""
 import click
-from flask.cli import AppGroup
 
 from models.federation import Federation
+from service.cli import Group
 from service.extensions import db
 from service.stats import reports, rollup
 
-stats_cli = AppGroup("stats", help="Statistics: rollups and reports.")
+stats_cli = Group("stats", help="Statistics: rollups and reports.")
 
 
 @stats_cli.command("rollup")
@@ -14,7 +14,6 @@ stats_cli = AppGroup("stats", help="Statistics: rollups and reports.")
 def rollup_command(rebuild):
     """Bring the monthly rollups up to date (what the job does every 10 minutes)."""
     months = rollup.refresh_rollups(rebuild=rebuild)
-    db.session.commit()
     click.echo(f"{months} month(s) recounted")
 
 
@@ -29,14 +28,13 @@ def report_command(node_id, kind, ref):
         raise click.ClickException("没有这个工会或联合会")
     period = reports.report_period(kind, ref) if ref else reports.last_ended(kind, reports.china_today())
     report = reports.generate_report(node, kind, period)
-    db.session.commit()
     click.echo(f"report {report.id}: {node.name} {period.label} ({report.xlsx_size} bytes xlsx)")
 
 
 @stats_cli.command("reports-due")
 def reports_due_command():
     """Make the reports of the last ended month and half-year that are missing (as the job does)."""
-    made = reports.stats_reports_job()
+    made = reports.generate_due_reports()
     click.echo(f"{made} report(s) made")
     if made == reports.JOB_BATCH:
         click.echo("more are due: run again")

@@ -8,8 +8,8 @@ from decimal import Decimal
 from models.membership import APPLICATION_STATUS_LABELS, EMPLOYMENT_FORM_LABELS
 from models.request import REQUEST_TYPE_LABELS, REQUEST_TYPES, STATUS_LABELS
 from service import refdata
-from service.deadlines import TARGETS
-from service.outcomes import OUTCOME_LABELS
+from service.help_requests.deadlines import TARGETS
+from service.help_requests.outcomes import OUTCOME_LABELS
 from service.stats import sources
 from service.stats.collect import Counts, counts_for, members_at
 from service.stats.periods import Period, next_month

@@ -13,7 +13,7 @@ from models.staff import ROLE_LABELS, Staff
 from models.stats import StatsRollup
 from service.errors import Forbidden, NotFound
 from service.extensions import db
-from service.staff import can_see
+from service.staff.accounts import can_see
 from service.stats.collect import Counts, scope_clause, uses_rollups
 from service.stats.figures import share, yuan
 from service.stats.periods import Period

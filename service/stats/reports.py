@@ -13,7 +13,7 @@ from models.stats import REPORT_KIND_LABELS, REPORT_KINDS, StatsReport
 from service import audit
 from service.errors import Invalid, NotFound
 from service.extensions import db
-from service.staff import can_see, in_scope
+from service.staff.accounts import can_see, in_scope
 from service.stats import figures, live
 from service.stats.periods import CHINA, Period, add_months, china_today, make_period, month_start
 from service.stats.xlsx import report_workbook
@@ -122,8 +122,6 @@ def generate_due_reports(now: datetime | None = None) -> int:
     return made
 
 
-def stats_reports_job(now: datetime | None = None) -> int:
-    """The periodic job (hourly): generate_due_reports, one commit."""
-    made = generate_due_reports(now)
-    db.session.commit()
-    return made
+def stats_reports_job() -> int:
+    """The periodic job (hourly): generate_due_reports (flushes; the runner commits)."""
+    return generate_due_reports()

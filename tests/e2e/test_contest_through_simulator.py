@@ -11,7 +11,8 @@ from sqlalchemy import select
 from models.base import utcnow
 from models.contest import Signup
 from models.worker import Worker
-from service import outbox, standin
+from service.wechat import outbox
+from service.devtools import standin
 from service.extensions import db
 from tests.factories import make_contest, make_federation, make_upper
 

@@ -1,16 +1,16 @@
 """Contests in a real headless Chromium: a worker signs up and cancels on the H5 pages (a second
 worker waits and is promoted); staff use the console roster, check-in and results.
 Screenshots go to artifacts/screenshots/contest-*.png."""
+import io
 import threading
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from itsdangerous import URLSafeTimedSerializer
 from werkzeug.serving import make_server
 
 from models.base import utcnow
-from service import signups
+from service.contests import signups
 from service.extensions import db
 from tests.factories import make_contest, make_federation, make_member, make_staff, make_upper, make_worker
 
@@ -43,6 +43,21 @@ def phone(browser, app, base, openid):
     cookie = app.session_interface.get_signing_serializer(app).dumps({"openid": openid})
     context.add_cookies([{"name": "session", "value": cookie, "url": base}])
     return context.new_page()
+
+
+def scan_member_card(browser, app, base, openid) -> str:
+    """What a scanner reads off the QR code on the member's own card page (the verify link)."""
+    import zxingcpp
+    from PIL import Image
+
+    card = phone(browser, app, base, openid)
+    card.goto(f"{base}/h5/card.html")
+    card.wait_for_function("document.querySelector('#qr-img') && document.querySelector('#qr-img').naturalWidth > 0")
+    image = Image.open(io.BytesIO(card.locator("#qr-img").screenshot()))
+    found = zxingcpp.read_barcodes(image)
+    card.context.close()
+    assert found, "no QR code on the card page"
+    return found[0].text
 
 
 def shot(page, name, full_page=True):
@@ -133,13 +148,13 @@ def fake_wechat(monkeypatch):
     import sys
     import types
 
-    import service
+    import service.wechat
 
-    module = types.ModuleType("service.wechat_client")
+    module = types.ModuleType("service.wechat.client")
     module.create_qrcode = lambda scene, permanent=True, expire_seconds=None: (
         "ticket-e2e", f"http://weixin.qq.com/q/02e2e{scene.replace(':', '')}")
-    monkeypatch.setitem(sys.modules, "service.wechat_client", module)
-    monkeypatch.setattr(service, "wechat_client", module, raising=False)
+    monkeypatch.setitem(sys.modules, "service.wechat.client", module)
+    monkeypatch.setattr(service.wechat, "client", module)
 
 
 def test_staff_roster_check_in_and_results(browser, app, server, fake_wechat):
@@ -157,8 +172,9 @@ def test_staff_roster_check_in_and_results(browser, app, server, fake_wechat):
                         answers={"years": "1至3年", "company": "申通长安网点"})
     today.status = "closed"
     contest_id, username = today.id, chair.username
-    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="member-card").dumps({"m": "M20260001"})
+    card_openid = members[1].worker.openid
     db.session.commit()
+    token = scan_member_card(browser, app, server, card_openid)
 
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()

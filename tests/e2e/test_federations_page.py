@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from service import demo
+from service.devtools import demo
 from service.extensions import db
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"

@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from models.membership import Application, Membership
 from models.base import utcnow
-from service import demo, outbox, standin
-from service.applications import beijing_date
+from service.devtools import demo
+from service.wechat import outbox
+from service.devtools import standin
+from service.membership.applications import beijing_date
 from service.extensions import db
 from tests.e2e.phone import StaffApi, text_of
 from tests.factories import make_resident_id, make_staff

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from models.membership import Membership
-from service import demo, member_card
+from service.devtools import demo
+from service.membership import card as member_card
 from service.extensions import db
 from tests.e2e.conftest import worker_cookie
 from tests.factories import make_resident_id, make_staff
@@ -115,8 +116,9 @@ def test_join_approve_card_verify(app, server, browser, shot):
 
 def test_correction_request_is_shown_and_resubmitted(app, server, browser, shot):
     from models.membership import Application
-    from service import applications, review
-    from service.workers import get_or_create_worker
+    from service.membership import applications
+    from service.membership import review
+    from service.wechat.followers import get_or_create_worker
     from tests.factories import join_form
 
     feds = {node.name: node for node in demo.seed_demo()}

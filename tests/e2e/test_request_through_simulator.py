@@ -24,7 +24,9 @@ from models.outbox import OutboxMessage
 from models.request import Attachment, HelpRequest
 from models.simulator import SimOAuthCode, SimUser
 from models.worker import Worker
-from service import attachments, demo, outbox
+from service.help_requests import attachments
+from service.devtools import demo
+from service.wechat import outbox
 from service.extensions import db
 
 pytestmark = pytest.mark.e2e

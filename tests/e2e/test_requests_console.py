@@ -13,7 +13,9 @@ from PIL import Image
 from werkzeug.serving import make_server
 
 from models.base import utcnow
-from service import attachments, casework, demo
+from service.help_requests import attachments
+from service.help_requests import casework
+from service.devtools import demo
 from service.extensions import db
 from tests.factories import make_request, make_staff, make_worker
 
@@ -75,7 +77,7 @@ def demo_world():
     casework.claim(colleague, others[1].id)
     casework.note(colleague, others[1].id, "已电话联系，待核实收入情况")
     db.session.commit()
-    from service import deadlines
+    from service.help_requests import deadlines
 
     deadlines.sweep(now)  # the wage arrears claim is past its one-day first-response target
     db.session.commit()

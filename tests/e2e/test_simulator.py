@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from models.worker import Worker
-from service import outbox
+from service.wechat import outbox
 from service.extensions import db
 from tests.factories import make_federation, make_upper
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from models.federation import Federation
-from service import demo
+from service.devtools import demo
 from service.devtools.demo_stats import seed_demo_stats
 from service.extensions import db
 from service.stats.periods import china_today

@@ -1,0 +1,95 @@
+"""Help requests, the worker's side (H5 pages help.html, me.html, request.html)."""
+from flask import g, session
+from flask_smorest import Blueprint
+
+from handlers.api.staff_auth import WORKER_SESSION_KEY, worker_required
+from handlers.schemas.help_requests import (RequestPreviewOut, PreviewQuery, RatingIn, RequestIn, TextIn, UploadIn,
+                                      WithdrawIn, WorkerAttachmentOut, WorkerRequestOut, WorkerRequestSummaryOut)
+from service.help_requests import attachments
+from service.help_requests import worker as help_requests
+from service.errors import Invalid
+from service.wechat.followers import get_or_create_worker
+
+bp = Blueprint("requests", __name__, url_prefix="/api/requests", description="求助（职工端）")
+
+
+@bp.get("/preview")
+@bp.arguments(PreviewQuery, location="query")
+@bp.response(200, RequestPreviewOut)
+def preview(args):
+    """Which federation would handle a request from this workplace, and why."""
+    openid = session.get(WORKER_SESSION_KEY)
+    worker = get_or_create_worker(openid) if openid else None
+    return help_requests.preview(args["region"], args["industry"], args["type"], worker)
+
+
+@bp.post("")
+@worker_required
+@bp.arguments(RequestIn)
+@bp.response(201, WorkerRequestOut)
+def submit(data):
+    """Submit a help request (routed, numbered, deadlines set, confirmation queued)."""
+    created = help_requests.submit(g.worker, data)
+    return help_requests.worker_detail(created)
+
+
+@bp.get("")
+@worker_required
+@bp.response(200, WorkerRequestSummaryOut(many=True))
+def mine():
+    """The worker's own requests, newest first."""
+    return [help_requests.worker_summary(r) for r in help_requests.list_mine(g.worker)]
+
+
+@bp.get("/<int:request_id>")
+@worker_required
+@bp.response(200, WorkerRequestOut)
+def detail(request_id):
+    """One of the worker's own requests (404 for anyone else's); opening it counts as activity,
+    so images sent in the chat in the next 10 minutes attach to it."""
+    found = help_requests.get_mine(g.worker, request_id, touch=True)
+    return help_requests.worker_detail(found)
+
+
+@bp.post("/<int:request_id>/info")
+@worker_required
+@bp.arguments(TextIn)
+@bp.response(200, WorkerRequestOut)
+def add_info(data, request_id):
+    """Add information (answers a request for more information)."""
+    updated = help_requests.add_info(g.worker, request_id, data["text"])
+    return help_requests.worker_detail(updated)
+
+
+@bp.post("/<int:request_id>/attachments")
+@worker_required
+@bp.arguments(UploadIn, location="files")
+@bp.response(201, WorkerAttachmentOut)
+def upload(files, request_id):
+    """Upload one evidence image (JPG, PNG, GIF or WebP, at most 5 MB)."""
+    upload_file = files["file"]
+    if not hasattr(upload_file, "read"):
+        raise Invalid(fields={"file": "请选择图片"})
+    data = upload_file.read(attachments.MAX_IMAGE_BYTES + 1)
+    saved = attachments.add_upload(g.worker, request_id, upload_file.filename, data)
+    return saved
+
+
+@bp.post("/<int:request_id>/withdraw")
+@worker_required
+@bp.arguments(WithdrawIn)
+@bp.response(200, WorkerRequestOut)
+def withdraw(data, request_id):
+    updated = help_requests.withdraw(g.worker, request_id, data.get("reason"))
+    return help_requests.worker_detail(updated)
+
+
+@bp.post("/<int:request_id>/rating")
+@worker_required
+@bp.arguments(RatingIn)
+@bp.response(200, WorkerRequestOut)
+def rate(data, request_id):
+    """Rate the handling (1–5) once the request is resolved."""
+    updated = help_requests.rate(g.worker, request_id, data["rating"], data.get("comment"))
+    return help_requests.worker_detail(updated)
+

@@ -1,0 +1,99 @@
+"""Schemas for help requests: the worker's pages (In/Out) and the staff console (staff-only Out
+schemas live apart, so no staff field can leak to a worker through a shared schema)."""
+import marshmallow as ma
+
+from handlers.schemas.base import InSchema, OutSchema, length
+
+# --------------------------------------------------------------------------- worker side
+class PreviewQuery(InSchema):
+    region = ma.fields.String(required=True, validate=length(12))
+    industry = ma.fields.String(load_default=None, validate=length(8))
+    type = ma.fields.String(load_default=None, validate=length(16))
+
+
+class RequestPreviewOut(OutSchema):
+    federation_id = ma.fields.Integer()
+    federation_name = ma.fields.String()
+    reason = ma.fields.String(metadata={"description": "coverage | fallback"})
+    explanation = ma.fields.String(metadata={"description": "由谁受理、为什么（给职工看）"})
+    sentence = ma.fields.String(metadata={"description": "此诉求将由…受理：…（提交前给职工看）"})
+
+
+class RequestIn(InSchema):
+    type = ma.fields.String(required=True,
+              metadata={"description": "legal_aid | mediation | wage_arrears | work_injury | consultation"})
+    employer_name = ma.fields.String(required=True, validate=length(100))
+    region = ma.fields.String(required=True, validate=length(12), metadata={"description": "GB/T 2260"})
+    industry = ma.fields.String(required=True, validate=length(8), metadata={"description": "GB/T 4754-2017"})
+    facts = ma.fields.String(required=True, validate=length(3000))
+    wants = ma.fields.String(required=True, validate=length(1000))
+    amount = ma.fields.Raw(load_default=None, allow_none=True, metadata={"description": "元，数字或字符串"})
+    learned_on = ma.fields.String(load_default=None, allow_none=True, validate=length(10),
+                    metadata={"description": "知道权益受侵害的日期 YYYY-MM-DD（仲裁时效由此起算）"})
+    name = ma.fields.String(required=True, validate=length(50))
+    phone = ma.fields.String(required=True, validate=length(11))
+    consent = ma.fields.Boolean(required=True, metadata={"description": "同意个人信息处理说明"})
+    details = ma.fields.Dict(load_default=dict, metadata={"description": "按类型填写的字段（DESIGN §4）"})
+
+
+class TextIn(InSchema):
+    text = ma.fields.String(required=True, validate=length(2000))
+
+
+class WithdrawIn(InSchema):
+    reason = ma.fields.String(load_default=None, allow_none=True, validate=length(500))
+
+
+class RatingIn(InSchema):
+    rating = ma.fields.Integer(required=True, strict=True)
+    comment = ma.fields.String(load_default=None, allow_none=True, validate=length(500))
+
+
+class UploadIn(InSchema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class PublicEventOut(OutSchema):
+    kind = ma.fields.String()
+    body = ma.fields.String()
+    by_worker = ma.fields.Boolean()
+    created_at = ma.fields.DateTime()
+
+
+class WorkerAttachmentOut(OutSchema):
+    id = ma.fields.Integer()
+    filename = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "pending（正在从微信获取）| stored | failed"})
+    created_at = ma.fields.DateTime()
+
+
+class WorkerRequestSummaryOut(OutSchema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    type = ma.fields.String()
+    type_label = ma.fields.String()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    federation_name = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    due_at = ma.fields.DateTime(allow_none=True)
+    due_kind = ma.fields.String(allow_none=True)
+
+
+class WorkerRequestOut(WorkerRequestSummaryOut):
+    employer_name = ma.fields.String()
+    region_name = ma.fields.String()
+    industry_name = ma.fields.String()
+    facts = ma.fields.String()
+    wants = ma.fields.String()
+    amount = ma.fields.Decimal(as_string=True, allow_none=True)
+    learned_on = ma.fields.Date(allow_none=True)
+    outcome_text = ma.fields.String(allow_none=True)
+    rating = ma.fields.Integer(allow_none=True)
+    rating_comment = ma.fields.String(allow_none=True)
+    can_add_info = ma.fields.Boolean()
+    can_withdraw = ma.fields.Boolean()
+    can_rate = ma.fields.Boolean()
+    events = ma.fields.List(ma.fields.Nested(PublicEventOut))
+    attachments = ma.fields.List(ma.fields.Nested(WorkerAttachmentOut))
