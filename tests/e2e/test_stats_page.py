@@ -1,5 +1,6 @@
 """The 统计 page in headless Chromium with the demo's year of activity: a provincial admin sees
 every chart filled, drills down to one federation, downloads a CSV and the half-year report."""
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -12,6 +13,7 @@ from service.devtools import demo
 from service.devtools.demo_stats import seed_demo_stats
 from service.extensions import db
 from service.stats.periods import china_today
+from service.stats.reports import last_ended
 
 pytestmark = pytest.mark.e2e
 
@@ -28,12 +30,14 @@ def test_statistics_page(seeded, server, browser, shot, tmp_path):
     page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    year = china_today().year
-    page.goto(f"{server}/console/login.html?next=/console/stats.html%3Fperiod%3Dyear%26ref%3D{year}")
+    page.goto(f"{server}/console/login.html?next=/console/stats.html")  # default: the last 12 months
     page.fill("#username", "hb-admin")
     page.fill("#password", demo.DEMO_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector(f"body[data-loaded$=':{year}']")
+    today = china_today()
+    first = date(today.year - (today.month < 12), (today.month % 12) + 1, 1)  # 11 months back
+    ref = f"{first.year}-{first.month:02d}~{today.year}-{today.month:02d}"
+    page.wait_for_selector(f"body[data-loaded$=':{ref}']")
     assert page.locator(".topbar nav a.active").inner_text() == "统计"
     charts = page.locator(".chart-card .chart")
     assert charts.count() >= 17
@@ -43,7 +47,7 @@ def test_statistics_page(seeded, server, browser, shot, tmp_path):
         assert chart.locator("canvas").count() == 1, title
     assert page.locator(".chart-card .chart:has-text('本期暂无数据')").count() == 0
     assert "万" in page.locator("#kpis").inner_text() or "元" in page.locator("#kpis").inner_text()
-    shot(page, "stats-province-year")
+    shot(page, "stats-province-12-months")
 
     with page.expect_download() as info:
         page.locator("[data-chart^='诉求趋势'] [data-csv]").click()
@@ -56,17 +60,17 @@ def test_statistics_page(seeded, server, browser, shot, tmp_path):
     for name in ("石家庄市总工会", "石家庄市长安区总工会", "石家庄市长安区快递行业工会联合会"):
         page.locator("#children [data-drill]", has_text=name).first.click()
         node = db.session.scalar(select(Federation.id).where(Federation.name == name))
-        page.wait_for_selector(f"body[data-loaded='{node}:{year}']")
+        page.wait_for_selector(f"body[data-loaded='{node}:{ref}']")
         assert page.locator("#crumbs span").inner_text() == name
     page.wait_for_selector("#caseworkers-box:not([hidden])")
     assert page.locator("#crumbs a").count() == 3
     assert "联合会数据实时计算" in page.locator("#fresh").inner_text()
     page.wait_for_timeout(300)
-    shot(page, "stats-federation-year")
+    shot(page, "stats-federation-12-months")
 
     page.locator("#crumbs a", has_text="河北省总工会").click()
     province = db.session.scalar(select(Federation.id).where(Federation.name == "河北省总工会"))
-    page.wait_for_selector(f"body[data-loaded='{province}:{year}']")
+    page.wait_for_selector(f"body[data-loaded='{province}:{ref}']")
     page.click("#reports [data-kind=half]")
     page.wait_for_selector(".flash:has-text('半年报告')")
     row = page.locator("#report-list tbody tr", has_text="半年报告").first
@@ -81,6 +85,7 @@ def test_statistics_page(seeded, server, browser, shot, tmp_path):
         row.locator("a", has_text="打印版").click()
     report = opened.value
     report.wait_for_selector("body[data-loaded=report]")
-    assert report.locator("h1").inner_text() == f"河北省总工会{year}年上半年统计报告"
+    half = last_ended("half", china_today())
+    assert report.locator("h1").inner_text() == f"河北省总工会{half.label}统计报告"
     shot(report, "stats-half-year-report")
     assert errors == []

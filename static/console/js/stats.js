@@ -13,11 +13,17 @@ const params = new URLSearchParams(location.search);
 const china = new Date(Date.now() + 8 * 3600 * 1000);
 const thisYear = china.getUTCFullYear();
 const thisMonth = `${thisYear}-${String(china.getUTCMonth() + 1).padStart(2, '0')}`;
+const monthsAgo = n => {
+  const d = new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth() - n, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+};
+// Without a period in the address: the last 12 months, this one included.
 const state = {
   node: params.get('node') ? Number(params.get('node')) : null,
-  kind: params.get('period') || 'month',
+  kind: params.get('period') || 'custom',
   ref: params.get('ref') || '',
-  start: params.get('start') || '', end: params.get('end') || '',
+  start: params.get('start') || (params.get('period') ? '' : monthsAgo(11)),
+  end: params.get('end') || (params.get('period') ? '' : thisMonth),
 };
 
 function setupPicker() {
@@ -25,7 +31,7 @@ function setupPicker() {
   $('kind').value = state.kind;
   $('month').value = state.kind === 'month' && state.ref ? state.ref : thisMonth;
   if (state.ref && state.kind !== 'month') $('year').value = state.ref.slice(0, 4);
-  $('start').value = state.start || `${thisYear}-01`;
+  $('start').value = state.start || monthsAgo(11);
   $('end').value = state.end || thisMonth;
   showPickerParts();
   if (state.ref && (state.kind === 'quarter' || state.kind === 'half')) $('part').value = state.ref.slice(5);
