@@ -42,3 +42,18 @@ def test_the_job_makes_each_ended_period_once(app):
     june = db.session.scalar(select(StatsReport).where(StatsReport.node_id == t.F1.id, StatsReport.kind == "month"))
     assert june.data["period"]["ref"] == "2026-06" and june.source == "job"
     assert reports.generate_due_reports(now) == 0
+
+
+def test_the_cli(app, runner):
+    from service.stats.cli import stats_cli
+
+    t = stats_fixtures.build()
+    result = runner.invoke(stats_cli, ["rollup", "--rebuild"])
+    assert result.exit_code == 0 and "3 month(s) recounted" in result.output
+    result = runner.invoke(stats_cli, ["report", str(t.K.id), "--kind", "month", "--ref", "2026-05"])
+    assert result.exit_code == 0, result.output
+    assert "石家庄市长安区总工会 2026年5月" in result.output
+    stored = db.session.scalar(select(StatsReport).where(StatsReport.node_id == t.K.id))
+    assert stored.data["requests"]["totals"]["new"] == 4
+    assert runner.invoke(stats_cli, ["report", str(2**40)]).exit_code != 0
+    assert runner.invoke(stats_cli, ["report", str(t.K.id), "--ref", "2026-13"]).exit_code != 0

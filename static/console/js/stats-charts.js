@@ -93,7 +93,7 @@ const grid = { left: 48, right: 16, top: 36, bottom: 28, containLabel: true };
 const tooltip = { trigger: 'axis' };
 
 export function barOption(labels, series, { horizontal = false, stack = false, yName = '', fmt = fmtCount } = {}) {
-  const category = { type: 'category', data: labels, axisLabel: { interval: 0, width: 110, overflow: 'truncate' } };
+  const category = { type: 'category', data: labels, axisLabel: { interval: 0, width: horizontal ? 170 : 90, overflow: 'truncate' } };
   const value = { type: 'value', name: yName, axisLabel: { formatter: v => fmt(v) } };
   return {
     grid, tooltip, legend: series.length > 1 ? { top: 0 } : undefined,
