@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from models.base import utcnow
 from models.federation import Federation
@@ -18,7 +18,8 @@ from service.stats.periods import Period, day_start_utc
 
 
 class Counts:
-    """metric → {(grain, day, k1, k2): [n, total]} for one node and period."""
+    """metric → {(grain, day, k1, k2): [n, total]} for one node and period: grain "m" holds the
+    period's totals (day None), grain "s" the chart series (per day or per month)."""
 
     def __init__(self):
         self.cells: dict[str, dict[tuple, list]] = defaultdict(dict)
@@ -70,6 +71,11 @@ class Counts:
         return out
 
 
+# Figures charted over time (the daily rollups hold exactly these; req_new split by type).
+SERIES = tuple(rollup.DAILY)
+SPLIT_SERIES = tuple(metric for metric, split in rollup.DAILY.items() if split)
+
+
 def subtree_ids(node: Federation) -> list[int]:
     """The ids of a node's subtree, read first: a literal IN list lets PostgreSQL use the
     per-federation indexes (it cannot estimate a recursive CTE, and then scans whole tables)."""
@@ -93,13 +99,24 @@ def counts_for(node: Federation, period: Period, metrics: tuple[str, ...] | None
     counts = Counts()
     if uses_rollups(node):
         r = StatsRollup
-        query = select(r.grain, r.day, r.metric, r.k1, r.k2, r.n, r.total).where(
-            r.node_id == node.id, r.grain.in_(("m", "d") if period.daily_series else ("m",)),
-            r.day >= period.start, r.day <= period.end)
+        # Totals summed by the database (a province's year is tens of thousands of rows)…
+        query = select(r.metric, r.k1, r.k2, func.sum(r.n), func.sum(r.total)).where(
+            r.node_id == node.id, r.grain == "m", r.day >= period.start, r.day <= period.end
+        ).group_by(r.metric, r.k1, r.k2)
         if metrics:
             query = query.where(r.metric.in_(metrics))
-        for row in db.session.execute(query):
-            counts.add(*row)
+        for metric, k1, k2, n, total in db.session.execute(query):
+            counts.add("m", None, metric, k1, k2, int(n), total)
+        # …and the chart series: per day (grain "d") or per month, k1 kept only where split.
+        wanted = [m for m in SERIES if not metrics or m in metrics]
+        if wanted:
+            grain = "d" if period.daily_series else "m"
+            k1 = case((r.metric.in_(SPLIT_SERIES), r.k1), else_="") if grain == "m" else r.k1
+            series = select(r.metric, r.day, k1, func.sum(r.n)).where(
+                r.node_id == node.id, r.grain == grain, r.metric.in_(wanted), r.day >= period.start,
+                r.day <= period.end).group_by(r.metric, r.day, k1)
+            for metric, day, key, n in db.session.execute(series):
+                counts.add("s", day, metric, key, "", int(n), 0)
         return counts
     ids = set(subtree_ids(node))
     credit = lambda fed: (node.id,) if fed in ids else ()  # noqa: E731
@@ -108,11 +125,14 @@ def counts_for(node: Federation, period: Period, metrics: tuple[str, ...] | None
     rollup.count_months(period.start, period.end, credit, now, scope=ids, acc=acc,
                         sources_used=sources.sources_for(metrics))
     for (_, grain, day, metric, k1, k2), (n, total) in acc.items():
-        if metrics and metric not in metrics:
+        if (metrics and metric not in metrics) or grain == "f":
             continue
-        if grain == "d" and not period.daily_series:
-            continue
-        counts.add(grain, day, metric, k1, k2, n, total)
+        if grain == "m":
+            counts.add("m", None, metric, k1, k2, n, total)
+            if not period.daily_series and metric in SERIES:
+                counts.add("s", day, metric, k1 if metric in SPLIT_SERIES else "", "", n, 0)
+        elif period.daily_series:  # grain "d"
+            counts.add("s", day, metric, k1, k2, n, 0)
     return counts
 
 

@@ -56,7 +56,7 @@ def _series_key(day: date, period: Period) -> str:
 
 
 def _series(counts: Counts, period: Period, metric: str) -> dict[str, int]:
-    found = counts.series(metric, "d" if period.daily_series else "m")
+    found = counts.series(metric, "s")
     return {_series_key(day, period): found.get(day, 0) for day in buckets(period)}
 
 
@@ -134,7 +134,7 @@ def request_figures(node, period: Period, counts: Counts | None = None) -> dict:
     ratings = counts.by("req_rating", key="k2")
     rated = sum(cell[0] for cell in ratings.values())
     rating_sum = sum(int(key) * cell[0] for key, cell in ratings.items())
-    daily = counts.series("req_new", "d" if period.daily_series else "m", split=True)
+    daily = counts.series("req_new", "s", split=True)
     types = [t for t in REQUEST_TYPES]
     outcomes = [{"type": k1, "type_label": REQUEST_TYPE_LABELS.get(k1, k1), "result": k2,
                  "label": RESULT_LABELS.get(k2, k2), "n": n}

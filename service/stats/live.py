@@ -13,7 +13,6 @@ from models.staff import ROLE_LABELS, Staff
 from models.stats import StatsRollup
 from service.errors import Forbidden, NotFound
 from service.extensions import db
-from service.staff.accounts import can_see
 from service.stats.collect import Counts, scope_clause, uses_rollups
 from service.stats.figures import share, yuan
 from service.stats.periods import Period
@@ -21,15 +20,24 @@ from service.stats.periods import Period
 CHILD_METRICS = ("mem_new", "req_new", "req_res_ok", "req_amount", "gap_req", "gap_app")
 PROMOTED_AFTER = timedelta(seconds=1)  # confirmed this long after signing up: came off the waitlist
 LOW_RATING = 2
+MAX_DEPTH = 32  # far deeper than the union tree; a cycle cannot loop forever
 
 
 def node_for(viewer: Staff, node_id: int | None) -> Federation:
     """The node to show: the viewer's own by default; another only within the viewer's subtree
-    (a guessed id outside it is a 404)."""
+    (a guessed id outside it is a 404). Checked upwards — is the viewer's node on the path from
+    the node to the top? — a few primary-key reads, where the subtree of a province is 10,000."""
     node_id = viewer.federation_id if node_id is None else node_id
-    if not isinstance(node_id, int) or not 0 < node_id < 2**31 or not can_see(viewer, node_id):
+    if not isinstance(node_id, int) or not 0 < node_id < 2**31:
         raise NotFound()
-    return db.session.get(Federation, node_id)
+    node = cursor = db.session.get(Federation, node_id)
+    for _ in range(MAX_DEPTH):
+        if cursor is None:
+            break
+        if cursor.id == viewer.federation_id:
+            return node
+        cursor = cursor.parent
+    raise NotFound()
 
 
 def describe_node(viewer: Staff, node: Federation) -> dict:
@@ -59,22 +67,18 @@ def _summary(counts: Counts) -> dict:
 
 
 def child_figures(node: Federation, period: Period) -> list[dict]:
-    """Key figures of each node directly below `node`, from the rollups: an upper union's own
-    (its subtree), a federation's summary rows (grain "f")."""
+    """Key figures of each node directly below `node`, from the compact rollups (grain "f"; kept
+    by the job for every node, its subtree included)."""
     children = list(db.session.scalars(select(Federation).where(Federation.parent_id == node.id)
                                        .order_by(Federation.id)))
     counts: dict[int, Counts] = defaultdict(Counts)
     r = StatsRollup
-    for grain, ids in (("m", [c.id for c in children if uses_rollups(c)]),
-                       ("f", [c.id for c in children if not uses_rollups(c)])):
-        if not ids:
-            continue
+    if children:
         rows = db.session.execute(select(r.node_id, r.metric, r.k2, func.sum(r.n), func.sum(r.total)).where(
-            r.node_id.in_(ids), r.grain == grain, r.metric.in_(CHILD_METRICS), r.day >= period.start,
-            r.day <= period.end).group_by(r.node_id, r.metric, r.k2))
-        for node_id, metric, k2, n, total in rows:  # k1 summed away, as in the "f" rows
-            counts[node_id].add("m", period.start, metric, "", k2 if metric in ("req_new", "req_res_ok") else "",
-                                int(n), total)
+            r.node_id.in_([c.id for c in children]), r.grain == "f", r.metric.in_(CHILD_METRICS),
+            r.day >= period.start, r.day <= period.end).group_by(r.node_id, r.metric, r.k2))
+        for node_id, metric, k2, n, total in rows:
+            counts[node_id].add("m", None, metric, "", k2, int(n), total)
     return [{"id": c.id, "name": c.name, "kind": c.kind, "kind_label": KIND_LABELS[c.kind],
              "status": c.status, **_summary(counts[c.id])} for c in children]
 

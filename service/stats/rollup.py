@@ -31,8 +31,8 @@ WATERMARK_LAG = timedelta(minutes=10)
 # Figures also kept per day (for the charts of a month), with the k1 they keep.
 DAILY = {"req_new": True, "mem_new": False, "mem_withdrawn": False, "app_new": False, "gap_req": False,
          "gap_app": False}
-# The few figures also kept per federation (grain "f", monthly, k1 dropped; True keeps k2): the
-# drill-down's row for each federation beneath an upper union.
+# The few figures also kept compactly per node (grain "f", monthly, k1 dropped; True keeps k2),
+# federations included: the drill-down's row for each node beneath another.
 SUMMARY = {"mem_new": False, "req_new": True, "req_res_ok": True, "req_amount": False, "gap_req": False,
            "gap_app": False}
 COLUMNS = ("node_id", "grain", "day", "metric", "k1", "k2", "n", "total")  # of the acc keys + n, total
@@ -82,8 +82,8 @@ def count_months(first: date, last: date, credit: Callable[[int], tuple[int, ...
                  summary: Callable[[int], tuple[int, ...]] | None = None,
                  sources_used: set[str] | None = None) -> dict[tuple, list]:
     """{(node, grain, day, metric, k1, k2): [n, total]} of the months `first`..`last`: each item
-    is added to the nodes `credit(its federation)` names (and its SUMMARY figures to the nodes
-    `summary(its federation)` names, grain "f"). With `scope`, only items of those federations
+    is added to the nodes `credit(its federation)` names (and its SUMMARY figures, grain "f", to
+    those and to the nodes `summary(its federation)` names). With `scope`, only items of those federations
     are read (the live count of a federation's own figures); `sources_used` limits the sources."""
     start, end = day_start_utc(month_start(first)), day_start_utc(next_month(last))
     acc = acc if acc is not None else defaultdict(lambda: [0, 0])
@@ -98,9 +98,9 @@ def count_months(first: date, last: date, credit: Callable[[int], tuple[int, ...
             cell[1] += total
             if daily is not None:
                 acc[(node, "d", day, metric, k1 if daily else "", "")][0] += n
-        keep = SUMMARY.get(metric)
+        keep = SUMMARY.get(metric) if summary is not None else None
         if keep is not None:
-            for node in federations:
+            for node in (*federations, *node_chain):
                 cell = acc[(node, "f", month, metric, "", k2 if keep else "")]
                 cell[0] += n
                 cell[1] += total
