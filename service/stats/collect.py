@@ -84,6 +84,8 @@ def subtree_ids(node: Federation) -> list[int]:
 
 def scope_clause(node: Federation, column, *, small: int = 500):
     """`column` within the node's subtree: a literal list for a small subtree, else the CTE."""
+    if node.kind == "upper" and node.level in ("province", "city"):
+        return column.in_(subtree_ids_query(node.id))
     ids = subtree_ids(node)
     if len(ids) <= small:
         return column.in_(ids)
