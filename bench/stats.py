@@ -286,7 +286,7 @@ def report(personas: dict, args) -> float:
     from models.request import HelpRequest
     from models.staff import Staff
     from service.extensions import db
-    from service.staff.accounts import in_scope
+    from service.staff.scope import in_scope
     from service.stats import figures, live, reports
     from service.stats.periods import make_period
 

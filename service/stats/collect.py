@@ -12,7 +12,7 @@ from models.federation import Federation
 from models.membership import Membership
 from models.stats import StatsRollup
 from service.extensions import db
-from service.staff.accounts import subtree_ids_query
+from service.staff.scope import subtree_ids_query
 from service.stats import rollup, sources
 from service.stats.periods import Period, day_start_utc
 

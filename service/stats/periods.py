@@ -3,12 +3,12 @@ year or a custom range of whole months, and how each maps to naive-UTC instants.
 is made of whole China-time months, which is what the rollups are kept in."""
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from models.base import utcnow
+from service import clock
 from service.errors import Invalid
 
-CHINA = timedelta(hours=8)
+CHINA = clock.OFFSET
 KINDS = ("month", "quarter", "half", "year", "custom")
 MAX_CUSTOM_DAYS = 3660  # ten years
 DAILY_SERIES_MAX_DAYS = 92  # longer periods are charted by month
@@ -21,18 +21,12 @@ _REF = {
 REF_HINT = {"month": "2026-05", "quarter": "2026-Q2", "half": "2026-H1", "year": "2026"}
 
 
-def china_date(moment: datetime) -> date:
-    """The China-time calendar day of a naive-UTC instant."""
-    return (moment + CHINA).date()
+china_date = clock.china_date  # the China-time day of a stored (naive UTC) instant
+day_start_utc = clock.day_start  # 00:00 China time of a day, as naive UTC
 
 
 def china_today(now: datetime | None = None) -> date:
-    return china_date(now or utcnow())
-
-
-def day_start_utc(day: date) -> datetime:
-    """00:00 China time of `day`, as naive UTC (16:00 UTC of the day before)."""
-    return datetime.combine(day, time()) - CHINA
+    return clock.china_date(now) if now is not None else clock.today()
 
 
 def month_start(day: date) -> date:

@@ -10,12 +10,12 @@ from models.base import utcnow
 from models.federation import Federation
 from models.staff import Staff
 from models.stats import REPORT_KIND_LABELS, REPORT_KINDS, StatsReport
-from service import audit
+from service import audit, clock
 from service.errors import Invalid, NotFound
 from service.extensions import db
-from service.staff.accounts import can_see, in_scope
+from service.staff.scope import can_see, in_scope
 from service.stats import figures, live
-from service.stats.periods import CHINA, Period, add_months, china_today, make_period, month_start
+from service.stats.periods import Period, add_months, china_today, make_period, month_start
 from service.stats.xlsx import report_workbook
 
 JOB_BATCH = 200  # reports per job run (a province has thousands of nodes)
@@ -39,7 +39,7 @@ def build_report(node: Federation, period: Period, now: datetime | None = None) 
     now = now or utcnow()
     return _plain({
         "node": {"id": node.id, "name": node.name, "kind": node.kind, "level": node.level},
-        "period": period.as_dict(), "generated_at": now, "generated_at_china": (now + CHINA).strftime("%Y-%m-%d %H:%M"),
+        "period": period.as_dict(), "generated_at": now, "generated_at_china": clock.minute_text(now),
         "members": figures.member_figures(node, period), "requests": figures.request_figures(node, period),
         "gaps": figures.gap_figures(node, period), "contests": live.contest_figures(node, period),
         "children": live.child_figures(node, period),
