@@ -263,7 +263,7 @@ def build_rollups() -> None:
     from service.stats import rollup
 
     started = time.perf_counter()
-    months = rollup.refresh_rollups(NOW)
+    months = rollup.refresh_rollups(NOW, rebuild=True)
     db.session.commit()
     rows = db.session.scalar(select(func.count()).select_from(StatsRollup))
     print(f"rollup job, full build: {months} months, {rows:,} rollup rows in {time.perf_counter() - started:.0f} s",
