@@ -15,6 +15,7 @@ from models.simulator import (
     SimCall, SimFault, SimMedia, SimMenu, SimMessage, SimOAuthCode, SimQrCode, SimToken, SimUser,
 )
 from models.staff import Staff
+from models.stats import StatsReport, StatsRollup, StatsState
 from models.wechat import Counter, InboundMessage, KeyValue
 from models.worker import Worker
 
@@ -27,3 +28,4 @@ __all__ = [
 __all__ += ["RoutingVersion", "Position"]
 __all__ += ["BaseUnion", "CollectiveContract", "CommitteeMember", "CommitteeTerm", "CoveredUnit", "Employer",
             "FormationStep", "LabourWarning", "Meeting", "SpecialCommittee", "SupervisionLetter", "TermApproval"]
+__all__ += ["StatsReport", "StatsRollup", "StatsState"]

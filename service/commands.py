@@ -15,6 +15,7 @@ from service.help_requests.cli import requests_cli
 from service.positions.cli import positions_cli
 from service.privacy.cli import privacy_cli
 from service.staff.cli import staff_cli
+from service.stats.cli import stats_cli
 from service.wechat.cli import outbox_cli, wechat_cli
 
 worker_cli = Group("worker", help="The background worker (outbox, sweepers, clean-up).")
@@ -37,7 +38,7 @@ def worker_run(once: bool, tick: float):
 def groups(app) -> list:
     """Every command group; the development-only ones only where the simulator is allowed."""
     found = [federation_cli, worker_cli, wechat_cli, outbox_cli, staff_cli, privacy_cli, contests_cli, requests_cli,
-             positions_cli, governance_cli]
+             positions_cli, governance_cli, stats_cli]
     if not app.config.get("GONGLIAN_ENV") == "production":
         from service.devtools.cli import demo_cli
 

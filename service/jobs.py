@@ -18,6 +18,7 @@ from service.extensions import db
 from service.governance import early_warning, reminders
 from service.help_requests import attachments, clocks, deadlines, delivery
 from service.privacy import retention
+from service.stats import reports as stats_reports, rollup as stats_rollup
 from service.wechat import outbox
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,9 @@ JOBS: list[Job] = [
     Job("delivery-alerts", 60, delivery.delivery_alerts_job),
     Job("contest-close-registration", 60, checkin.close_registration_job),
     Job("contest-reminders", 300, checkin.reminders_job),
+    Job("stats-rollup", 600, stats_rollup.rollup_stats_job),
     Job("labour-warnings", 3600, early_warning.labour_warnings_job),
+    Job("stats-reports", 3600, stats_reports.stats_reports_job),
     Job("worker-clocks", 3600, clocks.worker_clocks_job),
     Job("purge-inbound", 3600, purge_inbound),
     Job("governance-reminders", 24 * 3600, reminders.governance_reminders_job),

@@ -5,7 +5,7 @@ from handlers.api import (contests_roster, contests_staff, contests_worker, fede
                           governance_staff, health, help_requests_canned, help_requests_staff,
                           help_requests_worker, membership_staff, membership_worker, positions_public,
                           positions_staff, refdata_public, routing_public, routing_staff, staff_admin,
-                          staff_auth, staff_self)
+                          staff_auth, staff_self, stats_staff)
 
 API_BLUEPRINTS = [staff_auth.bp, federations_public.bp, federations_admin.bp, refdata_public.bp, routing_public.bp,
                   routing_staff.bp]
@@ -16,4 +16,5 @@ API_BLUEPRINTS += [contests_staff.bp, contests_roster.bp, contests_worker.bp]
 API_BLUEPRINTS += [positions_staff.bp, positions_public.bp]
 API_BLUEPRINTS += [governance_staff.bp]
 API_BLUEPRINTS += [staff_self.bp]
+API_BLUEPRINTS += [stats_staff.bp]
 PLAIN_BLUEPRINTS = [health.bp]
