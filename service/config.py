@@ -26,7 +26,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
 
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pre-ping (a round trip per checkout): a connection the server dropped fails once, the
+    # pool is invalidated and the next request reconnects; idle connections are recycled.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": _flag("DATABASE_PRE_PING"), "pool_recycle": 1800}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "gonglian:")
 
@@ -60,6 +62,8 @@ class Config:
     WECHAT_MAX_SKEW = 300  # seconds a callback timestamp may be off
     WECHAT_MAX_BODY = 64 * 1024
     WECHAT_DEDUP_TTL = 24 * 3600
+    # Last-contact times are written behind, this often (0: at once, as the tests do).
+    WECHAT_CONTACT_FLUSH_SECONDS = float(os.environ.get("WECHAT_CONTACT_FLUSH_SECONDS", "1"))
     # Where links sent to workers point (the H5 pages).
     PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
 

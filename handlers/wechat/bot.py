@@ -2,7 +2,7 @@
 nothing here calls out over the network."""
 from sqlalchemy import select
 
-from handlers.wechat.registry import fallback, on_click, on_event, on_keyword, on_scene, scene_handler
+from handlers.wechat.registry import fallback, on_click, on_event, on_keyword, on_scene, pure, scene_handler
 from models.federation import Federation
 from service.wechat import followers as workers
 from service.extensions import db
@@ -88,6 +88,7 @@ def join(message) -> str:
 
 @on_click("HELP")
 @on_keyword("求助")
+@pure
 def ask_for_help(message) -> str:
     return (
         "遇到欠薪、工伤、劳动争议？工会联合会为您提供法律援助和调解：\n"
@@ -98,12 +99,14 @@ def ask_for_help(message) -> str:
 
 @on_click("CONTESTS")
 @on_keyword("竞赛")
+@pure
 def contests(message) -> str:
     return "劳动和技能竞赛正在报名：\n" + link(h5_url("contests"), "查看竞赛并报名")
 
 
 @on_click("ME")
 @on_keyword("我的")
+@pure
 def mine(message) -> str:
     return (
         link(h5_url("card"), "我的会员卡") + "\n" + link(h5_url("me"), "我的诉求和报名")
@@ -111,6 +114,7 @@ def mine(message) -> str:
 
 
 @fallback
+@pure
 def help_text(message) -> str | None:
     if message.type == "event":
         return None  # view clicks, location reports…: nothing to say

@@ -1,5 +1,6 @@
 """Workers as WeChat followers: created on first contact, window times kept for the outbox."""
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from models.base import utcnow
 from models.worker import Worker
@@ -10,19 +11,14 @@ def get_or_create_worker(openid: str) -> Worker:
     """The worker for an openid, created (flushed, not committed) on first contact."""
     worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
     if worker is None:
-        worker = Worker(openid=openid)
-        db.session.add(worker)
-        db.session.flush()
-    return worker
-
-
-def note_contact(openid: str, *, event: bool) -> Worker:
-    """Record that the worker wrote (opens the 48-hour window) or clicked/scanned (1 minute)."""
-    worker = get_or_create_worker(openid)
-    if event:
-        worker.last_event_at = utcnow()
-    else:
-        worker.last_message_at = utcnow()
+        # ON CONFLICT DO NOTHING: the last-contact writer (service/wechat/contact.py) may create
+        # the same row at the same moment.
+        now = utcnow()
+        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+        db.session.execute(dialect.insert(Worker.__table__).values(
+            openid=openid, subscribed=False, created_at=now, updated_at=now).on_conflict_do_nothing(
+            index_elements=["openid"]))
+        worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
     return worker
 
 
