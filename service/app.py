@@ -1,10 +1,15 @@
-"""The application factory: small named steps, overrides last (for tests)."""
+"""The application factory: small named steps, overrides last (for tests).
+
+Under gunicorn (GONGLIAN_WEB=1, set by gunicorn.conf.py) the app is built for serving only: no
+CLI commands, no Flask-Migrate/Alembic, so a web worker imports what it needs and no more.
+"""
 import logging
+import os
 
 from flask import Flask
 
 from service.config import ROOT, Config
-from service.extensions import api, csrf, db, login_manager, migrate
+from service.extensions import api, csrf, db, login_manager
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -13,28 +18,34 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
+    web_only = os.environ.get("GONGLIAN_WEB") == "1"
     configure_logging(app)
-    register_extensions(app)
+    register_extensions(app, migrations=not web_only)
     register_blueprints(app)
     register_commit_point(app)
     register_error_handlers(app)
-    register_commands(app)
+    register_request_hooks(app)
+    if not web_only:
+        register_commands(app)
     return app
 
 
 def configure_logging(app: Flask) -> None:
+    from service.logs import configure
     from service.privacy.pii import install_log_filter
 
+    configure(app.config["LOG_FORMAT"])  # JSON lines with a request id, or plain text
     install_log_filter()  # no ID number or mobile number in any log line
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: Flask, migrations: bool = True) -> None:
     import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    if migrations:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     api.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -72,6 +83,14 @@ def register_error_handlers(app: Flask) -> None:
     from service.errors import register_error_handlers as register
 
     register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from service.logs import register_request_id
+    from service.metrics import register_request_metrics
+
+    register_request_id(app)  # X-Request-Id in, out, and in every log line
+    register_request_metrics(app)  # requests and latencies by endpoint for /metrics
 
 
 def register_commands(app: Flask) -> None:

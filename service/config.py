@@ -29,6 +29,10 @@ class Config:
     # No pre-ping (a round trip per checkout): a connection the server dropped fails once, the
     # pool is invalidated and the next request reconnects; idle connections are recycled.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": _flag("DATABASE_PRE_PING"), "pool_recycle": 1800}
+    if SQLALCHEMY_DATABASE_URI.startswith("postgresql") and os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS"):
+        # gunicorn.conf.py sets 4000: no statement outlasts WeChat's 5 seconds (not for the CLI).
+        SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {
+            "options": f"-c statement_timeout={int(os.environ['DATABASE_STATEMENT_TIMEOUT_MS'])}"}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "gonglian:")
 
@@ -72,6 +76,8 @@ class Config:
     ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "dev-only-id-hash-key")
     # "production" refuses the development defaults for the keys above.
     GONGLIAN_ENV = os.environ.get("GONGLIAN_ENV", "development")
+    # "json": one JSON object per log line with a request id (production, gunicorn.conf.py); "text".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if GONGLIAN_ENV == "production" else "text")
     # Days personal data is kept after a rejection or a withdrawal (then `flask privacy purge`).
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "180"))
     # Working days (Mon–Fri) within which an application must be decided.

@@ -37,3 +37,23 @@ def render(extra=()) -> tuple[bytes, str]:
     for collector in extra:
         scraped.register(collector)
     return generate_latest(registry) + generate_latest(scraped), CONTENT_TYPE_LATEST
+
+
+def register_request_metrics(app) -> None:
+    """Count and time every request by endpoint (the rule's endpoint name, never the URL)."""
+    import time
+
+    from flask import request
+
+    @app.before_request
+    def _start_timer():
+        request.environ["gonglian.started"] = time.perf_counter()
+
+    @app.after_request
+    def _observe(response):
+        started = request.environ.get("gonglian.started")
+        endpoint = request.endpoint or "unmatched"
+        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        if started is not None:
+            LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+        return response
