@@ -6,6 +6,7 @@ bench/callback.py and bench/cluster.sh measure.
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 
 # Serving only: no CLI commands, no Alembic in a web worker (service/app.py).
@@ -52,17 +53,19 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 def post_fork(server, worker):
     # Connections opened in the master (while loading the app) must not be shared by workers.
-    from service.extensions import db
-    from wsgi import app
+    loaded = sys.modules.get("wsgi")
+    if loaded is not None and hasattr(loaded, "app"):
+        from service.extensions import db
 
-    with app.app_context():
-        db.engine.dispose(close=False)
+        with loaded.app.app_context():
+            db.engine.dispose(close=False)
 
 
 def worker_exit(server, worker):
     # Write the last-contact times still in memory (service/wechat/contact.py).
-    from service.wechat import contact
-
+    contact = sys.modules.get("service.wechat.contact")
+    if contact is None:
+        return
     try:
         contact.flush()
     except Exception:

@@ -27,7 +27,39 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_request_hooks(app)
     if not web_only:
         register_commands(app)
+    no_session_for_callback(app)  # last: it wraps whatever session interface the app has
     return app
+
+
+class _CallbackWithoutSession:
+    """Delegates to the app's session interface, except for WeChat's server-to-server callback,
+    which has no cookie and needs no session (building the cookie signer costs more than the reply)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def open_session(self, app, request):
+        if request.path == "/wechat":
+            return self.inner.make_null_session(app)
+        return self.inner.open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if request_path(response) == "/wechat" or self.inner.is_null_session(session):
+            return None
+        return self.inner.save_session(app, session, response)
+
+
+def request_path(response) -> str | None:
+    from flask import has_request_context, request
+
+    return request.path if has_request_context() else None
+
+
+def no_session_for_callback(app: Flask) -> None:
+    app.session_interface = _CallbackWithoutSession(app.session_interface)
 
 
 def configure_logging(app: Flask) -> None:
@@ -42,6 +74,8 @@ def register_extensions(app: Flask, migrations: bool = True) -> None:
     import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     if migrations:
         from flask_migrate import Migrate
 
@@ -49,6 +83,22 @@ def register_extensions(app: Flask, migrations: bool = True) -> None:
     api.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
+
+
+def configure_sqlite(engine) -> None:
+    """SQLite (the embedded default): write-ahead log, so readers never wait for the writer and a
+    commit needs no fsync of its own (synchronous=NORMAL), and a busy timeout for writers."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -40,20 +40,22 @@ def render(extra=()) -> tuple[bytes, str]:
 
 
 def register_request_metrics(app) -> None:
-    """Count and time every request by endpoint (the rule's endpoint name, never the URL)."""
+    """Count and time every request by endpoint (the rule's endpoint name, never the URL); the
+    timer starts in service.logs's before-request hook."""
     import time
 
     from flask import request
 
-    @app.before_request
-    def _start_timer():
-        request.environ["gonglian.started"] = time.perf_counter()
+    children: dict[tuple, tuple] = {}
 
     @app.after_request
     def _observe(response):
+        key = (request.endpoint or "unmatched", request.method, response.status_code)
+        pair = children.get(key)
+        if pair is None:
+            pair = children[key] = (REQUESTS.labels(key[0], key[1], str(key[2])), LATENCY.labels(key[0]))
+        pair[0].inc()
         started = request.environ.get("gonglian.started")
-        endpoint = request.endpoint or "unmatched"
-        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
         if started is not None:
-            LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+            pair[1].observe(time.perf_counter() - started)
         return response

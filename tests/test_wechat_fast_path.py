@@ -155,3 +155,44 @@ def test_a_clean_exit_writes_the_last_contacts(tmp_path):
 
     rows = sqlite3.connect(database).execute("SELECT last_message_at FROM workers WHERE openid='o-exit'").fetchall()
     assert len(rows) == 1 and rows[0][0] is not None
+
+
+@pytest.mark.parametrize("xml", [
+    "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+    "<MsgType>text</MsgType><Content>你好</Content><MsgId>5</MsgId></xml>",
+    "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+    "<MsgType>image</MsgType><PicUrl>http://x</PicUrl><MediaId>m</MediaId><MsgId>6</MsgId></xml>",
+    "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+    "<MsgType>event</MsgType><Event>subscribe</Event><EventKey>qrscene_fed:3</EventKey><Ticket>t</Ticket></xml>",
+    "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+    "<MsgType>event</MsgType><Event>SCAN</Event><EventKey>fed:3</EventKey></xml>",
+    "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+    "<MsgType>event</MsgType><Event>CLICK</Event><EventKey>JOIN</EventKey></xml>",
+    "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+    "<MsgType>location</MsgType><Location_X>38.0</Location_X><Location_Y>114.5</Location_Y><Scale>15</Scale>"
+    "<Label>石家庄</Label><MsgId>7</MsgId></xml>",
+    "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+    "<MsgType>event</MsgType><Event>scancode_push</Event><EventKey>k</EventKey><ScanCodeInfo>"
+    "<ScanType>qrcode</ScanType><ScanResult>1</ScanResult></ScanCodeInfo></xml>",
+    "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+    "<MsgType>voice</MsgType><MediaId>v</MediaId><Format>amr</Format><Recognition>你好</Recognition><MsgId>8</MsgId></xml>",
+])
+def test_parsing_once_builds_what_wechatpy_builds(xml):
+    from wechatpy import parse_message
+
+    from service.wechat.inbound import parse
+
+    ours, theirs = parse(xml), parse_message(xml)
+    assert type(ours) is type(theirs)
+    assert ours._data == theirs._data
+    assert (ours.type, getattr(ours, "event", None), ours.source) == (theirs.type, getattr(theirs, "event", None),
+                                                                      theirs.source)
+
+
+def test_the_callback_sets_no_cookie_and_other_pages_keep_their_session(wechat, client):
+    response = wechat.send_text("o-cookie", "竞赛")
+    assert "Set-Cookie" not in response.headers
+    with client.session_transaction() as session:
+        session["probe"] = "kept"
+    with client.session_transaction() as session:
+        assert session["probe"] == "kept"
