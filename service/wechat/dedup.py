@@ -20,8 +20,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import DateTime, bindparam, select, text
 
 from models.base import utcnow
 from models.wechat import InboundMessage
@@ -89,18 +88,20 @@ def release(key: str) -> None:
         log.warning("wechat dedup: could not release a claim (%s)", type(error).__name__)
 
 
-def _insert():
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(InboundMessage.__table__)
+# One statement text for SQLite (3.35+) and PostgreSQL, built once: no ORM, no compile per call.
+INSERT_ONCE = text(
+    "INSERT INTO inbound_messages (key, reply, created_at, expires_at) VALUES (:key, :reply, :created, :expires) "
+    "ON CONFLICT (key) DO NOTHING RETURNING key"
+).bindparams(bindparam("created", type_=DateTime()), bindparam("expires", type_=DateTime()))
+STORE_REPLY = text("UPDATE inbound_messages SET reply = :reply WHERE key = :key")
 
 
 def insert_once(key: str, reply: str | None = None) -> bool:
     """Claim the delivery in the caller's transaction (one statement). False when it was
     recorded before: the caller rolls back and answers ``reply_for(key)``."""
     now = utcnow()
-    statement = (_insert().values(key=key, reply=reply, created_at=now, expires_at=now + timedelta(seconds=_ttl()))
-                 .on_conflict_do_nothing(index_elements=["key"]).returning(InboundMessage.key))
-    first = db.session.execute(statement).first() is not None
+    first = db.session.execute(INSERT_ONCE, {"key": key, "reply": reply, "created": now,
+                                             "expires": now + timedelta(seconds=_ttl())}).first() is not None
     if not first:
         DEDUP_HITS.inc()
     return first
@@ -108,8 +109,7 @@ def insert_once(key: str, reply: str | None = None) -> bool:
 
 def store_reply(key: str, reply: str) -> None:
     """The reply of a delivery claimed with ``insert_once`` (same transaction)."""
-    db.session.execute(update(InboundMessage).where(InboundMessage.key == key).values(reply=reply)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(STORE_REPLY, {"key": key, "reply": reply})
 
 
 def record_failure(key: str, reply: str, claimed: bool | None) -> None:
