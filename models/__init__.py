@@ -3,6 +3,7 @@ from models.audit import AuditEntry
 from models.contest import Contest, Signup
 from models.federation import CoverageRule, Federation
 from models.federation import RoutingVersion
+from models.job import JobLease
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
 from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, Transfer
@@ -19,4 +20,4 @@ __all__ = [
     "RequestEvent", "SimCall", "SimFault", "SimMedia", "SimMenu", "SimMessage", "SimOAuthCode",
     "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "Transfer", "Worker",
 ]
-__all__ += ["RoutingVersion"]
+__all__ += ["RoutingVersion", "JobLease"]
