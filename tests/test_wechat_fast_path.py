@@ -196,3 +196,28 @@ def test_the_callback_sets_no_cookie_and_other_pages_keep_their_session(wechat, 
         session["probe"] = "kept"
     with client.session_transaction() as session:
         assert session["probe"] == "kept"
+
+
+def test_a_burst_of_scans_reads_the_federation_once(app, wechat, monkeypatch):
+    from tests.factories import make_federation
+
+    monkeypatch.setitem(app.config, "WECHAT_NAME_CACHE_SECONDS", 30)
+    federation = make_federation()
+    scene, name = federation.scene, federation.name
+    with statements() as seen:
+        replies = [wechat.scan(f"o-burst-{n}", scene, new_follower=False).reply["Content"] for n in range(3)]
+    assert all(name in reply for reply in replies)
+    assert len([s for s in seen if "FROM federations" in s]) == 1
+    workers = db.session.scalars(select(Worker).where(Worker.openid.like("o-burst-%"))).all()
+    assert len(workers) == 3 and all(w.subscribed and w.last_scene == federation.scene for w in workers)
+
+
+def test_following_again_keeps_the_first_follow_time(wechat):
+    from tests.factories import make_federation
+
+    federation = make_federation()
+    wechat.scan("o-again", federation.scene, new_follower=True)
+    first = db.session.scalar(select(Worker.subscribed_at).where(Worker.openid == "o-again"))
+    wechat.scan("o-again", federation.scene, new_follower=False)
+    db.session.expire_all()
+    assert db.session.scalar(select(Worker.subscribed_at).where(Worker.openid == "o-again")) == first

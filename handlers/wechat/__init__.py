@@ -20,6 +20,7 @@ from service.wechat import inbound as wechat_inbound
 from service.errors import error_response
 from service.extensions import db
 from service.wechat.inbound import CallbackRejected, WeChatSettings
+from service.wechat.writes import serialized
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
@@ -99,13 +100,14 @@ def handle_once(message) -> str:
     if claimed is False:
         return dedup.reply_for(key)
     try:
-        if claimed is None and not dedup.insert_once(key):
-            db.session.rollback()
-            return dedup.reply_for(key)
-        reply = _render(message, handler(message))
-        if claimed is None:
-            dedup.store_reply(key, reply)
-        db.session.commit()
+        with serialized(db.engine):  # SQLite: writers queue on a file lock (service/wechat/writes.py)
+            if claimed is None and not dedup.insert_once(key):
+                db.session.rollback()
+                return dedup.reply_for(key)
+            reply = _render(message, handler(message))
+            if claimed is None:
+                dedup.store_reply(key, reply)
+            db.session.commit()
     except DBAPIError as error:
         db.session.rollback()
         if claimed:

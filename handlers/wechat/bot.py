@@ -1,5 +1,8 @@
 """What the bot says. Every reply is short, in Chinese, and sent within WeChat's 5 seconds:
 nothing here calls out over the network."""
+import time
+
+from flask import current_app
 from sqlalchemy import select
 
 from handlers.wechat.registry import fallback, on_click, on_event, on_keyword, on_scene, pure, scene_handler
@@ -24,22 +27,34 @@ def link(url: str, label: str) -> str:
     return f'<a href="{url}">{label}</a>'
 
 
-def _federation_for(value: str) -> Federation | None:
-    if not value.isdigit():
+_names: dict[int, tuple[float, str | None]] = {}
+
+
+def _federation_name(value: str) -> tuple[int, str] | None:
+    """(id, name) of a federation that is not dissolved, cached per process: a burst of scans at
+    one poster reads the federation once, not once per scan."""
+    if not value.isdigit() or len(value) > 18:
         return None
-    return db.session.scalar(
-        select(Federation).where(Federation.id == int(value), Federation.status != "dissolved")
-    )
+    federation_id, now = int(value), time.monotonic()
+    cached = _names.get(federation_id)
+    if cached is None or now - cached[0] >= current_app.config["WECHAT_NAME_CACHE_SECONDS"]:
+        name = db.session.scalar(select(Federation.name).where(Federation.id == federation_id,
+                                                               Federation.status != "dissolved"))
+        if len(_names) > 10000:
+            _names.clear()
+        cached = _names[federation_id] = (now, name)
+    return (federation_id, cached[1]) if cached[1] else None
 
 
 @on_scene("fed")
 def welcome_to_federation(message, value: str) -> str:
-    federation = _federation_for(value)
-    if federation is None:
+    found = _federation_name(value)
+    if found is None:
         return WELCOME
+    federation_id, name = found
     return (
-        f"您好，欢迎关注！您扫描的是「{federation.name}」的二维码。\n"
-        f"{link(h5_url('join', fed=federation.id), '点此申请加入' + federation.name)}\n\n" + MENU_TEXT
+        f"您好，欢迎关注！您扫描的是「{name}」的二维码。\n"
+        f"{link(h5_url('join', fed=federation_id), '点此申请加入' + name)}\n\n" + MENU_TEXT
     )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from models.base import utcnow
 from models.worker import Worker
 from service.metrics import CONTACT_FLUSHES
+from service.wechat.writes import serialized
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def flush(app=None) -> int:
 
     try:
         with app.app_context():
-            with db.engine.begin() as conn:
+            with serialized(db.engine), db.engine.begin() as conn:
                 conn.execute(_upsert(rows, conn.dialect.name))
     except Exception:
         with _lock:

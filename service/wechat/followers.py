@@ -1,5 +1,5 @@
 """Workers as WeChat followers: created on first contact, window times kept for the outbox."""
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models.base import utcnow
@@ -22,14 +22,20 @@ def get_or_create_worker(openid: str) -> Worker:
     return worker
 
 
-def follow(openid: str, scene: str | None = None) -> Worker:
-    worker = get_or_create_worker(openid)
-    if not worker.subscribed:
-        worker.subscribed = True
-        worker.subscribed_at = utcnow()
+def follow(openid: str, scene: str | None = None) -> None:
+    """The worker follows (a subscribe or a scan): one upsert statement, no ORM load — a burst
+    of scans at a poster costs one row write each. Flushed with the caller's transaction."""
+    table = Worker.__table__
+    now = utcnow()
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(table).values(openid=openid, subscribed=True, subscribed_at=now, last_scene=scene,
+                                          created_at=now, updated_at=now)
+    changes = {"subscribed": True, "updated_at": now,
+               "subscribed_at": case((table.c.subscribed.is_(True), table.c.subscribed_at), else_=now)}
     if scene:
-        worker.last_scene = scene
-    return worker
+        changes["last_scene"] = scene
+    db.session.flush()  # the ORM's pending changes first, so nothing overwrites this one
+    db.session.execute(insert.on_conflict_do_update(index_elements=["openid"], set_=changes))
 
 
 def unfollow(openid: str) -> Worker:
