@@ -90,8 +90,10 @@ def unsubscribe(message) -> None:
 
 
 def _last_federation(openid: str) -> int | None:
-    worker = workers.get_or_create_worker(openid)
-    prefix, _, value = (worker.last_scene or "").partition(":")
+    from models.worker import Worker
+
+    scene = db.session.scalar(select(Worker.last_scene).where(Worker.openid == openid))
+    prefix, _, value = (scene or "").partition(":")
     return int(value) if prefix == "fed" and value.isdigit() else None
 
 

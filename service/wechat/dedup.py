@@ -17,6 +17,9 @@ Handlers call: ``claim`` → (None: ``insert_once``) → run → (``store_reply`
 (True: ``remember``); a duplicate is answered with ``reply_for``.
 """
 import logging
+import os
+import threading
+import time
 from datetime import timedelta
 
 from flask import current_app
@@ -71,12 +74,47 @@ def claim(key: str) -> bool | None:
 
 
 def remember(key: str, reply: str) -> None:
-    """Store the reply of a claimed delivery (after the commit), keeping the claim's TTL."""
+    """Store the reply of a claimed delivery, written behind: a thread sends the replies in one
+    pipeline every REMEMBER_SECONDS (WeChat retries only after 5 s without an answer, so a retry
+    finds it; a process that dies first leaves the claim, and its retry is answered "success")."""
+    app = current_app._get_current_object()
+    with _remembered_lock:
+        if _remembered_state["pid"] != os.getpid():
+            _remembered.clear()
+            _remembered_state["pid"] = os.getpid()
+            threading.Thread(target=_remember_loop, args=(app,), name="dedup-replies", daemon=True).start()
+        _remembered.append((_redis_key(key), reply))
+
+
+REMEMBER_SECONDS = 0.2
+_remembered: list[tuple[str, str]] = []
+_remembered_lock = threading.Lock()
+_remembered_state = {"pid": None}
+
+
+def _remember_loop(app) -> None:
+    while True:
+        time.sleep(REMEMBER_SECONDS)
+        with app.app_context():
+            flush_replies()
+
+
+def flush_replies() -> int:
+    """Send the replies waiting to be stored (one pipeline; keeps each claim's TTL)."""
+    with _remembered_lock:
+        batch = list(_remembered)
+        _remembered.clear()
+    if not batch:
+        return 0
     try:
-        _redis().set(_redis_key(key), reply, xx=True, keepttl=True)
+        pipe = _redis().pipeline(transaction=False)
+        for redis_key, reply in batch:
+            pipe.set(redis_key, reply, xx=True, keepttl=True)
+        pipe.execute()
     except Exception as error:
         REDIS_ERRORS.labels("dedup").inc()
-        log.warning("wechat dedup: could not store a reply (%s)", type(error).__name__)
+        log.warning("wechat dedup: could not store %d replies (%s)", len(batch), type(error).__name__)
+    return len(batch)
 
 
 def release(key: str) -> None:
