@@ -58,11 +58,18 @@ class Config:
     WECHAT_ACCOUNT_NAME = os.environ.get("WECHAT_ACCOUNT_NAME", "工联")
     # The stand-in (WECHAT_SIMULATOR only): access-token lifetime, seconds.
     WECHAT_SIM_TOKEN_TTL = int(os.environ.get("WECHAT_SIM_TOKEN_TTL", "7200"))
+    # The stand-in: seconds added to every call (WeChat's round trip, for bench/outbox.py).
+    WECHAT_SIM_LATENCY = float(os.environ.get("WECHAT_SIM_LATENCY", "0"))
 
     # Outbox delivery: exponential backoff base·2^n seconds, capped; give up after OUTBOX_MAX_ATTEMPTS.
     OUTBOX_BACKOFF_BASE = float(os.environ.get("OUTBOX_BACKOFF_BASE", "5"))
     OUTBOX_BACKOFF_CAP = float(os.environ.get("OUTBOX_BACKOFF_CAP", "3600"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+    # Sends in flight per deliverer process, sends per second per process, and the pause after
+    # WeChat's "API quota reached" (45009).
+    OUTBOX_CONCURRENCY = int(os.environ.get("OUTBOX_CONCURRENCY", "16"))
+    OUTBOX_RATE = float(os.environ.get("OUTBOX_RATE", "400"))
+    OUTBOX_QUOTA_PAUSE = float(os.environ.get("OUTBOX_QUOTA_PAUSE", "60"))
     WECHAT_MAX_SKEW = 300  # seconds a callback timestamp may be off
     WECHAT_MAX_BODY = 64 * 1024
     WECHAT_DEDUP_TTL = 24 * 3600
