@@ -6,6 +6,7 @@ from models.federation import RoutingVersion
 from models.job import JobLease
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
+from models.position import Position
 from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, Transfer
 from models.simulator import (
     SimCall, SimFault, SimMedia, SimMenu, SimMessage, SimOAuthCode, SimQrCode, SimToken, SimUser,
@@ -20,4 +21,4 @@ __all__ = [
     "RequestEvent", "SimCall", "SimFault", "SimMedia", "SimMenu", "SimMessage", "SimOAuthCode",
     "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "Transfer", "Worker",
 ]
-__all__ += ["RoutingVersion", "JobLease"]
+__all__ += ["RoutingVersion", "Position", "JobLease"]

@@ -11,7 +11,7 @@ from models.simulator import SimMessage
 from service.metrics import DELIVERIES
 from service.wechat import outbox
 from service.extensions import db
-from tests.test_outbox import fault, make_due, worker_in_window
+from tests.test_wechat_outbox import fault, make_due, worker_in_window
 
 pytestmark = pytest.mark.slow
 

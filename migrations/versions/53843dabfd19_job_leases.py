@@ -1,7 +1,7 @@
 """Job leases: each periodic job runs once per interval across every worker process
 
 Revision ID: 53843dabfd19
-Revises: 313df7b8d397
+Revises: 312789269cc6
 Create Date: 2026-12-01 08:32:35.168932
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '53843dabfd19'
-down_revision = '313df7b8d397'
+down_revision = '312789269cc6'
 branch_labels = None
 depends_on = None
 

@@ -14,8 +14,9 @@ from service import audit
 from service.contests import rules
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
-from service.contests.signups import (ACTIVE, COUNTERS, bump_counters, claim_place, confirm_promoted, fill_places,
+from service.contests.signups import (ACTIVE, COUNTERS, bump_counters, claim_place, confirm_promoted, promote_waitlist,
                              fresh_signup, get_signup, lock_contest, notify, release_place)
+from service.privacy.fields import is_mobile
 
 
 def promote(contest_id: int, signup_id: int, *, staff: Staff, now: datetime | None = None) -> Signup:
@@ -89,7 +90,7 @@ def add_by_staff(contest_id: int, *, staff: Staff, reason: str, member_no: str |
         raise Conflict("该职工已在名单中")
     name = (name or worker.name or (existing.name if existing else "") or "").strip()
     phone = (phone or worker.phone or (existing.phone if existing else "") or "").strip()
-    if not name or not rules.PHONE.match(phone):
+    if not name or not is_mobile(phone):
         raise Invalid(fields={"name": "请填写姓名和11位手机号"})
     state, seq = claim_place(contest, statuses=("published", "closed"), fair=False)
     signup = existing or Signup(contest_id=contest.id, worker_id=worker.id, answers={})
@@ -128,5 +129,5 @@ def remove_by_staff(contest_id: int, signup_id: int, *, staff: Staff, reason: st
                  federation_id=contest.federation_id, detail={"contest_id": contest.id, "reason": reason, "was": was})
     notify(signup, f"您在「{contest.title}」的报名已被主办方取消。原因：{reason}", "已取消")
     if was == "confirmed":
-        fill_places(contest, now=now)
+        promote_waitlist(contest, now=now)
     return signup

@@ -23,6 +23,7 @@ from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
 from service.links import h5_url
 from service.wechat.outbox import queue_message
+from service.privacy.fields import is_mobile
 
 ACTIVE = ("confirmed", "waitlisted")
 COUNTERS = ["confirmed_count", "waitlisted_count", "last_seq"]
@@ -134,7 +135,7 @@ def sign_up(contest_id: int, worker: Worker, *, name: str, phone: str, birth_dat
     errors = {}
     if not 1 <= len(name) <= 50:
         errors["name"] = "请填写姓名"
-    if not rules.PHONE.match(phone):
+    if not is_mobile(phone):
         errors["phone"] = "请填写11位手机号码"
     if birth_date is None and rules.needs_birth_date(contest, worker):
         errors["birth_date"] = "请填写出生日期，以便核验年龄"
@@ -189,11 +190,11 @@ def cancel_signup(contest_id: int, worker: Worker, *, now: datetime | None = Non
     db.session.flush()
     notify(signup, f"您已取消「{contest.title}」的报名。", "已取消")
     if was == "confirmed":
-        fill_places(contest, now=now)
+        promote_waitlist(contest, now=now)
     return signup
 
 
-def fill_places(contest: Contest, *, now: datetime | None = None) -> list[Signup]:
+def promote_waitlist(contest: Contest, *, now: datetime | None = None) -> list[Signup]:
     """Promote the waitlist in order into free places (before the cut-off only; the caller holds
     the contest lock). A waiting worker who no longer qualifies is taken off the list, with a reason."""
     now = now or utcnow()

@@ -15,12 +15,14 @@ from service.membership import members as membership_service
 from service.privacy import pii
 from service.privacy import retention as privacy
 from service.routing import transfers
-from service.membership.applications import add_history, beijing_date, history_entry, live_membership
+from service.membership.applications import add_history, history_entry, live_membership
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
 from service.links import h5_url
 from service.wechat.outbox import queue_message
-from service.staff.accounts import can_see, in_scope
+from service.staff.scope import in_scope
+from service import clock
+from service.staff.scope import get_in_scope
 
 VIEWS = ("pending", "overdue", "correction", "decided", "all")
 
@@ -63,10 +65,7 @@ def counts(staff: Staff) -> dict:
 
 
 def get_application(staff: Staff, application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or not can_see(staff, application.federation_id):
-        raise NotFound("找不到该入会申请")
-    return application
+    return get_in_scope(staff, Application, application_id, message="找不到该入会申请")
 
 
 def _open(application: Application) -> None:
@@ -100,7 +99,7 @@ def approve(staff: Staff, application_id: int) -> Membership:
         f"恭喜您！您的入会申请已通过，成为{federation.name}会员。会员号：{membership.member_no}。点击查看电子会员卡。",
         url=h5_url("card"), template="application_result",
         fields={"result": "已通过", "federation": federation.name, "member_no": membership.member_no,
-                "date": beijing_date(membership.joined_at)},
+                "date": clock.date_text(membership.joined_at)},
         dedup_key=f"application:{application.id}:approved",
     )
     audit.record("application.approve", staff=staff, subject_type="application", subject_id=application.id,

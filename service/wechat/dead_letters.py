@@ -16,7 +16,7 @@ from models.staff import Staff
 from service import audit
 from service.errors import Conflict, NotFound
 from service.extensions import db
-from service.staff.accounts import can_see
+from service.staff.scope import can_see
 
 DEAD = ("failed", "undeliverable")
 STATUS_LABELS = {"failed": "多次重试后仍失败", "undeliverable": "无法送达"}
