@@ -55,8 +55,8 @@ PY
     wrk -t2 -c"$conc" -d"${SECONDS_PER_RUN}s" --timeout 5s -s bench/replay.lua "http://127.0.0.1:$FRONT" -- "$WORK/req-$kind-$conc" \
       | "$BIN/python" -c 'import json,sys
 line=[l for l in sys.stdin if l.startswith("RESULT ")][0]; r=json.loads(line[7:])
-errors=sum(r[k] for k in ("connect","read","write","status","timeout"))
-print(f"{r[\"requests\"]/(r[\"duration_us\"]/1e6):7.0f} req/s  p50 {r[\"p50_us\"]/1000:6.2f} ms  p99 {r[\"p99_us\"]/1000:7.2f} ms  errors {errors}  reused {r[\"wrapped\"]}")'
+errors=sum(r[k] for k in ("connect","read","write","status","timeout")); rps=r["requests"]/(r["duration_us"]/1e6)
+print("%7.0f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  reused %d" % (rps, r["p50_us"]/1000, r["p99_us"]/1000, errors, r["wrapped"]))'
     rm -f "$WORK"/req-"$kind"-"$conc"-*.txt
   done
 done
