@@ -7,6 +7,7 @@ from models.governance import (
     BaseUnion, CollectiveContract, CommitteeMember, CommitteeTerm, CoveredUnit, Employer, FormationStep,
     LabourWarning, Meeting, SpecialCommittee, SupervisionLetter, TermApproval,
 )
+from models.job import JobLease
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
 from models.position import Position
@@ -29,3 +30,4 @@ __all__ += ["RoutingVersion", "Position"]
 __all__ += ["BaseUnion", "CollectiveContract", "CommitteeMember", "CommitteeTerm", "CoveredUnit", "Employer",
             "FormationStep", "LabourWarning", "Meeting", "SpecialCommittee", "SupervisionLetter", "TermApproval"]
 __all__ += ["StatsReport", "StatsRollup", "StatsState"]
+__all__ += ["JobLease"]

@@ -16,28 +16,18 @@ mkdir -p instance
 "$BIN/flask" db upgrade
 "$BIN/flask" demo seed
 
-"$BIN/gunicorn" wsgi:app --bind "127.0.0.1:${PORT}" --workers "${WEB_WORKERS:-2}" --threads 4 \
-  --access-logfile - --log-level info &
-WEB=$!
-trap 'kill $WEB ${WORKER:-} 2>/dev/null; wait' INT TERM EXIT
-# Wait for the web server, then push the menu (to the local stand-in when WECHAT_SIMULATOR=1).
-for _ in $(seq 50); do
-  "$BIN/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:${PORT}/healthz', timeout=1)" \
-    2>/dev/null && break
-  sleep 0.2
-done
-"$BIN/flask" wechat sync-menu >/dev/null || echo "run: could not push the WeChat menu (see the log above)" >&2
-"$BIN/flask" worker run &
-WORKER=$!
-
-cat <<MSG
-
+# The web server (gunicorn.conf.py) and the background worker under a small supervisor: a worker
+# that crashes is restarted with backoff while the web keeps serving; Ctrl+C stops both quietly.
+export LOG_FORMAT="${LOG_FORMAT:-text}"
+export WEB_WORKERS="${WEB_WORKERS:-2}"
+BANNER="
   Gonglian is running (database: ${DATABASE_URL:-instance/gonglian.sqlite3})
     Phone simulator (worker side):  http://127.0.0.1:${PORT}/simulator/
     Staff console:                  http://127.0.0.1:${PORT}/console/
     API documentation (OpenAPI):    http://127.0.0.1:${PORT}/api/openapi.json
-    Health:                         http://127.0.0.1:${PORT}/healthz
+    Health / readiness / metrics:   http://127.0.0.1:${PORT}/healthz  /readyz  /metrics
   Press Ctrl+C to stop.
-
-MSG
-wait -n $WEB $WORKER
+"
+exec "$BIN/python" scripts/supervise.py --ready-url "http://127.0.0.1:${PORT}/healthz" \
+  --once "$BIN/flask wechat sync-menu" --banner "$BANNER" \
+  "web=$BIN/gunicorn -c gunicorn.conf.py" "worker=$BIN/flask worker run"

@@ -1,10 +1,15 @@
-"""The application factory: small named steps, overrides last (for tests)."""
+"""The application factory: small named steps, overrides last (for tests).
+
+Under gunicorn (GONGLIAN_WEB=1, set by gunicorn.conf.py) the app is built for serving only: no
+CLI commands, no Flask-Migrate/Alembic, so a web worker imports what it needs and no more.
+"""
 import logging
+import os
 
 from flask import Flask
 
 from service.config import ROOT, Config
-from service.extensions import api, csrf, db, login_manager, migrate
+from service.extensions import api, csrf, db, login_manager
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -13,31 +18,87 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
+    web_only = os.environ.get("GONGLIAN_WEB") == "1"
     configure_logging(app)
-    register_extensions(app)
+    register_extensions(app, migrations=not web_only)
     register_blueprints(app)
     register_commit_point(app)
     register_error_handlers(app)
-    register_commands(app)
+    register_request_hooks(app)
+    if not web_only:
+        register_commands(app)
+    no_session_for_callback(app)  # last: it wraps whatever session interface the app has
     return app
 
 
+class _CallbackWithoutSession:
+    """Delegates to the app's session interface, except for WeChat's server-to-server callback,
+    which has no cookie and needs no session (building the cookie signer costs more than the reply)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def open_session(self, app, request):
+        if request.path == "/wechat":
+            return self.inner.make_null_session(app)
+        return self.inner.open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if request_path(response) == "/wechat" or self.inner.is_null_session(session):
+            return None
+        return self.inner.save_session(app, session, response)
+
+
+def request_path(response) -> str | None:
+    from flask import has_request_context, request
+
+    return request.path if has_request_context() else None
+
+
+def no_session_for_callback(app: Flask) -> None:
+    app.session_interface = _CallbackWithoutSession(app.session_interface)
+
+
 def configure_logging(app: Flask) -> None:
+    from service.logs import configure
     from service.privacy.pii import install_log_filter
 
+    configure(app.config["LOG_FORMAT"])  # JSON lines with a request id, or plain text
     install_log_filter()  # no ID number or mobile number in any log line
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: Flask, migrations: bool = True) -> None:
     import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    if migrations:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     api.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
+
+
+def configure_sqlite(engine) -> None:
+    """SQLite (the embedded default): write-ahead log, so readers never wait for the writer and a
+    commit needs no fsync of its own (synchronous=NORMAL), and a busy timeout for writers."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -72,6 +133,14 @@ def register_error_handlers(app: Flask) -> None:
     from service.errors import register_error_handlers as register
 
     register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from service.logs import register_request_id
+    from service.metrics import register_request_metrics
+
+    register_request_id(app)  # X-Request-Id in, out, and in every log line
+    register_request_metrics(app)  # requests and latencies by endpoint for /metrics
 
 
 def register_commands(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 Each domain keeps its commands in its own `cli.py` (a `service.cli.Group`, which commits once per
 command); this module only collects them."""
+import signal
 import time
 
 import click
@@ -24,15 +25,30 @@ worker_cli = Group("worker", help="The background worker (outbox, sweepers, clea
 @worker_cli.command("run")
 @click.option("--once", is_flag=True, help="Run every due job once and exit.")
 @click.option("--tick", default=1.0, help="Seconds between polls.")
-def worker_run(once: bool, tick: float):
+@click.option("--metrics-port", type=int, default=None, help="Serve this worker's Prometheus metrics on 127.0.0.1.")
+def worker_run(once: bool, tick: float, metrics_port: int | None):
     """Run the background jobs (outbox delivery, sweepers, clean-up) until stopped."""
     click.echo(f"worker started with jobs: {', '.join(job.name for job in jobs.JOBS)}")
+    stop = {"now": False}
+
+    def finish(signum, frame):  # SIGTERM (systemd, the supervisor) or Ctrl+C: end after this round
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, finish)
+    signal.signal(signal.SIGINT, finish)
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="127.0.0.1")
     last_run: dict[str, float] = {}
-    while True:
+    while not stop["now"]:
         jobs.run_due(last_run)
         if once:
             return
-        time.sleep(tick)
+        deadline = time.monotonic() + tick
+        while not stop["now"] and time.monotonic() < deadline:
+            time.sleep(min(0.1, tick))
+    click.echo("worker stopped")
 
 
 def groups(app) -> list:

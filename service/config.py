@@ -26,7 +26,13 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
 
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pre-ping (a round trip per checkout): a connection the server dropped fails once, the
+    # pool is invalidated and the next request reconnects; idle connections are recycled.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": _flag("DATABASE_PRE_PING"), "pool_recycle": 1800}
+    if SQLALCHEMY_DATABASE_URI.startswith("postgresql") and os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS"):
+        # gunicorn.conf.py sets 4000: no statement outlasts WeChat's 5 seconds (not for the CLI).
+        SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {
+            "options": f"-c statement_timeout={int(os.environ['DATABASE_STATEMENT_TIMEOUT_MS'])}"}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "gonglian:")
 
@@ -52,14 +58,26 @@ class Config:
     WECHAT_ACCOUNT_NAME = os.environ.get("WECHAT_ACCOUNT_NAME", "工联")
     # The stand-in (WECHAT_SIMULATOR only): access-token lifetime, seconds.
     WECHAT_SIM_TOKEN_TTL = int(os.environ.get("WECHAT_SIM_TOKEN_TTL", "7200"))
+    # The stand-in: seconds added to every call (WeChat's round trip, for bench/outbox.py).
+    WECHAT_SIM_LATENCY = float(os.environ.get("WECHAT_SIM_LATENCY", "0"))
 
     # Outbox delivery: exponential backoff base·2^n seconds, capped; give up after OUTBOX_MAX_ATTEMPTS.
     OUTBOX_BACKOFF_BASE = float(os.environ.get("OUTBOX_BACKOFF_BASE", "5"))
     OUTBOX_BACKOFF_CAP = float(os.environ.get("OUTBOX_BACKOFF_CAP", "3600"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+    # Sends in flight per deliverer process, sends per second per process, and the pause after
+    # WeChat's "API quota reached" (45009).
+    OUTBOX_CONCURRENCY = int(os.environ.get("OUTBOX_CONCURRENCY", "16"))
+    OUTBOX_RATE = float(os.environ.get("OUTBOX_RATE", "400"))
+    OUTBOX_QUOTA_PAUSE = float(os.environ.get("OUTBOX_QUOTA_PAUSE", "60"))
     WECHAT_MAX_SKEW = 300  # seconds a callback timestamp may be off
     WECHAT_MAX_BODY = 64 * 1024
     WECHAT_DEDUP_TTL = 24 * 3600
+    # Last-contact times are written behind, this often (0: at once, as the tests do).
+    # A federation's name in scan welcomes is cached this long per process (a renamed or dissolved
+    # federation shows within it); 0 reads it every time (tests).
+    WECHAT_NAME_CACHE_SECONDS = float(os.environ.get("WECHAT_NAME_CACHE_SECONDS", "30"))
+    WECHAT_CONTACT_FLUSH_SECONDS = float(os.environ.get("WECHAT_CONTACT_FLUSH_SECONDS", "1"))
     # Where links sent to workers point (the H5 pages).
     PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
 
@@ -68,6 +86,8 @@ class Config:
     ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "dev-only-id-hash-key")
     # "production" refuses the development defaults for the keys above.
     GONGLIAN_ENV = os.environ.get("GONGLIAN_ENV", "development")
+    # "json": one JSON object per log line with a request id (production, gunicorn.conf.py); "text".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if GONGLIAN_ENV == "production" else "text")
     # Days personal data is kept after a rejection or a withdrawal (then `flask privacy purge`).
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "180"))
     # Working days (Mon–Fri) within which an application must be decided.

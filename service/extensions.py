@@ -1,6 +1,8 @@
-"""Extensions, created once here and bound to the app in create_app()."""
+"""Extensions, created once here and bound to the app in create_app().
+
+Flask-Migrate (and with it Alembic, Mako and Pygments) is bound in create_app only when the app
+serves the CLI: a web worker never imports it."""
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -29,7 +31,6 @@ class GonglianApi(Api):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 api = GonglianApi()
 login_manager = LoginManager()
 csrf = CSRFProtect()

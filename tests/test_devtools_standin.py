@@ -174,3 +174,34 @@ def test_the_standin_and_the_phone_need_no_csrf_token(app, client):
         assert client.post("/api/auth/login", json={"username": "x", "password": "y"}).status_code == 400  # still on
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_concurrent_calls_each_take_one_use_of_a_fault(app):
+    """Four threads racing for one fault with four uses take exactly four, with no spinning on a
+    stale count (issue 13 §4: take_fault decrements in one guarded UPDATE)."""
+    import threading
+
+    from service.devtools import standin
+
+    standin.add_fault("message/custom/send", errcode=-1, times=4)
+    db.session.commit()
+    taken, errors = [], []
+
+    def take():
+        with app.app_context():
+            try:
+                for _ in range(3):
+                    if standin.take_fault("message/custom/send") is not None:
+                        taken.append(1)
+                    db.session.commit()
+            except Exception as error:  # SQLite may refuse a concurrent writer: that is a failure too
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors and len(taken) == 4

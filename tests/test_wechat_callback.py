@@ -227,12 +227,19 @@ def test_non_utf8_body_is_400(wechat, client):
 
 # --- retries --------------------------------------------------------------------------------------
 def test_a_retried_message_is_answered_the_same_and_processed_once(wechat, monkeypatch):
-    calls = []
-    monkeypatch.setitem(registry._by_keyword, "计数", lambda m: calls.append(m.id) or f"第{len(calls)}次")
+    from models.outbox import OutboxMessage
+    from service.wechat.outbox import queue_message
+
+    def count_and_queue(message):  # a side effect in the database, like every real handler's
+        queue_message(message.source, "收到")
+        queued = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+        return f"第{queued}次"
+
+    monkeypatch.setitem(registry._by_keyword, "计数", count_and_queue)
     xml = wechat.peer.text("o-retry", "计数", msg_id=123456789)
     replies = [wechat.post(xml).reply["Content"] for _ in range(3)]
     assert replies == ["第1次", "第1次", "第1次"]
-    assert len(calls) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
     assert db.session.scalar(select(func.count()).select_from(InboundMessage)) == 1
 
 

@@ -3,7 +3,7 @@ flask-smorest blueprints (documented in /api/openapi.json) go in API_BLUEPRINTS;
 blueprints in PLAIN_BLUEPRINTS."""
 from handlers.api import (contests_roster, contests_staff, contests_worker, federations_admin, federations_public,
                           governance_staff, health, help_requests_canned, help_requests_staff,
-                          help_requests_worker, membership_staff, membership_worker, positions_public,
+                          help_requests_worker, membership_staff, membership_worker, outbox_staff, positions_public,
                           positions_staff, refdata_public, routing_public, routing_staff, staff_admin,
                           staff_auth, staff_self, stats_staff)
 
@@ -17,4 +17,5 @@ API_BLUEPRINTS += [positions_staff.bp, positions_public.bp]
 API_BLUEPRINTS += [governance_staff.bp]
 API_BLUEPRINTS += [staff_self.bp]
 API_BLUEPRINTS += [stats_staff.bp]
+API_BLUEPRINTS += [outbox_staff.bp]
 PLAIN_BLUEPRINTS = [health.bp]

@@ -29,7 +29,7 @@ def wechat_api(endpoint: str, needs_token: bool = True):
         def wrapper(*args, **kwargs):
             fault = standin.take_fault(endpoint)
             db.session.commit()  # release the write before any injected delay
-            standin.apply_delay(fault)
+            standin.apply_delay(fault, current_app.config.get("WECHAT_SIM_LATENCY", 0.0))
             if fault is not None and fault.http_status:
                 standin.record_call(endpoint, -fault.http_status)
                 db.session.commit()

@@ -1,12 +1,14 @@
 """The WeChat callback: GET /wechat (URL check) and POST /wechat (messages and events).
 
-verify → parse → deduplicate → dispatch → reply, and never a 500.
+verify → parse → dispatch → reply, and never a 500. A pure handler (keywords, menu clicks: no
+side effect) is answered with no database work at all; anything else runs exactly once per
+delivery (service/wechat/dedup.py) in one transaction. Last contact is written behind
+(service/wechat/contact.py).
 """
 import logging
-from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from handlers.wechat import bot  # noqa: F401  (registers the handlers)
 from handlers.wechat import contests  # noqa: F401  (the contest poster's scene)
@@ -15,14 +17,13 @@ from handlers.wechat import positions  # noqa: F401  (locations → the nearest 
 from handlers.wechat import conversation  # noqa: F401  (chat text and voice → the open request)
 from handlers.wechat import help_requests  # noqa: F401  (chat images → evidence)
 from handlers.wechat import staff_binding  # noqa: F401  (staff bind their WeChat by a temporary QR)
-from handlers.wechat.registry import dispatch
-from models.base import utcnow
-from models.wechat import InboundMessage
+from handlers.wechat.registry import find_handler, is_pure
+from service.wechat import contact, dedup
 from service.wechat import inbound as wechat_inbound
-from service.wechat import followers as workers
 from service.errors import error_response
 from service.extensions import db
 from service.wechat.inbound import CallbackRejected, WeChatSettings
+from service.wechat.writes import serialized
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
@@ -63,7 +64,12 @@ def receive():
         message = wechat_inbound.parse(xml_text)
     except CallbackRejected as error:
         return _rejected(error)
-    reply = handle_once(message)
+    try:
+        reply = handle_once(message)
+    except (DatabaseUnavailable, OperationalError, InterfaceError):
+        db.session.rollback()
+        log.warning("wechat callback: database unavailable")
+        return error_response(503, "service_unavailable", "服务暂时不可用，请稍后再试")
     if encrypted and reply != "success":
         reply = wechat_inbound.encrypt_reply(
             settings, reply, request.args.get("nonce", ""), request.args.get("timestamp", "")
@@ -72,32 +78,66 @@ def receive():
     return Response(reply, content_type=f"{content_type}; charset=utf-8")
 
 
+class DatabaseUnavailable(Exception):
+    """The database failed while a side-effect message was handled: 503, WeChat retries."""
+
+
+def _render(message, text: str | None) -> str:
+    return wechat_inbound.text_reply(message, text) if text else "success"
+
+
 def handle_once(message) -> str:
-    """Process a delivery once; a retry gets the first reply and causes no second side effect."""
+    """Answer a delivery; a retry gets the first reply and causes no second side effect."""
+    handler = find_handler(message)
+    event = message.type == "event"
+    if is_pure(handler):
+        try:
+            reply = _render(message, handler(message) if handler else None)
+        except Exception:
+            log.exception("wechat handler failed for %s %s", message.type, getattr(message, "event", ""))
+            reply = wechat_inbound.text_reply(message, bot.POLITE_ERROR)
+        contact.note(message.source, event=event)
+        return reply
     key = wechat_inbound.dedup_key(message)
-    seen = db.session.get(InboundMessage, key)
-    if seen is not None:
-        return seen.reply or "success"
-    expires = utcnow() + timedelta(seconds=current_app.config["WECHAT_DEDUP_TTL"])
-    entry = InboundMessage(key=key, expires_at=expires)
-    db.session.add(entry)
+    claimed = dedup.claim(key)  # Redis: one round trip; None: de-duplicate in the database below
+    if claimed is False:
+        return dedup.reply_for(key)
     try:
-        db.session.flush()  # a concurrent retry waits here on the unique key, then fails
-    except IntegrityError:
+        with serialized(db.engine):  # SQLite: writers queue on a file lock (service/wechat/writes.py)
+            if claimed is None and not dedup.insert_once(key):
+                db.session.rollback()
+                return dedup.reply_for(key)
+            reply = _render(message, handler(message))
+            if claimed is None:
+                dedup.store_reply(key, reply)
+            db.session.commit()
+    except DBAPIError as error:
         db.session.rollback()
-        seen = db.session.get(InboundMessage, key)
-        return (seen.reply if seen else None) or "success"
-    try:
-        workers.note_contact(message.source, event=message.type == "event")
-        text = dispatch(message)
-        entry.reply = wechat_inbound.text_reply(message, text) if text else "success"
-        db.session.commit()
+        if claimed:
+            dedup.release(key)
+        if error.connection_invalidated or _is_unavailable(error):
+            raise DatabaseUnavailable() from error
+        reply = _failed(message, key, claimed)
     except Exception:
-        log.exception("wechat handler failed for %s %s", message.type, getattr(message, "event", ""))
         db.session.rollback()
-        entry = InboundMessage(
-            key=key, expires_at=expires, reply=wechat_inbound.text_reply(message, bot.POLITE_ERROR)
-        )
-        db.session.add(entry)
-        db.session.commit()
-    return entry.reply
+        reply = _failed(message, key, claimed)
+    else:
+        if claimed:
+            dedup.remember(key, reply)
+    contact.note(message.source, event=event)
+    return reply
+
+
+def _is_unavailable(error: DBAPIError) -> bool:
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
+def _failed(message, key: str, claimed: bool | None) -> str:
+    log.exception("wechat handler failed for %s %s", message.type, getattr(message, "event", ""))
+    reply = wechat_inbound.text_reply(message, bot.POLITE_ERROR)
+    try:
+        dedup.record_failure(key, reply, claimed)
+    except Exception:
+        db.session.rollback()
+        log.exception("wechat: could not record the failed delivery")
+    return reply

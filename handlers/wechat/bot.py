@@ -1,8 +1,11 @@
 """What the bot says. Every reply is short, in Chinese, and sent within WeChat's 5 seconds:
 nothing here calls out over the network."""
+import time
+
+from flask import current_app
 from sqlalchemy import select
 
-from handlers.wechat.registry import fallback, on_click, on_event, on_keyword, on_scene, scene_handler
+from handlers.wechat.registry import fallback, on_click, on_event, on_keyword, on_scene, pure, scene_handler
 from models.federation import Federation
 from service.wechat import followers as workers
 from service.extensions import db
@@ -26,22 +29,34 @@ def link(url: str, label: str) -> str:
     return f'<a href="{url}">{label}</a>'
 
 
-def _federation_for(value: str) -> Federation | None:
-    if not value.isdigit():
+_names: dict[int, tuple[float, str | None]] = {}
+
+
+def _federation_name(value: str) -> tuple[int, str] | None:
+    """(id, name) of a federation that is not dissolved, cached per process: a burst of scans at
+    one poster reads the federation once, not once per scan."""
+    if not value.isdigit() or len(value) > 18:
         return None
-    return db.session.scalar(
-        select(Federation).where(Federation.id == int(value), Federation.status != "dissolved")
-    )
+    federation_id, now = int(value), time.monotonic()
+    cached = _names.get(federation_id)
+    if cached is None or now - cached[0] >= current_app.config["WECHAT_NAME_CACHE_SECONDS"]:
+        name = db.session.scalar(select(Federation.name).where(Federation.id == federation_id,
+                                                               Federation.status != "dissolved"))
+        if len(_names) > 10000:
+            _names.clear()
+        cached = _names[federation_id] = (now, name)
+    return (federation_id, cached[1]) if cached[1] else None
 
 
 @on_scene("fed")
 def welcome_to_federation(message, value: str) -> str:
-    federation = _federation_for(value)
-    if federation is None:
+    found = _federation_name(value)
+    if found is None:
         return WELCOME
+    federation_id, name = found
     return (
-        f"您好，欢迎关注！您扫描的是「{federation.name}」的二维码。\n"
-        f"{link(h5_url('join', fed=federation.id), '点此申请加入' + federation.name)}\n\n" + MENU_TEXT
+        f"您好，欢迎关注！您扫描的是「{name}」的二维码。\n"
+        f"{link(h5_url('join', fed=federation_id), '点此申请加入' + name)}\n\n" + MENU_TEXT
     )
 
 
@@ -77,8 +92,10 @@ def unsubscribe(message) -> None:
 
 
 def _last_federation(openid: str) -> int | None:
-    worker = workers.get_or_create_worker(openid)
-    prefix, _, value = (worker.last_scene or "").partition(":")
+    from models.worker import Worker
+
+    scene = db.session.scalar(select(Worker.last_scene).where(Worker.openid == openid))
+    prefix, _, value = (scene or "").partition(":")
     return int(value) if prefix == "fed" and value.isdigit() else None
 
 
@@ -93,6 +110,7 @@ HELP_AFTER = "\n提交后，您在对话框发送的文字、语音和图片都�
 
 @on_click("HELP")
 @on_keyword("求助", "我要求助", "法律援助", "法律咨询", "劳动争议", "调解", "维权", "投诉")
+@pure
 def ask_for_help(message) -> str:
     return (
         "遇到欠薪、工伤、劳动争议？工会联合会为您提供法律援助和调解：\n"
@@ -102,34 +120,40 @@ def ask_for_help(message) -> str:
 
 @on_click("WAGE")
 @on_keyword("欠薪", "拖欠工资", "不发工资", "工资没发", "讨薪", "欠工资", "拿不到工资")
+@pure
 def wage_arrears(message) -> str:
     return "被拖欠工资？工会联合会帮您讨薪：\n" + link(h5_url("help", type="wage_arrears"), "我要反映欠薪") + HELP_AFTER
 
 
 @on_click("INJURY")
 @on_keyword("工伤", "受伤", "工伤认定", "工伤赔偿", "干活受伤")
+@pure
 def work_injury(message) -> str:
     return "工作中受伤？工会联合会帮您申请工伤认定和赔偿：\n" + link(h5_url("help", type="work_injury"), "我要反映工伤") + HELP_AFTER
 
 
 @on_click("CONTESTS")
 @on_keyword("竞赛", "技能竞赛", "比赛", "报名比赛")
+@pure
 def contests(message) -> str:
     return "劳动和技能竞赛正在报名：\n" + link(h5_url("contests"), "查看竞赛并报名")
 
 
 @on_click("ME")
 @on_keyword("我的", "会员卡", "我的会员卡", "电子会员卡", "我的诉求", "办理进度", "进度查询")
+@pure
 def mine(message) -> str:
     return "会员卡（或入会申请进度）、我的诉求和竞赛报名都在这里：\n" + link(h5_url("me"), "打开我的")
 
 
 @on_click("CARD")
+@pure
 def card(message) -> str:
     return link(h5_url("card"), "我的会员卡")
 
 
 @fallback
+@pure
 def help_text(message) -> str | None:
     if message.type == "event":
         return None  # view clicks, location reports…: nothing to say

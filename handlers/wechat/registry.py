@@ -2,6 +2,10 @@
 
 Modelled on WeRoBot's handler registry. A handler takes the wechatpy message and returns
 the reply text (or None for no reply); ``dispatch`` picks the first that matches.
+
+A handler marked ``@pure`` has no side effect and reads no database: the callback answers it at
+once, without de-duplication (a retry simply gets the same reply again). Every other handler is
+run exactly once per delivery (service/wechat/dedup.py). Unmarked means "has side effects".
 """
 import re
 from collections.abc import Callable
@@ -55,6 +59,17 @@ def on_scene(prefix: str):
         _by_scene_prefix[prefix] = fn
         return fn
     return register
+
+
+def pure(fn: Handler) -> Handler:
+    """Mark a handler as side-effect free and database free (put it under the on_* decorators)."""
+    fn.pure = True
+    return fn
+
+
+def is_pure(handler: Handler | None) -> bool:
+    """No handler (no reply at all) is pure too: there is nothing to do twice."""
+    return handler is None or getattr(handler, "pure", False)
 
 
 def fallback(fn: Handler) -> Handler:

@@ -211,7 +211,7 @@ def send_reminders(now: datetime | None = None) -> int:
         select(Signup).join(Contest, Contest.id == Signup.contest_id).where(
             Contest.status.in_(("published", "closed")), Contest.starts_at > now,
             Contest.starts_at <= now + REMIND_AHEAD, Signup.status == "confirmed", Signup.reminded_at.is_(None))
-        .order_by(Signup.id)))
+        .order_by(Signup.id).with_for_update(skip_locked=True, of=Signup)))  # claimed: reminded once
     for signup in due:
         contest = signup.contest
         signups.notify(signup, f"提醒：您报名的「{contest.title}」将于{rules.fmt(contest.starts_at)}开始，"

@@ -236,7 +236,8 @@ def close_due_registrations(now: datetime | None = None) -> int:
     """published → closed once the registration closing time has passed (the job below)."""
     now = now or utcnow()
     due = list(db.session.scalars(select(Contest).where(Contest.status == "published",
-                                                        Contest.registration_closes_at <= now)))
+                                                        Contest.registration_closes_at <= now)
+                                  .with_for_update(skip_locked=True)))  # claimed
     for contest in due:
         contest.status = "closed"
         audit.record("contest.closed", actor="system", subject_type="contest", subject_id=contest.id,

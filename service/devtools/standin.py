@@ -59,24 +59,29 @@ def add_fault(endpoint: str, *, errcode: int | None = None, http_status: int | N
 
 
 def take_fault(endpoint: str) -> SimFault | None:
-    """Consume one injected fault for `endpoint` (a guarded UPDATE: two workers never share one)."""
+    """Consume one injected fault for `endpoint`: one UPDATE that decrements the oldest fault
+    still left (`times_left = times_left - 1`, guarded by `times_left > 0`), so concurrent calls
+    each take one use and nobody retries on a stale count. Another caller that takes the last
+    use between our SELECT and UPDATE makes the UPDATE miss: look again (the fault is gone)."""
     while True:
-        fault = db.session.scalar(
-            select(SimFault).where(SimFault.endpoint == endpoint, SimFault.times_left > 0).order_by(SimFault.id)
-        )
-        if fault is None:
+        fault_id = db.session.scalar(select(SimFault.id).where(SimFault.endpoint == endpoint, SimFault.times_left > 0)
+                                     .order_by(SimFault.id).limit(1))
+        if fault_id is None:
             return None
         taken = db.session.execute(
-            update(SimFault).where(SimFault.id == fault.id, SimFault.times_left == fault.times_left)
-            .values(times_left=fault.times_left - 1).execution_options(synchronize_session=False)
+            update(SimFault).where(SimFault.id == fault_id, SimFault.times_left > 0)
+            .values(times_left=SimFault.times_left - 1).execution_options(synchronize_session=False)
         ).rowcount
         if taken:
-            return fault
+            return db.session.get(SimFault, fault_id)
 
 
-def apply_delay(fault: SimFault | None) -> None:
-    if fault is not None and fault.delay:
-        time.sleep(min(float(fault.delay), 30.0))
+def apply_delay(fault: SimFault | None, latency: float = 0.0) -> None:
+    """An injected fault's delay, plus the stand-in's latency per call (WECHAT_SIM_LATENCY: WeChat's
+    round trip, for benchmarks)."""
+    delay = latency + (float(fault.delay) if fault is not None and fault.delay else 0.0)
+    if delay > 0:
+        time.sleep(min(delay, 30.0))
 
 
 def reset(everything: bool = False) -> None:

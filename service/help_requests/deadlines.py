@@ -120,7 +120,7 @@ def mark_overdue(now: datetime) -> int:
             HelpRequest.status.in_(ACTIVE_STATUSES), HelpRequest.overdue.is_(False),
             or_(and_(HelpRequest.first_responded_at.is_(None), HelpRequest.first_response_due < now),
                 HelpRequest.resolution_due < now))
-        .order_by(HelpRequest.id).limit(SWEEP_BATCH)
+        .order_by(HelpRequest.id).limit(SWEEP_BATCH).with_for_update(skip_locked=True)  # claimed
     ).all()
     for request in rows:
         first = request.first_responded_at is None and request.first_response_due < now
@@ -140,7 +140,7 @@ def escalate_overdue(now: datetime) -> int:
         select(HelpRequest).where(
             HelpRequest.status.in_(ACTIVE_STATUSES), HelpRequest.overdue,
             HelpRequest.escalated.is_(False), HelpRequest.overdue_since <= now - ESCALATION_GRACE)
-        .order_by(HelpRequest.id).limit(SWEEP_BATCH)
+        .order_by(HelpRequest.id).limit(SWEEP_BATCH).with_for_update(skip_locked=True)  # claimed
     ).all()
     done = 0
     for request in rows:
@@ -168,7 +168,7 @@ def flag_limitation(now: datetime) -> int:
         select(HelpRequest).where(
             HelpRequest.status.in_(("new", "in_progress", "awaiting_worker")),
             HelpRequest.limitation_warning.is_(False), HelpRequest.learned_on <= bound)
-        .order_by(HelpRequest.id).limit(SWEEP_BATCH)
+        .order_by(HelpRequest.id).limit(SWEEP_BATCH).with_for_update(skip_locked=True)  # claimed
     ).all()
     flagged = 0
     for request in rows:

@@ -90,12 +90,12 @@ def purge(now: datetime | None = None) -> dict:
             Application.retention_until.is_not(None), Application.retention_until <= now,
             Application.erased_at.is_(None), Application.status.not_in(OPEN_APPLICATION_STATUSES),
             ~exists().where(and_(Membership.application_id == Application.id, Membership.status != "withdrawn")),
-        )
+        ).with_for_update(skip_locked=True, of=Application)  # claimed: erased once
     ))
     for application in applications:
         erase_application(application, now)
     db.session.flush()
-    workers = list(db.session.scalars(_erasable_workers(now)))
+    workers = list(db.session.scalars(_erasable_workers(now).with_for_update(skip_locked=True, of=Worker)))
     for worker in workers:
         erase_worker(worker, now)
     db.session.flush()

@@ -78,13 +78,13 @@ def wechat_send(server_url, openid, content, key, scene, follower, event, safe):
 
 @outbox_cli.command("run")
 @click.option("--once", is_flag=True, help="Deliver what is due now and exit.")
-@click.option("--batch", default=50, show_default=True)
+@click.option("--batch", default=0, help="Messages claimed at a time (0: 8 × OUTBOX_CONCURRENCY).")
 @click.option("--tick", default=1.0, show_default=True, help="Seconds between polls.")
 def outbox_run(once: bool, batch: int, tick: float):
     """Deliver due outbox messages (the worker's "outbox" job does the same)."""
     while True:
         try:
-            delivered = outbox.deliver_due(batch)
+            delivered = outbox.deliver_due(batch or None)
         except Exception:
             db.session.rollback()
             log.exception("outbox run failed")

@@ -10,10 +10,12 @@ Undeliverable(errcode, reason). Other calls return their data or raise WeChatErr
 """
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import requests
+import requests.adapters
 from flask import current_app
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
@@ -46,6 +48,7 @@ class Delivered:
 @dataclass(frozen=True)
 class RetryLater:
     reason: str
+    unknown: bool = False  # the request went out and no answer came back: it may have been delivered
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,14 @@ class _Client(WeChatClient):
     """wechatpy's client with our API base, a timeout, no auto-retry and no token of its own:
     the token of the current call is set by WeChatApi (per thread)."""
 
-    def __init__(self, appid: str, secret: str, api_base: str, timeout: float):
+    def __init__(self, appid: str, secret: str, api_base: str, timeout: float, pool_size: int | None = None):
         self._local = threading.local()
         super().__init__(appid, secret, timeout=timeout, auto_retry=False)
+        self._http = requests.Session()  # wechatpy shares one Session per class: ours, sized for the pool
+        if pool_size:
+            adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+            self._http.mount("http://", adapter)
+            self._http.mount("https://", adapter)
         self.API_BASE_URL = f"{api_base}/cgi-bin/"  # read per call by wechatpy
         self._api_base = api_base
 
@@ -99,13 +107,16 @@ class WeChatApi:
     """The adapter. Build it with `api()` (from the app config) or directly in tests."""
 
     def __init__(self, *, appid: str, secret: str, api_base: str, timeout: float, token_store,
-                 oauth_base: str | None = None):
+                 oauth_base: str | None = None, pool_size: int | None = None, memory_token: bool = False):
         self.appid, self.secret, self.timeout = appid, secret, timeout
         self.api_base = api_base.rstrip("/")
         self.oauth_base = (oauth_base or _derive(self.api_base, REAL_OAUTH_BASE)).rstrip("/")
         self.qrcode_base = _derive(self.api_base, REAL_QRCODE_BASE)
         self.tokens = token_store
-        self.client = _Client(appid, secret, self.api_base, timeout)
+        self.client = _Client(appid, secret, self.api_base, timeout, pool_size)
+        # A deliverer keeps the shared token in memory for a few minutes; a refusal skips it.
+        self.memory_token = memory_token
+        self._remembered: tuple[str, float] | None = None
 
     # --- the access token -------------------------------------------------------------------
     def _fetch_stable_token(self) -> tuple[str, int]:
@@ -122,7 +133,13 @@ class WeChatApi:
 
     def token(self, stale: str | None = None) -> str:
         """The shared access token; `stale` is one WeChat just refused."""
-        return self.tokens.get(self._fetch_stable_token, stale)
+        remembered = self._remembered
+        if self.memory_token and remembered and remembered[0] != stale and time.monotonic() - remembered[1] < 300:
+            return remembered[0]
+        token = self.tokens.get(self._fetch_stable_token, stale)
+        if self.memory_token:
+            self._remembered = (token, time.monotonic())
+        return token
 
     def _call(self, fn):
         """Run `fn(client)` with the shared token; on a token error refresh once and retry once."""
@@ -158,8 +175,13 @@ class WeChatApi:
     def _send(self, fn) -> SendResult:
         try:
             result = self._call(fn)
+        except requests.ConnectTimeout:
+            return RetryLater("微信接口连接超时")  # never sent
         except requests.Timeout:
-            return RetryLater("微信接口超时")
+            return RetryLater("微信接口超时（结果未知）", unknown=True)  # sent, no answer: maybe delivered
+        except requests.ConnectionError as error:
+            aborted = "aborted" in str(error).lower() or "reset" in str(error).lower()
+            return RetryLater(f"网络错误：{type(error).__name__}", unknown=aborted)
         except requests.RequestException as error:
             return RetryLater(f"网络错误：{type(error).__name__}")
         except WeChatClientException as error:
@@ -260,12 +282,12 @@ def _classify(error: WeChatClientException) -> SendResult:
     return Undeliverable(code, UNDELIVERABLE_REASONS.get(code) or f"{error.errmsg}")
 
 
-def api() -> WeChatApi:
+def api(pool_size: int | None = None, memory_token: bool = False) -> WeChatApi:
     """The adapter for the current app's settings."""
     cfg = current_app.config
     return WeChatApi(appid=cfg["WECHAT_APPID"], secret=cfg["WECHAT_SECRET"], api_base=cfg["WECHAT_API_BASE"],
                      timeout=float(cfg["WECHAT_TIMEOUT"]), token_store=store_for(cfg),
-                     oauth_base=cfg.get("WECHAT_OAUTH_BASE"))
+                     oauth_base=cfg.get("WECHAT_OAUTH_BASE"), pool_size=pool_size, memory_token=memory_token)
 
 
 # Module-level shortcuts for callers that need one call (the H5 OAuth flow, chat images, contest QR).

@@ -1,5 +1,6 @@
 """Workers as WeChat followers: created on first contact, window times kept for the outbox."""
-from sqlalchemy import select
+from sqlalchemy import case, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from models.base import utcnow
 from models.worker import Worker
@@ -10,30 +11,31 @@ def get_or_create_worker(openid: str) -> Worker:
     """The worker for an openid, created (flushed, not committed) on first contact."""
     worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
     if worker is None:
-        worker = Worker(openid=openid)
-        db.session.add(worker)
-        db.session.flush()
+        # ON CONFLICT DO NOTHING: the last-contact writer (service/wechat/contact.py) may create
+        # the same row at the same moment.
+        now = utcnow()
+        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+        db.session.execute(dialect.insert(Worker.__table__).values(
+            openid=openid, subscribed=False, created_at=now, updated_at=now).on_conflict_do_nothing(
+            index_elements=["openid"]))
+        worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
     return worker
 
 
-def note_contact(openid: str, *, event: bool) -> Worker:
-    """Record that the worker wrote (opens the 48-hour window) or clicked/scanned (1 minute)."""
-    worker = get_or_create_worker(openid)
-    if event:
-        worker.last_event_at = utcnow()
-    else:
-        worker.last_message_at = utcnow()
-    return worker
-
-
-def follow(openid: str, scene: str | None = None) -> Worker:
-    worker = get_or_create_worker(openid)
-    if not worker.subscribed:
-        worker.subscribed = True
-        worker.subscribed_at = utcnow()
+def follow(openid: str, scene: str | None = None) -> None:
+    """The worker follows (a subscribe or a scan): one upsert statement, no ORM load — a burst
+    of scans at a poster costs one row write each. Flushed with the caller's transaction."""
+    table = Worker.__table__
+    now = utcnow()
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(table).values(openid=openid, subscribed=True, subscribed_at=now, last_scene=scene,
+                                          created_at=now, updated_at=now)
+    changes = {"subscribed": True, "updated_at": now,
+               "subscribed_at": case((table.c.subscribed.is_(True), table.c.subscribed_at), else_=now)}
     if scene:
-        worker.last_scene = scene
-    return worker
+        changes["last_scene"] = scene
+    db.session.flush()  # the ORM's pending changes first, so nothing overwrites this one
+    db.session.execute(insert.on_conflict_do_update(index_elements=["openid"], set_=changes))
 
 
 def unfollow(openid: str) -> Worker:

@@ -11,10 +11,11 @@ import hmac
 import time
 from dataclasses import dataclass
 
-import xmltodict
-from wechatpy import parse_message
+from xml.etree import ElementTree
+
+from wechatpy.events import EVENT_TYPES
+from wechatpy.messages import MESSAGE_TYPES, UnknownMessage
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
-from xml.parsers.expat import ExpatError
 
 
 class CallbackRejected(Exception):
@@ -60,18 +61,38 @@ def verify_url(settings: WeChatSettings, args) -> str:
     return args.get("echostr", "")
 
 
+def _fields(element) -> dict | str | None:
+    """An element as xmltodict would give it: text for a leaf, a dict (lists for repeats) else."""
+    children = list(element)
+    if not children:
+        return element.text
+    out: dict = {}
+    for child in children:
+        value = _fields(child)
+        if child.tag in out:
+            previous = out[child.tag]
+            out[child.tag] = (previous if isinstance(previous, list) else [previous]) + [value]
+        else:
+            out[child.tag] = value
+    return out
+
+
 def _safe_xml(raw: bytes | str) -> dict:
-    """Parse an XML document with no DTD, no entities and a root named <xml>."""
+    """Parse an XML document with no DTD, no entities and a root named <xml>.
+
+    ElementTree's C parser (expat) instead of xmltodict's Python callbacks: the same fields in a
+    fraction of the time. With declarations refused there is nothing for expat to expand."""
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     if "<!" in text.replace("<![CDATA[", ""):
         raise CallbackRejected(400, "DTD or declarations are not allowed")
     try:
-        doc = xmltodict.parse(text, disable_entities=True)
-    except (ExpatError, ValueError, TypeError):
+        root = ElementTree.fromstring(text)
+    except (ElementTree.ParseError, ValueError, TypeError):
         raise CallbackRejected(400, "malformed XML") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("xml"), dict):
+    fields = _fields(root)
+    if root.tag != "xml" or not isinstance(fields, dict):
         raise CallbackRejected(400, "missing <xml> root")
-    return doc["xml"]
+    return fields
 
 
 def read_body(settings: WeChatSettings, args, raw: bytes) -> tuple[str, bool]:
@@ -103,14 +124,36 @@ def read_body(settings: WeChatSettings, args, raw: bytes) -> tuple[str, bool]:
 
 
 def parse(xml_text: str):
-    """The wechatpy message object for a plaintext body; 400 for anything malformed."""
+    """The wechatpy message object for a plaintext body; 400 for anything malformed.
+    The XML is parsed once (here) and handed to wechatpy's message classes."""
     fields = _safe_xml(xml_text)
     if not fields.get("MsgType") or not fields.get("FromUserName") or not fields.get("ToUserName"):
         raise CallbackRejected(400, "missing MsgType, FromUserName or ToUserName")
     try:
-        return parse_message(xml_text)
-    except (ExpatError, ValueError, KeyError, TypeError, AttributeError):
+        return message_from_fields(fields)
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise CallbackRejected(400, "unparseable message") from None
+
+
+def message_from_fields(message: dict):
+    """wechatpy 1.8.18's parse_message after its xmltodict.parse: the same classes and the same
+    rewriting of a scan-to-subscribe event, from the fields we already parsed."""
+    message_type = message["MsgType"].lower()
+    if message_type == "event" or message_type.startswith("device_"):
+        event_type = message["Event"].lower() if "Event" in message else None
+        if event_type is None and message_type.startswith("device_"):
+            event_type = message_type
+        elif message_type.startswith("device_"):
+            event_type = f"device_{event_type}"
+        if event_type == "subscribe" and message.get("EventKey"):
+            event_key = message["EventKey"]
+            if event_key.startswith(("scanbarcode|", "scanimage|")):
+                event_type = message["Event"] = "subscribe_scan_product"
+            elif event_key.startswith("qrscene_"):
+                event_type = message["Event"] = "subscribe_scan"
+                message["EventKey"] = event_key[len("qrscene_"):]
+        return EVENT_TYPES.get(event_type, UnknownMessage)(message)
+    return MESSAGE_TYPES.get(message_type, UnknownMessage)(message)
 
 
 def dedup_key(message) -> str:

@@ -3,12 +3,17 @@
 A message is a row written in the same transaction as the change that causes it; the worker
 process delivers it later (customer-service message inside WeChat's 48-hour window, template
 message outside it), retrying what can be retried and recording what cannot be delivered.
-Nothing in a request handler calls WeChat: `deliver_due` runs as the "outbox" job.
+Nothing in a request handler calls WeChat: `deliver_due` runs as the "outbox" job, with a
+bounded pool of sends in flight per process.
 """
 import logging
 import os
+import random
 import socket
+import threading
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import timedelta
 
 from flask import current_app
@@ -19,6 +24,7 @@ from models.base import utcnow
 from models.outbox import OutboxMessage
 from models.worker import Worker
 from service.extensions import db
+from service.metrics import DELIVERIES, WECHAT_ERRORS
 from service.wechat.client import Delivered, RetryLater, SendResult, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -109,16 +115,6 @@ def claim_due(batch: int, claimer: str) -> list[int]:
     return ids
 
 
-def _still_mine(message_id: int, claimer: str) -> bool:
-    """Renew the claim just before sending; False if the lease ran out and another took it."""
-    renewed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.locked_by == claimer, OutboxMessage.status == "pending")
-        .values(locked_until=utcnow() + _lease()).execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
-    return renewed == 1
-
-
 # --- delivering -----------------------------------------------------------------------------
 def in_window(worker: Worker | None) -> bool:
     """Inside WeChat's customer-service window: wrote within 48 h, or clicked/scanned within 1 min."""
@@ -148,74 +144,198 @@ def template_data(payload: dict) -> dict:
     return {str(key): {"value": cut(value)} for key, value in pairs}
 
 
-def send(message: OutboxMessage, wechat) -> tuple[SendResult, str]:
-    """Deliver one message through the adapter; returns (result, channel)."""
+def plan(message: OutboxMessage, worker: Worker | None) -> dict:
+    """What to send, decided before any network call (no database work inside the send)."""
     payload = message.payload or {}
-    worker = db.session.scalar(select(Worker).where(Worker.openid == message.openid))
-    if in_window(worker):
-        result = wechat.send_text(message.openid, custom_text(payload))
+    template = payload.get("template") or "request_update"
+    return {"id": message.id, "openid": message.openid, "custom": custom_text(payload) if in_window(worker) else None,
+            "template_id": current_app.config["WECHAT_TEMPLATES"].get(template), "template": template,
+            "data": template_data(payload), "url": payload.get("url"), "client_msg_id": f"outbox-{message.id}"}
+
+
+def send_planned(item: dict, wechat) -> tuple[SendResult, str]:
+    """Deliver one planned message (thread-safe, no database): customer-service text inside the
+    window, else — or when WeChat refuses it for the window or the count — a template message
+    carrying client_msg_id, so a resend after an unknown outcome is not shown twice."""
+    if item["custom"] is not None:
+        result = wechat.send_text(item["openid"], item["custom"])
         if not (isinstance(result, Undeliverable) and result.errcode in FALL_BACK_TO_TEMPLATE):
             return result, "custom"
-    template_id = current_app.config["WECHAT_TEMPLATES"].get(payload.get("template") or "request_update")
-    if not template_id:
-        return Undeliverable(None, f"未配置模板：{payload.get('template')}"), "template"
-    result = wechat.send_template(message.openid, template_id, template_data(payload), url=payload.get("url"),
-                                  client_msg_id=f"outbox-{message.id}")
+    if not item["template_id"]:
+        return Undeliverable(None, f"未配置模板：{item['template']}"), "template"
+    result = wechat.send_template(item["openid"], item["template_id"], item["data"], url=item["url"],
+                                  client_msg_id=item["client_msg_id"])
     return result, "template"
 
 
-def backoff(attempts: int) -> timedelta:
+def send(message: OutboxMessage, wechat) -> tuple[SendResult, str]:
+    """Deliver one message through the adapter; returns (result, channel)."""
+    worker = db.session.scalar(select(Worker).where(Worker.openid == message.openid))
+    return send_planned(plan(message, worker), wechat)
+
+
+def backoff(attempts: int, jitter: float = 1.0) -> timedelta:
+    """base·2^(n-1) seconds, capped, times `jitter` (deliveries draw it from [0.5, 1) so that
+    messages that failed together do not all come back at the same instant)."""
     cfg = current_app.config
-    return timedelta(seconds=min(cfg["OUTBOX_BACKOFF_BASE"] * 2 ** max(attempts - 1, 0), cfg["OUTBOX_BACKOFF_CAP"]))
+    seconds = min(cfg["OUTBOX_BACKOFF_BASE"] * 2 ** max(attempts - 1, 0), cfg["OUTBOX_BACKOFF_CAP"])
+    return timedelta(seconds=seconds * jitter)
+
+
+def outcome(attempts: int, result: SendResult, channel: str) -> dict:
+    """The columns to write for a send's result (attempts is the count before this one)."""
+    values = {"attempts": attempts + 1, "channel": channel, "locked_by": None, "locked_until": None}
+    if isinstance(result, Delivered):
+        values.update(status="delivered", delivered_at=utcnow(), last_error=None)
+    elif isinstance(result, Undeliverable):
+        values.update(status="undeliverable", last_error=(
+            f"{result.errcode}: {result.reason}" if result.errcode is not None else result.reason))
+    else:
+        values["last_error"] = result.reason
+        if attempts + 1 >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            values["status"] = "failed"
+        else:
+            values["next_attempt_at"] = utcnow() + backoff(attempts + 1, random.uniform(0.5, 1.0))
+    return values
 
 
 def record(message: OutboxMessage, result: SendResult, channel: str) -> None:
-    message.attempts += 1
-    message.channel = channel
-    message.locked_by = message.locked_until = None
+    """Apply a result to a loaded message (flushed by the caller's commit)."""
+    for key, value in outcome(message.attempts, result, channel).items():
+        setattr(message, key, value)
+
+
+def _result_name(result: SendResult) -> str:
     if isinstance(result, Delivered):
-        message.status, message.delivered_at, message.last_error = "delivered", utcnow(), None
-    elif isinstance(result, Undeliverable):
-        message.status = "undeliverable"
-        message.last_error = f"{result.errcode}: {result.reason}" if result.errcode is not None else result.reason
-    else:
-        message.last_error = result.reason
-        if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            message.status = "failed"
-        else:
-            message.next_attempt_at = utcnow() + backoff(message.attempts)
+        return "delivered"
+    if isinstance(result, Undeliverable):
+        return "undeliverable"
+    return "unknown_outcome" if getattr(result, "unknown", False) else "retry"
+
+
+def _store(message_id: int, attempts: int, claimer: str, result: SendResult, channel: str) -> str | None:
+    """One guarded UPDATE and one commit per message: the outcome is kept as soon as WeChat has
+    answered. Answers the new status, or None when the claim was lost (a lease that ran out)."""
+    values = outcome(attempts, result, channel)
+    stored = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.locked_by == claimer)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    DELIVERIES.labels(_result_name(result)).inc()
+    if isinstance(result, Undeliverable) and result.errcode is not None:
+        WECHAT_ERRORS.labels(str(result.errcode)).inc()
+    if not isinstance(result, Delivered):
+        log.info("outbox %s: %s (%s)", message_id, values.get("status", "pending"), values.get("last_error"))
+    return values.get("status", "pending") if stored else None
 
 
 def deliver_one(message_id: int, claimer: str, wechat) -> str | None:
     """Send one claimed message and record the outcome (committed); returns its new status."""
-    if not _still_mine(message_id, claimer):
-        return None
     message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.locked_by != claimer or message.status != "pending":
+        return None
+    worker = db.session.scalar(select(Worker).where(Worker.openid == message.openid))
+    item, attempts = plan(message, worker), message.attempts
+    db.session.rollback()  # no transaction is held open across the network call
+    result, channel = _guarded_send(item, wechat)
+    return _store(message_id, attempts, claimer, result, channel)
+
+
+def _guarded_send(item: dict, wechat) -> tuple[SendResult, str]:
+    limiter.wait()
     try:
-        result, channel = send(message, wechat)
+        result, channel = send_planned(item, wechat)
     except Exception as error:  # a bug or a token store outage must not lose the message
-        log.exception("outbox %s: unexpected error", message_id)
-        db.session.rollback()
-        message = db.session.get(OutboxMessage, message_id)
-        result, channel = RetryLater(f"内部错误：{type(error).__name__}"), message.channel or "custom"
-    record(message, result, channel)
-    db.session.commit()  # the deliverer's commit point: each send's outcome is kept at once
-    if not isinstance(result, Delivered):
-        log.info("outbox %s: %s (%s)", message_id, message.status, message.last_error)
-    return message.status
+        log.exception("outbox %s: unexpected error", item["id"])
+        return RetryLater(f"内部错误：{type(error).__name__}"), "custom" if item["custom"] is not None else "template"
+    if isinstance(result, RetryLater) and "45009" in result.reason:
+        limiter.pause(current_app.config["OUTBOX_QUOTA_PAUSE"])  # WeChat's API quota: everyone waits
+    return result, channel
 
 
-def deliver_due(batch: int = 50, wechat=None) -> int:
-    """Deliver the due pending messages; safe to run in several processes at once.
-    Returns how many messages were delivered."""
+def deliver_due(batch: int | None = None, wechat=None) -> int:
+    """Deliver the due pending messages; safe to run in several processes at once. Sends run
+    OUTBOX_CONCURRENCY at a time in this process (WeChat's latency overlaps), at most
+    OUTBOX_RATE per second; each outcome is committed as it comes. Returns how many were delivered."""
+    cfg = current_app.config
+    concurrency = max(1, int(cfg["OUTBOX_CONCURRENCY"]))
+    batch = batch or concurrency * 8
     claimer = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     claimed = claim_due(batch, claimer)
-    if claimed and wechat is None:
-        from service.wechat import client as wechat_client
-
-        wechat = wechat_client.api()
+    if not claimed:
+        return 0
+    wechat = wechat or shared_api()
+    messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
+                                       .order_by(OutboxMessage.id)))
+    openids = {m.openid for m in messages}
+    workers = {w.openid: w for w in db.session.scalars(select(Worker).where(Worker.openid.in_(openids)))}
+    items = [(plan(m, workers.get(m.openid)), m.attempts) for m in messages]
+    db.session.rollback()  # nothing is held open while WeChat answers
     delivered = 0
-    for message_id in claimed:
-        if deliver_one(message_id, claimer, wechat) == "delivered":
+    app = current_app._get_current_object()
+
+    def run(item):
+        with app.app_context():
+            return _guarded_send(item, wechat)
+
+    pool = _pool(concurrency)
+    futures = {pool.submit(run, item): (item, attempts) for item, attempts in items}
+    for future in as_completed(futures):
+        item, attempts = futures[future]
+        result, channel = future.result()
+        if _store(item["id"], attempts, claimer, result, channel) == "delivered":
             delivered += 1
     return delivered
+
+
+# --- the deliverer's shared parts (per process) ---------------------------------------------
+_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_apis: dict[tuple, object] = {}
+
+
+def _pool(size: int) -> ThreadPoolExecutor:
+    key = (os.getpid(), size)
+    pool = _pools.get(key)
+    if pool is None:
+        pool = _pools[key] = ThreadPoolExecutor(max_workers=size, thread_name_prefix="outbox-send")
+    return pool
+
+
+def shared_api():
+    """One adapter per process and settings: its HTTP connections and the access token stay in
+    memory between batches (the shared store is read again only when WeChat refuses the token)."""
+    from service.wechat import client as wechat_client
+
+    cfg = current_app.config
+    key = (os.getpid(), cfg["WECHAT_APPID"], cfg["WECHAT_API_BASE"], cfg.get("REDIS_URL"),
+           cfg["SQLALCHEMY_DATABASE_URI"], int(cfg["OUTBOX_CONCURRENCY"]), float(cfg["WECHAT_TIMEOUT"]))
+    api = _apis.get(key)
+    if api is None:
+        api = _apis[key] = wechat_client.api(pool_size=int(cfg["OUTBOX_CONCURRENCY"]) + 4, memory_token=True)
+    return api
+
+
+class RateLimiter:
+    """At most `rate` sends a second from this process (a token bucket), and a pause for everyone
+    when WeChat reports its API quota reached (45009)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.next_at = 0.0
+        self.paused_until = 0.0
+
+    def wait(self) -> None:
+        rate = float(current_app.config["OUTBOX_RATE"])
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_at, self.paused_until)
+            self.next_at = start + (1.0 / rate if rate > 0 else 0.0)
+        if start > now:
+            time.sleep(start - now)
+
+    def pause(self, seconds: float) -> None:
+        with self.lock:
+            self.paused_until = max(self.paused_until, time.monotonic() + seconds)
+
+
+limiter = RateLimiter()

@@ -9,6 +9,7 @@ export const NAV = [
   ['stats', '统计', '/console/stats.html'],
   ['positions', '服务阵地', '/console/positions.html'],
   ['governance', '治理', '/console/governance.html'],
+  ['outbox', '发送失败', '/console/outbox.html'],
   ['federations', '联合会管理', '/console/federations.html', ['admin']],
   ['staff', '员工账号', '/console/staff.html', ['admin']],
 ];

@@ -1,0 +1,83 @@
+"""gunicorn settings for Gonglian's web servers (`gunicorn -c gunicorn.conf.py`, read by default).
+
+Every value can be overridden from the environment (GUNICORN_*/WEB_*), and these are the settings
+bench/callback.py and bench/cluster.sh measure.
+"""
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+
+# Serving only: no CLI commands, no Alembic in a web worker (service/app.py).
+os.environ.setdefault("GONGLIAN_WEB", "1")
+os.environ.setdefault("LOG_FORMAT", "json")
+# Prometheus in multiprocess mode: each worker writes samples here, /metrics adds them up. Set
+# before the app (and prometheus_client) is imported.
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(tempfile.gettempdir(), f"gonglian-metrics-{os.getpid()}")
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+_metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+os.makedirs(_metrics_dir, exist_ok=True)
+# The database cancels a statement that would outlast WeChat's 5 seconds (PostgreSQL).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "4000")
+
+wsgi_app = "wsgi:app"
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+# One process per core, a few threads each: the callback is CPU-bound, database waits overlap.
+workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+# The app is loaded once in the master and forked: workers start in milliseconds and share pages.
+preload_app = True
+# WeChat gives a callback 5 seconds: a worker that stops answering its heartbeat for 4 is
+# replaced; the database is told to cancel statements that run longer (service/config.py).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "4"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "10"))  # SIGTERM: finish, then exit
+keepalive = 5  # nginx keeps upstream connections open
+max_requests = 20000  # recycle workers now and then, jittered so they do not all restart at once
+max_requests_jitter = 2000
+# Request-line and header limits (hostile clients; WeChat's query is far shorter).
+limit_request_line = 2048
+limit_request_fields = 50
+limit_request_field_size = 4096
+
+# Access log: one JSON line per request with the path only — never the query string (the /wechat
+# query carries WeChat's signature, timestamp and nonce) — and the request id.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+access_log_format = ('{"time":"%(t)s","logger":"access","method":"%(m)s","path":"%(U)s","status":%(s)s,'
+                     '"bytes":"%(B)s","ms":%(M)s,"request_id":"%({x-request-id}o)s"}')
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_fork(server, worker):
+    # Connections opened in the master (while loading the app) must not be shared by workers.
+    loaded = sys.modules.get("wsgi")
+    if loaded is not None and hasattr(loaded, "app"):
+        from service.extensions import db
+
+        with loaded.app.app_context():
+            db.engine.dispose(close=False)
+
+
+def worker_exit(server, worker):
+    # Write the last-contact times still in memory (service/wechat/contact.py).
+    contact = sys.modules.get("service.wechat.contact")
+    if contact is None:
+        return
+    try:
+        contact.flush()
+    except Exception:
+        server.log.exception("contact flush on exit failed")
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _metrics_dir.startswith(tempfile.gettempdir()):
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

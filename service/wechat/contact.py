@@ -1,0 +1,126 @@
+"""Last contact (WeChat's customer-service window), written behind the callback.
+
+Every delivery tells us the worker is reachable: writing opens the 48-hour window, a click, scan
+or follow the 1-minute one (service/wechat/outbox.in_window). The callback only notes the time
+in this process's memory (``note``); a thread writes the notes once a second in one upsert
+(``flush``), and the last notes are written when the process exits cleanly (gunicorn's
+worker_exit hook and atexit call ``flush``). A time is at most about a second late: the
+deliverer, seeing an older time, may send a template where a customer-service message was
+allowed, and a refused customer-service message falls back to a template — never lost.
+
+With WECHAT_CONTACT_FLUSH_SECONDS = 0 (tests) every note is written at once.
+"""
+import atexit
+import logging
+import os
+import threading
+import time
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+
+from models.base import utcnow
+from models.worker import Worker
+from service.metrics import CONTACT_FLUSHES
+from service.wechat.writes import serialized
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_pending: dict[str, list[datetime | None]] = {}  # openid → [last_message_at, last_event_at]
+_state = {"pid": None, "app": None, "thread": None}
+
+
+def note(openid: str, *, event: bool, at: datetime | None = None) -> None:
+    """Remember that `openid` wrote (event=False) or clicked/scanned/followed (event=True)."""
+    at = at or utcnow()
+    app = current_app._get_current_object()
+    interval = float(app.config.get("WECHAT_CONTACT_FLUSH_SECONDS", 1.0))
+    with _lock:
+        _adopt(app, interval)
+        times = _pending.setdefault(openid, [None, None])
+        slot = 1 if event else 0
+        if times[slot] is None or times[slot] < at:
+            times[slot] = at
+    if interval <= 0:
+        flush()
+
+
+def _adopt(app, interval: float) -> None:
+    """Start this process's flusher on first use (after a fork, the child starts its own)."""
+    if _state["pid"] == os.getpid():
+        return
+    _pending.clear()
+    _state.update(pid=os.getpid(), app=app, thread=None)
+    if interval > 0:
+        thread = threading.Thread(target=_run, args=(app, interval), name="contact-flusher", daemon=True)
+        _state["thread"] = thread
+        thread.start()
+
+
+def _run(app, interval: float) -> None:
+    while True:
+        time.sleep(interval)
+        try:
+            flush(app)
+        except Exception:
+            log.exception("contact flush failed; the notes are kept for the next try")
+
+
+def _upsert(rows: list[dict], dialect: str):
+    table = Worker.__table__
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(rows)
+    newest = func.greatest if dialect == "postgresql" else func.max
+
+    def later(column: str):
+        old, new = table.c[column], insert.excluded[column]
+        return newest(func.coalesce(old, new), func.coalesce(new, old))
+
+    return insert.on_conflict_do_update(index_elements=["openid"], set_={
+        "last_message_at": later("last_message_at"), "last_event_at": later("last_event_at")})
+
+
+def flush(app=None) -> int:
+    """Write the pending notes in one statement on a connection of its own; returns the count.
+    On failure the notes go back into the buffer (a newer note wins)."""
+    app = app or _state["app"]
+    with _lock:
+        if not _pending or app is None:
+            return 0
+        batch = dict(_pending)
+        _pending.clear()
+    now = utcnow()
+    rows = [{"openid": openid, "last_message_at": times[0], "last_event_at": times[1], "subscribed": False,
+             "created_at": now, "updated_at": now} for openid, times in sorted(batch.items())]
+    from service.extensions import db
+
+    try:
+        with app.app_context():
+            with serialized(db.engine), db.engine.begin() as conn:
+                conn.execute(_upsert(rows, conn.dialect.name))
+    except Exception:
+        with _lock:
+            for openid, times in batch.items():
+                current = _pending.setdefault(openid, [None, None])
+                for slot in (0, 1):
+                    if times[slot] is not None and (current[slot] is None or current[slot] < times[slot]):
+                        current[slot] = times[slot]
+        raise
+    CONTACT_FLUSHES.inc(len(rows))
+    return len(rows)
+
+
+def pending() -> int:
+    with _lock:
+        return len(_pending)
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    if _state["pid"] == os.getpid():
+        try:
+            flush()
+        except Exception:
+            log.exception("contact flush at exit failed")

@@ -1,0 +1,174 @@
+"""Exactly-once handling of callback deliveries that have side effects (DESIGN §6 retries).
+
+WeChat retries a delivery up to three times. A message with side effects (follow, scan, 入会,
+an image, chat text joining a case) must be processed once, and a retry answered with the
+first reply. Two stores, one API:
+
+- Redis (REDIS_URL set): ``claim`` is one ``SET key "" NX EX ttl`` round trip before the
+  handler runs; ``remember`` stores the reply after the commit; ``release`` gives the claim
+  back when the transaction failed, so WeChat's retry can process the message.
+- The database otherwise (or while Redis is unreachable): ``insert_once`` claims the key with
+  one ``INSERT … ON CONFLICT DO NOTHING`` as the first statement of the handler's transaction
+  (a concurrent retry waits on the unique key until the first commits, then finds it taken);
+  ``store_reply`` writes the reply in the same transaction. Claiming first, rather than after
+  the handler, also makes pysqlite begin the transaction before any SAVEPOINT a handler takes.
+
+Handlers call: ``claim`` → (None: ``insert_once``) → run → (``store_reply``) → commit →
+(True: ``remember``); a duplicate is answered with ``reply_for``.
+"""
+import logging
+import os
+import threading
+import time
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import DateTime, bindparam, select, text
+
+from models.base import utcnow
+from models.wechat import InboundMessage
+from service.extensions import db
+from service.metrics import DEDUP_HITS, REDIS_ERRORS
+
+log = logging.getLogger(__name__)
+_clients: dict[str, object] = {}
+PENDING = ""  # a claim whose reply is not stored yet
+
+
+def _redis():
+    """The Redis client for dedup (short timeouts: the callback has 5 seconds), or None."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    client = _clients.get(url)
+    if client is None:
+        import redis
+
+        client = _clients[url] = redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
+    return client
+
+
+def _redis_key(key: str) -> str:
+    return f"{current_app.config['REDIS_PREFIX']}wechat:dedup:{key}"
+
+
+def _ttl() -> int:
+    return int(current_app.config["WECHAT_DEDUP_TTL"])
+
+
+def claim(key: str) -> bool | None:
+    """True: first delivery, claimed in Redis. False: a retry. None: no Redis (or Redis is
+    down): the caller de-duplicates in the database with ``insert_once``."""
+    client = _redis()
+    if client is None:
+        return None
+    try:
+        first = bool(client.set(_redis_key(key), PENDING, nx=True, ex=_ttl()))
+    except Exception as error:  # redis.RedisError, OSError: degrade to the database
+        REDIS_ERRORS.labels("dedup").inc()
+        log.warning("wechat dedup: Redis unavailable (%s), using the database", type(error).__name__)
+        return None
+    if not first:
+        DEDUP_HITS.inc()
+    return first
+
+
+def remember(key: str, reply: str) -> None:
+    """Store the reply of a claimed delivery, written behind: a thread sends the replies in one
+    pipeline every REMEMBER_SECONDS (WeChat retries only after 5 s without an answer, so a retry
+    finds it; a process that dies first leaves the claim, and its retry is answered "success")."""
+    app = current_app._get_current_object()
+    with _remembered_lock:
+        if _remembered_state["pid"] != os.getpid():
+            _remembered.clear()
+            _remembered_state["pid"] = os.getpid()
+            threading.Thread(target=_remember_loop, args=(app,), name="dedup-replies", daemon=True).start()
+        _remembered.append((_redis_key(key), reply))
+
+
+REMEMBER_SECONDS = 0.2
+_remembered: list[tuple[str, str]] = []
+_remembered_lock = threading.Lock()
+_remembered_state = {"pid": None}
+
+
+def _remember_loop(app) -> None:
+    while True:
+        time.sleep(REMEMBER_SECONDS)
+        with app.app_context():
+            flush_replies()
+
+
+def flush_replies() -> int:
+    """Send the replies waiting to be stored (one pipeline; keeps each claim's TTL)."""
+    with _remembered_lock:
+        batch = list(_remembered)
+        _remembered.clear()
+    if not batch:
+        return 0
+    try:
+        pipe = _redis().pipeline(transaction=False)
+        for redis_key, reply in batch:
+            pipe.set(redis_key, reply, xx=True, keepttl=True)
+        pipe.execute()
+    except Exception as error:
+        REDIS_ERRORS.labels("dedup").inc()
+        log.warning("wechat dedup: could not store %d replies (%s)", len(batch), type(error).__name__)
+    return len(batch)
+
+
+def release(key: str) -> None:
+    """Give a claim back (the work was rolled back): WeChat's retry will process the message."""
+    try:
+        _redis().delete(_redis_key(key))
+    except Exception as error:
+        REDIS_ERRORS.labels("dedup").inc()
+        log.warning("wechat dedup: could not release a claim (%s)", type(error).__name__)
+
+
+# One statement text for SQLite (3.35+) and PostgreSQL, built once: no ORM, no compile per call.
+INSERT_ONCE = text(
+    "INSERT INTO inbound_messages (key, reply, created_at, expires_at) VALUES (:key, :reply, :created, :expires) "
+    "ON CONFLICT (key) DO NOTHING RETURNING key"
+).bindparams(bindparam("created", type_=DateTime()), bindparam("expires", type_=DateTime()))
+STORE_REPLY = text("UPDATE inbound_messages SET reply = :reply WHERE key = :key")
+
+
+def insert_once(key: str, reply: str | None = None) -> bool:
+    """Claim the delivery in the caller's transaction (one statement). False when it was
+    recorded before: the caller rolls back and answers ``reply_for(key)``."""
+    now = utcnow()
+    first = db.session.execute(INSERT_ONCE, {"key": key, "reply": reply, "created": now,
+                                             "expires": now + timedelta(seconds=_ttl())}).first() is not None
+    if not first:
+        DEDUP_HITS.inc()
+    return first
+
+
+def store_reply(key: str, reply: str) -> None:
+    """The reply of a delivery claimed with ``insert_once`` (same transaction)."""
+    db.session.execute(STORE_REPLY, {"key": key, "reply": reply})
+
+
+def record_failure(key: str, reply: str, claimed: bool | None) -> None:
+    """After a handler failed and was rolled back: keep the polite reply for the retries."""
+    if claimed:
+        remember(key, reply)
+        return
+    insert_once(key, reply)
+    db.session.commit()
+
+
+def reply_for(key: str) -> str:
+    """The reply the first delivery got ("success" when none is stored yet)."""
+    client = _redis()
+    if client is not None:
+        try:
+            value = client.get(_redis_key(key))
+            if value:
+                return value.decode()
+        except Exception as error:
+            REDIS_ERRORS.labels("dedup").inc()
+            log.warning("wechat dedup: cannot read a reply (%s)", type(error).__name__)
+    stored = db.session.scalar(select(InboundMessage.reply).where(InboundMessage.key == key))
+    return stored or "success"
