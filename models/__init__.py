@@ -5,7 +5,7 @@ from models.federation import CoverageRule, Federation
 from models.federation import RoutingVersion
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
-from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, Transfer
+from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, SubmissionKey, Transfer
 from models.simulator import (
     SimCall, SimFault, SimMedia, SimMenu, SimMessage, SimOAuthCode, SimQrCode, SimToken, SimUser,
 )
@@ -17,6 +17,6 @@ __all__ = [
     "Application", "Attachment", "AuditEntry", "CannedReply", "Contest", "Counter", "CoverageRule",
     "Federation", "HelpRequest", "InboundMessage", "KeyValue", "Membership", "OutboxMessage",
     "RequestEvent", "SimCall", "SimFault", "SimMedia", "SimMenu", "SimMessage", "SimOAuthCode",
-    "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "Transfer", "Worker",
+    "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "SubmissionKey", "Transfer", "Worker",
 ]
 __all__ += ["RoutingVersion"]

@@ -14,6 +14,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.update(overrides)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
     configure_logging(app)
+    register_request_guards(app)
     register_extensions(app)
     register_blueprints(app)
     register_commit_point(app)
@@ -30,8 +31,17 @@ def configure_logging(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def register_request_guards(app: Flask) -> None:
+    from handlers.request_guards import install_request_guards
+
+    install_request_guards(app)  # bounded ids in paths, no NUL bytes, JSON depth (before any blueprint)
+
+
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from handlers.schemas.base import ErrorOut
+
+    api.ERROR_SCHEMA = ErrorOut  # the documented error responses are the shape we answer
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from handlers.api.staff_auth import staff_required
-from handlers.schemas.inbox import (AssigneeOut, AssignIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
+from handlers.schemas.inbox import (AssigneeOut, AssignIn, ClaimIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
                                     InboxQuery, NodeOut, NodeQuery, OutcomeIn, RequestReasonIn, RequestDetailOut, StateOut,
                                     TransferIn)
 from models.federation import Federation
@@ -138,9 +138,11 @@ def _done(result):
 
 @bp.post("/requests/<int:request_id>/claim")
 @staff_required()
+@bp.arguments(ClaimIn)
 @bp.response(200, StateOut)
-def claim(request_id):
-    return _done(casework.claim(g.staff, request_id))
+def claim(data, request_id):
+    """Claim the request; 409 when another staff member claimed it first (or at the same moment)."""
+    return _done(casework.claim(g.staff, request_id, **data))
 
 
 @bp.post("/requests/<int:request_id>/assign")

@@ -59,6 +59,11 @@ class RequestReasonIn(InSchema):
     reason = ma.fields.String(required=True, validate=length(500))
 
 
+class ClaimIn(InSchema):
+    expected_assignee_id = ma.fields.Integer(allow_none=True, strict=True, metadata={
+        "description": "页面上显示的承办人（null：未分派）；已被他人认领时答 409"})
+
+
 class AssignIn(InSchema):
     assignee_id = ma.fields.Integer(required=True, strict=True)
 

@@ -60,7 +60,12 @@ def receive():
         message = wechat_inbound.parse(xml_text)
     except CallbackRejected as error:
         return _rejected(error)
-    reply = handle_once(message)
+    try:
+        reply = handle_once(message)
+    except Exception:  # even the de-duplication failing (the database down) is answered politely
+        log.exception("wechat callback failed before dispatch")
+        db.session.rollback()
+        reply = wechat_inbound.text_reply(message, bot.POLITE_ERROR)
     if encrypted and reply != "success":
         reply = wechat_inbound.encrypt_reply(
             settings, reply, request.args.get("nonce", ""), request.args.get("timestamp", "")

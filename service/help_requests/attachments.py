@@ -21,6 +21,8 @@ from service.help_requests.worker import get_mine, recent_open_request
 log = logging.getLogger(__name__)
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel phone photo; the header is checked before decoding
+MAX_IMAGE_SIDE = 20_000
 MAX_PER_REQUEST = 20
 CHAT_WINDOW = timedelta(minutes=10)  # chat images attach to a request the worker acted on this recently
 MAX_FETCH_ATTEMPTS = 5
@@ -40,10 +42,16 @@ def sniff_image(data: bytes) -> str:
         raise Invalid(fields={"file": f"图片不能超过{MAX_IMAGE_BYTES // 1024 // 1024}MB"})
     from PIL import Image, UnidentifiedImageError
 
+    too_big = Invalid(fields={"file": "图片尺寸过大，请缩小后再上传"})
     try:
-        with Image.open(BytesIO(data)) as image:
+        with Image.open(BytesIO(data)) as image:  # reads the header only
             kind = image.format
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
+                raise too_big  # a decompression bomb: 5 MB that would inflate to gigabytes
             image.verify()
+    except Image.DecompressionBombError:  # Pillow's own limit, met while reading the header
+        raise too_big from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise Invalid(fields={"file": "只能上传图片（JPG、PNG、GIF、WebP）"}) from None
     if kind not in IMAGE_TYPES:

@@ -24,8 +24,8 @@ export function goAuthorize() {
   location.replace('/h5/auth/start?next=' + encodeURIComponent(next));
 }
 
-export async function api(path, { method = 'GET', body, form } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function api(path, { method = 'GET', body, form, headers: extra = {} } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (method !== 'GET') headers['X-CSRF-Token'] = await token();
   let payload;
   if (form) payload = form; // FormData (uploads)
