@@ -45,7 +45,10 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
-    api.init_app(app)
+    from handlers.api.openapi import SecurityPlugin, register_security_schemes
+
+    api.init_app(app, spec_kwargs={"extra_plugins": [SecurityPlugin()]})
+    register_security_schemes(api)
     login_manager.init_app(app)
     csrf.init_app(app)
 

@@ -5,9 +5,10 @@ from flask import Response, g, stream_with_context
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from handlers.api.openapi import file_response
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.inbox import (AssigneeOut, AssignIn, ClaimIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
-                                    InboxQuery, NodeOut, NodeQuery, OutcomeIn, RequestReasonIn, RequestDetailOut, StateOut,
+                                    InboxQuery, NodeOut, NodeQuery, TargetsOut, OutcomeIn, RequestReasonIn, RequestDetailOut, StateOut,
                                     TransferIn)
 from models.federation import Federation
 from models.request import Attachment
@@ -41,6 +42,7 @@ def list_inbox(args):
 
 
 @bp.get("/export.csv")
+@bp.doc(responses=file_response("text/csv", description="当前视图（CSV，UTF-8 带 BOM，手机号已遮挡）"))
 @staff_required(*MANAGERS)
 @bp.arguments(ExportQuery, location="query")
 def export(args):
@@ -54,6 +56,7 @@ def export(args):
 
 @bp.get("/targets")
 @staff_required()
+@bp.response(200, TargetsOut)
 def targets():
     """The deadline targets per request type (the one table in service/help_requests/deadlines.py)."""
     from models.request import REQUEST_TYPE_LABELS
@@ -119,6 +122,7 @@ def detail(request_id):
 
 
 @bp.get("/requests/<int:request_id>/attachments/<int:attachment_id>")
+@bp.doc(responses=file_response("image/jpeg", "image/png", "image/gif", "image/webp", description="证据图片"))
 @staff_required()
 def attachment(request_id, attachment_id):
     """An evidence image, to staff who may see the request only."""

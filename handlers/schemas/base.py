@@ -15,6 +15,7 @@ What no input may carry into the database, refused here once for every schema:
 boolean or null, never a list or an object. `ErrorOut` documents the one error shape."""
 import math
 import re
+import types
 
 import marshmallow as ma
 from marshmallow import validate
@@ -160,7 +161,12 @@ class UtcDateTime(ma.fields.DateTime):
 
 
 class OutSchema(ma.Schema):
-    """What we answer (dumped, never loaded from clients)."""
+    """What we answer (dumped, never loaded from clients). Every date-time leaves as UTC with a Z
+    (RFC 3339, as the document's format: date-time promises), whichever DateTime field declared it."""
+
+    def on_bind_field(self, field_name, field_obj):
+        if type(field_obj) is ma.fields.DateTime:
+            field_obj._serialize = types.MethodType(UtcDateTime._serialize, field_obj)
 
 
 class ErrorBodyOut(OutSchema):

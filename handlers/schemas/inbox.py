@@ -217,3 +217,19 @@ class CannedOut(OutSchema):
     title = ma.fields.String()
     body = ma.fields.String()
     updated_at = ma.fields.DateTime()
+
+
+class TargetOut(OutSchema):
+    type = ma.fields.String()
+    label = ma.fields.String()
+    first_response_days = ma.fields.Integer()
+    resolution_days = ma.fields.Integer()
+    resolution_from = ma.fields.String()
+    resolution_label = ma.fields.String()
+    basis = ma.fields.String()
+
+
+class TargetsOut(OutSchema):
+    types = ma.fields.List(ma.fields.Nested(TargetOut))
+    escalation_grace_days = ma.fields.Integer()
+    limitation_warning_days = ma.fields.Integer()
