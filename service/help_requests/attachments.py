@@ -5,6 +5,7 @@ chat is recorded as a *pending* attachment with its MediaId; the `fetch-attachme
 downloads it through `service.wechat.client.download_media` (the outbound client).
 """
 import logging
+import warnings
 from datetime import datetime, timedelta
 from io import BytesIO
 
@@ -44,7 +45,10 @@ def sniff_image(data: bytes) -> str:
 
     too_big = Invalid(fields={"file": "图片尺寸过大，请缩小后再上传"})
     try:
-        with Image.open(BytesIO(data)) as image:  # reads the header only
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit is lower
+            image = Image.open(BytesIO(data))  # reads the header only
+        with image:
             kind = image.format
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
