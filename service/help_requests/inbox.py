@@ -26,7 +26,7 @@ from service.errors import Invalid
 from service.exports import csv_pieces
 from service.extensions import db
 from service.privacy.fields import mask_phone
-from service.staff.accounts import require_scope, scope_ids
+from service.staff.scope import require_scope, scope_ids
 from service import clock
 from service.privacy.fields import is_mobile
 

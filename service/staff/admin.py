@@ -10,7 +10,8 @@ from models.staff import ROLES, Staff
 from service import audit, refdata
 from service.errors import Conflict, Invalid
 from service.extensions import db
-from service.staff.accounts import MIN_PASSWORD, get_staff, in_scope, require_role, subtree_ids_query
+from service.staff.accounts import MIN_PASSWORD, get_staff
+from service.staff.scope import in_scope, require_role, subtree_ids_query
 
 
 def list_staff(viewer: Staff, *, include_inactive: bool = True) -> list[Staff]:
