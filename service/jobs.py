@@ -15,7 +15,7 @@ from models.base import utcnow
 from models.wechat import InboundMessage
 from service.contests import checkin
 from service.extensions import db
-from service.help_requests import attachments, deadlines
+from service.help_requests import attachments, deadlines, idempotency
 from service.privacy import retention
 from service.wechat import outbox
 
@@ -43,6 +43,7 @@ JOBS: list[Job] = [
     Job("contest-reminders", 300, checkin.reminders_job),
     Job("purge-inbound", 3600, purge_inbound),
     Job("privacy-purge", 24 * 3600, retention.purge_job),
+    Job("release-submission-keys", 3600, idempotency.release_submission_keys_job),
 ]
 
 

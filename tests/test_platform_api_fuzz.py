@@ -155,3 +155,28 @@ def test_the_checks_can_fail(app, documented):
     else:
         with pytest.raises(BaseException, match="violates schema"):
             case.validate_response(response, checks=[response_schema_conformance])
+
+
+def test_the_document_says_who_may_call_and_what_files_come_back(client):
+    document = client.get("/api/openapi.json").get_json()
+    assert set(document["components"]["securitySchemes"]) == {"session", "csrf"}
+    assert document["components"]["securitySchemes"]["csrf"] == {
+        **document["components"]["securitySchemes"]["csrf"], "type": "apiKey", "in": "header", "name": "X-CSRF-Token"}
+    operations = {(method.upper(), path): op for path, item in document["paths"].items()
+                  for method, op in item.items() if method != "parameters"}
+    for (method, path), operation in operations.items():
+        if method in ("POST", "PUT", "PATCH", "DELETE"):
+            assert operation["security"] == [{"session": [], "csrf": []}], (method, path)
+        elif operation.get("x-login"):
+            assert operation["security"] == [{"session": []}], (method, path)
+    assert operations[("GET", "/api/inbox")]["x-login"] == "staff"
+    assert operations[("GET", "/api/requests")]["x-login"] == "worker"
+    assert "x-login" not in operations[("GET", "/api/federations")]
+    files = {("GET", "/api/inbox/export.csv"): "text/csv", ("GET", "/api/staff/contests/{contest_id}/signups.csv"): "text/csv",
+             ("GET", "/api/card/qr.svg"): "image/svg+xml", ("GET", "/api/federations/{federation_id}/poster.{fmt}"): "image/png"}
+    for key, content_type in files.items():
+        assert content_type in operations[key]["responses"]["200"]["content"], key
+    for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY", "NOT_FOUND", "CONFLICT"):
+        response = document["components"]["responses"].get(name)
+        if response:
+            assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}

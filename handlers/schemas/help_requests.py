@@ -20,17 +20,19 @@ class RequestPreviewOut(OutSchema):
 
 
 class RequestIn(InSchema):
+    # The minimum lengths are the service's (service/help_requests/fields.py), which checks every
+    # field at once after trimming; they are documented here, not enforced twice.
     type = ma.fields.String(required=True,
               metadata={"description": "legal_aid | mediation | wage_arrears | work_injury | consultation"})
-    employer_name = ma.fields.String(required=True, validate=length(100))
+    employer_name = ma.fields.String(required=True, validate=length(100), metadata={"minLength": 1})
     region = ma.fields.String(required=True, validate=length(12), metadata={"description": "GB/T 2260"})
     industry = ma.fields.String(required=True, validate=length(8), metadata={"description": "GB/T 4754-2017"})
-    facts = ma.fields.String(required=True, validate=length(3000))
-    wants = ma.fields.String(required=True, validate=length(1000))
+    facts = ma.fields.String(required=True, validate=length(3000), metadata={"minLength": 10})
+    wants = ma.fields.String(required=True, validate=length(1000), metadata={"minLength": 2})
     amount = Scalar(max_length=20, load_default=None, metadata={"description": "涉及金额（元），数字或数字字符串，0 至 99亿"})
     learned_on = ma.fields.String(load_default=None, allow_none=True, validate=length(10),
                     metadata={"description": "知道权益受侵害的日期 YYYY-MM-DD（仲裁时效由此起算）"})
-    name = ma.fields.String(required=True, validate=length(50))
+    name = ma.fields.String(required=True, validate=length(50), metadata={"minLength": 1})
     phone = ma.fields.String(required=True, validate=length(11))
     consent = ma.fields.Boolean(required=True, metadata={"description": "同意个人信息处理说明"})
     details = ma.fields.Dict(keys=ma.fields.String(validate=length(40)), values=Scalar(max_length=1000),

@@ -69,7 +69,8 @@ class AssignIn(InSchema):
 
 
 class BulkAssignIn(AssignIn):
-    request_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True)
+    request_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True,
+                                 validate=ma.validate.Length(1, 200, error="一次分派1–200件"))
 
 
 class TransferIn(RequestReasonIn):
