@@ -2,7 +2,7 @@
 database or a parser it would break:
 
 - ids in paths: `<int:…>` is bounded to what an INTEGER column holds (1 … 2^31−1); a larger or
-  zero id matches no route, so it is a 404 like any id that does not exist (PostgreSQL would
+  zero id is a 404 like any id that does not exist, before the view runs (PostgreSQL would
   refuse to compare 2^31 with an INTEGER column, SQLite anything past 2^63);
 - the path, query string and form fields (names, values, file names) may not hold a NUL byte or
   a lone UTF-16 surrogate (PostgreSQL refuses to store or compare either; both are 400);
@@ -13,6 +13,7 @@ JSON strings are checked by the schemas (handlers/schemas/base.py) where they ar
 import re
 
 from flask import Flask, request
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from service.errors import HTTP_MESSAGES, BadRequest
@@ -26,10 +27,17 @@ _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` for ids: 1 … 2^31−1, anything else matches no route (a 404)."""
+    """`<int:…>` for ids: 1 … 2^31−1; any other number is a 404 whatever the method (an id
+    that cannot exist, not a route that does not: no 405 for a PATCH of a huge id)."""
 
     def __init__(self, map, fixed_digits=0, min=1, max=INT_MAX, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not self.min <= number <= self.max:
+            raise NotFound()
+        return number
 
 
 def has_bad_text(value: str) -> bool:

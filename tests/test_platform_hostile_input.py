@@ -126,6 +126,8 @@ def test_a_huge_id_in_any_path_is_a_404(client, tree, number):
                  f"/api/inbox/requests/1/attachments/{number}"):
         refused(client.get(path), 404)
     refused(client.put(f"/api/canned-replies/{number}", json={"title": "t", "body": "b"}), 404)
+    refused(client.post(f"/api/inbox/requests/{number}/claim", json={}), 404)  # never a 405 for a huge id
+    refused(client.delete(f"/api/canned-replies/{number}"), 404)
     as_worker(client, "o-huge")
     refused(client.get(f"/api/requests/{number}"), 404)
 
