@@ -3,6 +3,7 @@
 import mimetypes
 
 from flask import Blueprint, abort, current_app, redirect, send_from_directory
+from werkzeug.exceptions import NotFound
 
 from service.config import ROOT
 
@@ -13,7 +14,15 @@ STATIC = ROOT / "static"
 
 
 def _serve(folder: str, path: str):
-    return send_from_directory(STATIC / folder, path or "index.html", max_age=0)
+    try:
+        return send_from_directory(STATIC / folder, path or "index.html", max_age=0)
+    except NotFound:
+        if folder not in ("h5", "console"):
+            raise
+        # a person followed a stale or mistyped link: a page in their language, not JSON
+        page = send_from_directory(STATIC / folder, "404.html", max_age=0)
+        page.status_code = 404
+        return page
 
 
 @bp.get("/")

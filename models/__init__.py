@@ -3,6 +3,10 @@ from models.audit import AuditEntry
 from models.contest import Contest, Signup
 from models.federation import CoverageRule, Federation
 from models.federation import RoutingVersion
+from models.governance import (
+    BaseUnion, CollectiveContract, CommitteeMember, CommitteeTerm, CoveredUnit, Employer, FormationStep,
+    LabourWarning, Meeting, SpecialCommittee, SupervisionLetter, TermApproval,
+)
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
 from models.position import Position
@@ -11,6 +15,7 @@ from models.simulator import (
     SimCall, SimFault, SimMedia, SimMenu, SimMessage, SimOAuthCode, SimQrCode, SimToken, SimUser,
 )
 from models.staff import Staff
+from models.stats import StatsReport, StatsRollup, StatsState
 from models.wechat import Counter, InboundMessage, KeyValue
 from models.worker import Worker
 
@@ -21,3 +26,6 @@ __all__ = [
     "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "SubmissionKey", "Transfer", "Worker",
 ]
 __all__ += ["RoutingVersion", "Position"]
+__all__ += ["BaseUnion", "CollectiveContract", "CommitteeMember", "CommitteeTerm", "CoveredUnit", "Employer",
+            "FormationStep", "LabourWarning", "Meeting", "SpecialCommittee", "SupervisionLetter", "TermApproval"]
+__all__ += ["StatsReport", "StatsRollup", "StatsState"]

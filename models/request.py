@@ -88,6 +88,12 @@ class HelpRequest(TimestampMixin, db.Model):
     # The worker's last action on this request (submit, view, add info, image): chat images
     # sent within 10 minutes of it are attached here.
     worker_active_at: Mapped[datetime | None] = mapped_column()
+    # Messages from the worker (chat, added information) staff have not opened yet: the inbox
+    # flags them ("职工有新消息"); opening the request in the console clears it.
+    worker_unread: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Merged into another request (a duplicate, or one worker of a group case): closed here, and
+    # every update of that request reaches this request's worker too.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id"), index=True)
 
     first_response_due: Mapped[datetime | None] = mapped_column()
     resolution_due: Mapped[datetime | None] = mapped_column()

@@ -15,8 +15,10 @@ from models.base import utcnow
 from models.wechat import InboundMessage
 from service.contests import checkin
 from service.extensions import db
-from service.help_requests import attachments, deadlines, idempotency
+from service.governance import early_warning, reminders
+from service.help_requests import attachments, clocks, deadlines, delivery, idempotency
 from service.privacy import retention
+from service.stats import reports as stats_reports, rollup as stats_rollup
 from service.wechat import outbox
 
 log = logging.getLogger(__name__)
@@ -39,9 +41,15 @@ JOBS: list[Job] = [
     Job("outbox", 1, outbox.deliver_due),
     Job("fetch-attachments", 5, attachments.fetch_job),
     Job("requests-sweep", 60, deadlines.sweep_job),
+    Job("delivery-alerts", 60, delivery.delivery_alerts_job),
     Job("contest-close-registration", 60, checkin.close_registration_job),
     Job("contest-reminders", 300, checkin.reminders_job),
+    Job("stats-rollup", 600, stats_rollup.rollup_stats_job),
+    Job("labour-warnings", 3600, early_warning.labour_warnings_job),
+    Job("stats-reports", 3600, stats_reports.stats_reports_job),
+    Job("worker-clocks", 3600, clocks.worker_clocks_job),
     Job("purge-inbound", 3600, purge_inbound),
+    Job("governance-reminders", 24 * 3600, reminders.governance_reminders_job),
     Job("privacy-purge", 24 * 3600, retention.purge_job),
     Job("release-submission-keys", 3600, idempotency.release_submission_keys_job),
 ]

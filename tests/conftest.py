@@ -114,6 +114,20 @@ def feds():
 
 
 @pytest.fixture
+def gov_tree():
+    """A small tree for the governance tests: the city union, two county unions and one
+    federation under each (快递 in 长安, 货车司机 in 裕华), both active with nothing recorded."""
+    from tests.factories import make_federation, make_upper
+
+    city = make_upper("石家庄市总工会", region="130100")
+    changan = make_upper("石家庄市长安区总工会", region="130102", parent=city)
+    yuhua = make_upper("石家庄市裕华区总工会", region="130108", parent=city)
+    kd = make_federation("石家庄市长安区快递行业工会联合会", parent=changan, industry="G6020")
+    hc = make_federation("石家庄市裕华区货车司机行业工会联合会", parent=yuhua, region="130108", industry="G543")
+    return {"city": city, "changan": changan, "yuhua": yuhua, "kd": kd, "hc": hc}
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -52,8 +52,9 @@ def action(client, name, fed_id):
 
 EXPECTED = {
     #                   view  coverage contact priority rename activate add-rule
-    "city admin":       (200, 200, 200, 200, 200, 200, 201),
-    "county admin":     (200, 200, 200, 200, 200, 200, 201),
+    # activate: a federation becomes active through its first election, never by hand (409)
+    "city admin":       (200, 200, 200, 200, 200, 409, 201),
+    "county admin":     (200, 200, 200, 200, 200, 409, 201),
     "own admin":        (200, 200, 200, 403, 403, 403, 403),
     "own chair":        (200, 200, 403, 403, 403, 403, 403),
     "own caseworker":   (200, 200, 403, 403, 403, 403, 403),
@@ -90,8 +91,9 @@ def test_a_guessed_id_is_404(client, tree, name):
 def test_changes_are_audited(client, tree):
     admin = make_staff(tree["city"], role="admin")
     login(client, admin)
-    for name in ("edit contact", "set priority", "rename", "activate", "add coverage"):
+    for name in ("edit contact", "set priority", "rename", "add coverage"):
         assert action(client, name, tree["courier"].id).status_code in (200, 201)
+    assert action(client, "activate", tree["courier"].id).status_code == 409  # refused: nothing recorded
     rule_id = client.get(f"{BASE}/{tree['courier'].id}/coverage").get_json()[0]["id"]
     assert client.delete(f"{BASE}/{tree['courier'].id}/coverage/{rule_id}").status_code == 204
     assert client.post(f"{BASE}/{tree['courier'].id}/dissolve",
@@ -100,7 +102,7 @@ def test_changes_are_audited(client, tree):
                                  .where(AuditEntry.action.not_in(["staff.login", "staff.create"]))
                                  .order_by(AuditEntry.id)).all()
     assert [a for a, _ in entries] == ["federation.update", "federation.update", "federation.rename",
-                                       "federation.activate", "coverage.add", "coverage.remove",
+                                       "coverage.add", "coverage.remove",
                                        "federation.dissolve"]
     assert {staff_id for _, staff_id in entries} == {admin.id}
     assert "0311" not in str(db.session.scalars(select(AuditEntry.detail)).all())

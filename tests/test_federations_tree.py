@@ -8,9 +8,9 @@ from models.audit import AuditEntry
 from models.federation import Federation
 from models.request import HelpRequest
 from models.worker import Worker
-from service import governance
 from service.federations import coverage
 from service.federations import tree as federations
+from service.governance import checks as governance
 from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
 from tests.factories import make_federation, make_staff, make_upper
@@ -151,7 +151,10 @@ def admin(tree):
 
 def test_preparing_active_dissolved(tree, admin):
     fed = make_federation("石家庄市长安区快递行业工会联合会", parent=tree["changan"], status="preparing")
-    federations.activate_federation(fed, staff=admin)
+    with pytest.raises(Conflict) as caught:  # staff: only the first election activates (issue 14)
+        federations.activate_federation(fed, staff=admin)
+    assert caught.value.message == "联合会在选举产生第一届委员会后转为运行：请在“治理”页登记筹备步骤和委员会选举"
+    federations.activate_federation(fed, staff=None)  # an import from the CLI
     assert fed.status == "active" and fed.activated_at is not None
     with pytest.raises(Conflict) as caught:
         federations.activate_federation(fed, staff=admin)
@@ -225,8 +228,8 @@ def test_term_end(start, years, end):
 
 @pytest.mark.parametrize("today, state", [
     (date(2026, 1, 1), "ok"),
-    (date(2026, 11, 30), "ok"),  # 91 days before 2027-03-01
-    (date(2026, 12, 1), "expiring"),  # 90 days: "expires within 90 days"
+    (date(2026, 8, 31), "ok"),  # the day before the six months' reminder window of 2027-03-01
+    (date(2026, 9, 1), "expiring"),  # six months before: reminders start (opinion §二.3, issue 14)
     (date(2027, 2, 28), "expiring"),
     (date(2027, 3, 1), "expired"),
 ])

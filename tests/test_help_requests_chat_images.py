@@ -60,13 +60,20 @@ def test_an_image_after_recent_activity_is_attached_at_once_without_calling_out(
     started = time.perf_counter()
     response = send_image(wechat, "o-chat", "MEDIA-1")
     assert time.perf_counter() - started < 1.0
-    assert response.reply["Content"] == f"已收到图片，已作为证据附到您的诉求 {request_.number}"
+    assert response.reply["Content"].startswith(f"已收到图片，已作为证据附到您的诉求 {request_.number}")
     pending = db.session.scalar(select(Attachment))
     assert (pending.status, pending.source, pending.media_id, pending.data) == ("pending", "chat", "MEDIA-1", None)
 
 
-def test_an_image_long_after_the_last_activity_is_not_attached(wechat, request_):
-    request_.worker_active_at -= timedelta(minutes=11)
+def test_an_image_long_after_the_last_activity_still_goes_to_the_open_request(wechat, request_):
+    request_.worker_active_at -= timedelta(days=3)
+    db.session.commit()
+    assert request_.number in send_image(wechat, "o-chat", "MEDIA-2").reply["Content"]
+    assert db.session.scalar(select(Attachment)).request_id == request_.id
+
+
+def test_an_image_after_the_request_is_closed_is_not_attached(wechat, request_):
+    request_.status = "resolved"
     db.session.commit()
     response = send_image(wechat, "o-chat", "MEDIA-2")
     assert "请先提交求助" in response.reply["Content"] and "/h5/help.html" in response.reply["Content"]
@@ -75,16 +82,18 @@ def test_an_image_long_after_the_last_activity_is_not_attached(wechat, request_)
 
 def test_an_image_from_someone_without_requests_gets_the_links(wechat):
     response = send_image(wechat, "o-nobody", "MEDIA-3")
-    assert response.status_code == 200 and "我的诉求" in response.reply["Content"]
+    assert response.status_code == 200 and "/h5/me.html" in response.reply["Content"]
 
 
-def test_opening_the_request_page_reopens_the_window(client, wechat, request_):
+def test_opening_a_request_page_makes_it_the_one_chat_images_go_to(client, wechat, request_):
     from tests.conftest import as_worker
 
-    request_.worker_active_at -= timedelta(hours=1)
+    other = make_request(request_.worker, type="wage_arrears")
+    request_.worker_active_at = request_.updated_at = other.updated_at - timedelta(hours=1)
     db.session.commit()
+    assert other.number in send_image(wechat, "o-chat", "MEDIA-4").reply["Content"]
     as_worker(client, "o-chat").get(f"/api/requests/{request_.id}")
-    assert request_.number in send_image(wechat, "o-chat", "MEDIA-4").reply["Content"]
+    assert request_.number in send_image(wechat, "o-chat", "MEDIA-5").reply["Content"]
 
 
 def test_the_job_downloads_pending_images(wechat, request_, wechat_media):

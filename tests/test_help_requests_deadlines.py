@@ -113,7 +113,7 @@ def test_waiting_for_the_worker_is_not_overdue(tree):
 def test_resolved_requests_are_left_alone(tree):
     staff = make_staff(tree["courier"])
     request = make_request(type="consultation", now=T0)
-    casework.resolve(staff, request.id, {"result": "resolved", "summary": "已答复"}, now=T0 + timedelta(hours=3))
+    casework.resolve(staff, request.id, {"result": "resolved", "summary": "已答复", "amount_recovered": "15000", "workers_covered": 1}, now=T0 + timedelta(hours=3))
     db.session.commit()
     assert sweep(T0 + 30 * DAY) == {"overdue": 0, "escalated": 0, "limitation": 0}
 

@@ -37,7 +37,7 @@ def test_preview_names_the_federation_and_why(client, tree):
                                                               "type": "mediation"}).get_json()
     assert body["federation_name"] == "石家庄市长安区快递行业工会联合会"
     assert "130102" in body["explanation"] and "G6020" in body["explanation"]
-    assert body["sentence"].startswith("此诉求将由石家庄市长安区快递行业工会联合会受理：工作地 130102")
+    assert body["sentence"] == "此诉求将由石家庄市长安区快递行业工会联合会受理（负责长安区快递行业）"
 
 
 def test_preview_falls_back_to_the_county_union(client, tree):
@@ -183,7 +183,7 @@ def test_rating_once_after_resolution(client, tree):
     as_worker(client, "o-rate")
     early = client.post(f"/api/requests/{request.id}/rating", json={"rating": 5})
     assert early.status_code == 409 and early.get_json()["error"]["message"] == "办结后才能评价"
-    casework.resolve(staff, request.id, {"result": "resolved", "summary": "公司已补发工资"})
+    casework.resolve(staff, request.id, {"result": "resolved", "summary": "公司已补发工资", "amount_recovered": "15000", "workers_covered": 1})
     db.session.commit()
     assert client.post(f"/api/requests/{request.id}/rating", json={"rating": 6}).status_code == 422
     body = client.post(f"/api/requests/{request.id}/rating", json={"rating": 4, "comment": "很及时"}).get_json()

@@ -218,3 +218,14 @@ def test_another_workers_application_is_not_found(client, feds):
     application_id = submit(client, "o-own").get_json()["id"]
     response = as_worker(client, "o-else").post(f"/api/join/applications/{application_id}/withdraw")
     assert response.status_code == 404
+
+
+def test_the_worker_is_told_the_application_was_received_and_the_decision_date(client, feds):
+    from models.outbox import OutboxMessage
+
+    body = submit(client).get_json()
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.openid == "o-worker"))
+    assert message.payload["text"].startswith("申请已受理：您的入会申请已提交")
+    assert f"将于{body['due_on']}前作出决定" in message.payload["text"]
+    assert dict(message.payload["fields"]) == {"result": "申请已受理", "federation": body["federation"]["name"],
+                                               "reason": f"{body['due_on']}前作出决定"}

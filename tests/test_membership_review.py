@@ -90,7 +90,7 @@ def test_approve_makes_a_member_queues_the_notification_and_audits(client, feds,
     membership = db.session.scalar(select(Membership))
     assert membership.status == "active" and membership.member_no == body["member_no"]
     assert membership.region_code == "130102" and membership.industry_code == "G6020"
-    message = db.session.scalar(select(OutboxMessage))
+    message = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
     assert message.openid == "o-1"
     assert message.payload["template"] == "application_result"
     assert dict(message.payload["fields"])["member_no"] == membership.member_no
@@ -115,7 +115,7 @@ def test_the_notification_is_in_the_same_transaction(app, client, feds, staff, m
     response = client.post(f"/api/applications/{application_id}/approve")
     assert response.status_code == 500
     assert db.session.scalar(select(func.count(Membership.id))) == 0
-    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1  # only 申请已受理, from the submit
     assert db.session.get(Application, application_id).status == "pending"
 
 
@@ -145,7 +145,7 @@ def test_reject_needs_a_reason_notifies_and_starts_the_retention_clock(client, f
     application = db.session.get(Application, application_id)
     assert application.open_key is None
     assert application.retention_until - application.decided_at == timedelta(days=180)
-    message = db.session.scalar(select(OutboxMessage))
+    message = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
     assert "工作地不在本会覆盖范围" in message.payload["text"] and dict(message.payload["fields"])["result"] == "未通过"
 
 
@@ -153,7 +153,7 @@ def test_correction_is_seen_by_the_worker_and_notified(client, feds, staff):
     application_id = apply(client)
     login(client, staff).post(f"/api/applications/{application_id}/correction", json={"reason": "请补充单位全称"})
     assert db.session.get(Application, application_id).status == "correction"
-    message = db.session.scalar(select(OutboxMessage))
+    message = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
     assert "补正" in message.payload["text"] and message.payload["url"].endswith("/h5/join.html")
     # while waiting for the worker it cannot be approved
     assert client.post(f"/api/applications/{application_id}/approve").status_code == 409
@@ -175,7 +175,7 @@ def test_transfer_moves_it_with_a_reason_and_keeps_the_deadline(client, feds, st
     assert client.get(f"/api/applications/{application_id}").status_code == 404  # out of scope now
     receiving = make_staff(target)
     assert login(client, receiving).get("/api/applications").get_json()["items"][0]["id"] == application_id
-    assert dict(db.session.scalar(select(OutboxMessage)).payload["fields"])["result"] == "已转交"
+    assert dict(db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc())).payload["fields"])["result"] == "已转交"
 
 
 def test_decided_applications_cannot_be_decided_again(client, feds, staff):

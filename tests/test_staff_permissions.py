@@ -48,7 +48,7 @@ def prepare(tree, status: str):
     if status == "awaiting_worker":
         casework.ask_info(chair, request.id, "请补充")
     if status == "resolved":
-        casework.resolve(chair, request.id, {"result": "resolved", "summary": "已解决"})
+        casework.resolve(chair, request.id, {"result": "resolved", "summary": "已解决", "amount_recovered": "15000", "workers_covered": 1})
     canned = CannedReply(federation_id=tree["courier"].id, title="模板", body="内容")
     db.session.add(canned)
     db.session.commit()
@@ -68,7 +68,7 @@ ENDPOINTS = [
     ("note", "POST", "/api/inbox/requests/{request}/note", {"body": "内部"}, ALL, "new", 200),
     ("ask-info", "POST", "/api/inbox/requests/{request}/ask-info", {"body": "请补充"}, ALL, "in_progress", 200),
     ("resume", "POST", "/api/inbox/requests/{request}/resume", None, ALL, "awaiting_worker", 200),
-    ("resolve", "POST", "/api/inbox/requests/{request}/resolve", {"result": "resolved", "summary": "已解决"},
+    ("resolve", "POST", "/api/inbox/requests/{request}/resolve", {"result": "resolved", "summary": "已解决", "amount_recovered": "15000", "workers_covered": 1},
      ALL, "in_progress", 200),
     ("reopen", "POST", "/api/inbox/requests/{request}/reopen", {"reason": "复核"}, MANAGERS, "resolved", 200),
     ("close", "POST", "/api/inbox/requests/{request}/close", None, ALL, "resolved", 200),

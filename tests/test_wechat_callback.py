@@ -35,7 +35,7 @@ def test_plain_subscribe_gets_a_welcome_with_the_menu(wechat, encrypt):
     assert response.status_code == 200
     assert response.reply["MsgType"] == "text"
     assert response.reply["ToUserName"] == "o-new-1"
-    assert "欢迎关注" in response.reply["Content"] and "【入会】" in response.reply["Content"]
+    assert "欢迎关注" in response.reply["Content"] and "【我要入会】" in response.reply["Content"]
     if encrypt:
         assert "<Encrypt>" in response.get_data(as_text=True)
     worker = db.session.scalar(select(Worker).where(Worker.openid == "o-new-1"))
@@ -66,7 +66,10 @@ def test_scan_of_an_unknown_scene_gets_the_plain_welcome(wechat):
 @pytest.mark.parametrize(
     "how, value, page",
     [("text", "入会", "join.html"), ("text", "求助", "help.html"), ("text", "竞赛", "contests.html"),
-     ("text", "我的", "card.html"), ("click", "JOIN", "join.html"), ("click", "HELP", "help.html"),
+     ("text", "我的", "me.html"), ("text", "会员卡", "me.html"), ("text", "我要入会", "join.html"),
+     ("text", "欠薪", "help.html?type=wage_arrears"), ("text", "工伤", "help.html?type=work_injury"),
+     ("text", "人工客服", "help.html"), ("text", "我要入会！", "join.html"),
+     ("text", "老板拖欠工资三个月了", "help.html?type=wage_arrears"), ("click", "JOIN", "join.html"), ("click", "HELP", "help.html"),
      ("click", "CONTESTS", "contests.html"), ("click", "ME", "me.html")],
 )
 def test_menu_clicks_and_keywords_answer_with_their_page(wechat, how, value, page):
@@ -100,12 +103,12 @@ def test_anything_else_gets_the_help_text(wechat, xml_kind):
         "voice": peer.xml("o-other", "voice", MediaId="m", Format="amr", MsgId=42),
     }[xml_kind]
     response = wechat.post(xml)
-    assert "暂时无法识别" in response.reply["Content"]
+    assert "没有正在办理的诉求" in response.reply["Content"] and "/h5/help.html" in response.reply["Content"]
 
 
 def test_user_text_with_cdata_terminator_stays_valid_xml(wechat, monkeypatch):
     evil = "a]]><evil>b</evil><![CDATA["
-    monkeypatch.setitem(registry._by_keyword, evil, lambda message: "你说：" + message.content)
+    monkeypatch.setitem(registry._by_keyword, registry.normalise(evil), lambda message: "你说：" + message.content)
     response = wechat.send_text("o-xml", evil)
     assert response.reply["Content"] == "你说：" + evil
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from handlers.api.openapi import file_response
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.inbox import (AssigneeOut, AssignIn, ClaimIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
-                                    InboxQuery, NodeOut, NodeQuery, TargetsOut, OutcomeIn, RequestReasonIn, RequestDetailOut, StateOut,
+                                    InboxQuery, MergeIn, NodeOut, NodeQuery, TargetsOut, OutcomeIn, RequestReasonIn,
+                                    RequestDetailOut, RequestUpdatesOut, StateOut,
                                     TransferIn)
 from models.federation import Federation
 from models.request import Attachment
@@ -17,7 +18,7 @@ from service.help_requests import casework
 from service.help_requests import inbox
 from service.errors import NotFound
 from service.extensions import db
-from service.help_requests.detail import staff_detail
+from service.help_requests.detail import read_only_detail, staff_detail, staff_updates
 from service.staff.scope import in_scope
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/inbox", description="诉求收件箱（员工端）")
@@ -39,6 +40,14 @@ def list_inbox(args):
     items, next_cursor = inbox.list_page(g.staff, args["view"], _filters(args), cursor=args["cursor"],
                                          limit=args["limit"])
     return {"items": items, "next_cursor": next_cursor}
+
+
+@bp.get("/counts")
+@staff_required()
+def counts():
+    """The count of each working view (the inbox tabs poll it) and of requests with unread
+    worker messages."""
+    return inbox.count_views(g.staff)
 
 
 @bp.get("/export.csv")
@@ -116,17 +125,35 @@ def bulk_assign(data):
 @bp.response(200, RequestDetailOut)
 def detail(request_id):
     """Everything about one request, with the full timeline (the view is audited)."""
-    found = casework.get_request(g.staff, request_id)
-    body = staff_detail(g.staff, found)
-    return body
+    try:
+        found = casework.get_request(g.staff, request_id)
+    except NotFound:  # moved out by 转办/上报: those who acted on it keep a read-only view
+        return read_only_detail(g.staff, casework.get_involved(g.staff, request_id))
+    return staff_detail(g.staff, found)
+
+
+@bp.get("/requests/<int:request_id>/updates")
+@staff_required()
+@bp.response(200, RequestUpdatesOut)
+def updates(request_id):
+    """The timeline (with delivery states), attachments and status, for the open page to poll."""
+    try:
+        found = casework.get_request(g.staff, request_id)
+    except NotFound:
+        found = casework.get_involved(g.staff, request_id)
+        return {**staff_updates(found, clear_unread=False)}
+    return staff_updates(found)
 
 
 @bp.get("/requests/<int:request_id>/attachments/<int:attachment_id>")
 @bp.doc(responses=file_response("image/jpeg", "image/png", "image/gif", "image/webp", description="证据图片"))
 @staff_required()
 def attachment(request_id, attachment_id):
-    """An evidence image, to staff who may see the request only."""
-    casework.get_request(g.staff, request_id)
+    """An evidence image, to staff who may see the request (or keep a read-only view of it)."""
+    try:
+        casework.get_request(g.staff, request_id)
+    except NotFound:
+        casework.get_involved(g.staff, request_id)
     found = db.session.get(Attachment, attachment_id)
     if found is None or found.request_id != request_id or found.status != "stored":
         raise NotFound("找不到该附件")
@@ -211,6 +238,17 @@ def reopen(data, request_id):
 @bp.response(200, StateOut)
 def close(request_id):
     return _done(casework.close(g.staff, request_id))
+
+
+@bp.post("/requests/<int:request_id>/merge")
+@staff_required()
+@bp.arguments(MergeIn)
+@bp.response(200, StateOut)
+def merge(data, request_id):
+    """Merge this request (a duplicate, or one worker of a group case) into another open one."""
+    from service.help_requests import grouping
+
+    return _done(grouping.merge(g.staff, request_id, data["into_id"]))
 
 
 @bp.post("/requests/<int:request_id>/transfer")

@@ -38,6 +38,22 @@ def submit(headers, data):
     return help_requests.worker_detail(created), 201, replayed
 
 
+@bp.post("/check")
+@worker_required
+@bp.arguments(RequestIn)
+def check(data):
+    """Check every field before the confirmation step (422 with a message per field); stores nothing."""
+    help_requests.check(data)
+    return {"ok": True}
+
+
+@bp.get("/prefill")
+@worker_required
+def prefill():
+    """What the worker already gave: name, phone, employer, workplace, industry."""
+    return help_requests.prefill(g.worker)
+
+
 @bp.get("")
 @worker_required
 @bp.response(200, WorkerRequestSummaryOut(many=True))
@@ -87,6 +103,28 @@ def upload(files, request_id):
 def withdraw(data, request_id):
     updated = help_requests.withdraw(g.worker, request_id, data.get("reason"))
     return help_requests.worker_detail(updated)
+
+
+@bp.post("/<int:request_id>/reopen-request")
+@worker_required
+@bp.arguments(WithdrawIn)
+@bp.response(200, WorkerRequestOut)
+def ask_reopen(data, request_id):
+    """Not satisfied: ask to reopen within 15 days of 办结 (the reason is required)."""
+    updated = help_requests.ask_reopen(g.worker, request_id, data.get("reason") or "")
+    return help_requests.worker_detail(updated)
+
+
+@bp.get("/<int:request_id>/attachments/<int:attachment_id>")
+@worker_required
+def own_attachment(request_id, attachment_id):
+    """The worker's own evidence image (thumbnails on their request page)."""
+    from flask import Response
+
+    image = attachments.own_image(g.worker, request_id, attachment_id)
+    return Response(image.data, mimetype=image.content_type, headers={
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; img-src 'self'"})
 
 
 @bp.post("/<int:request_id>/rating")

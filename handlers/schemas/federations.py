@@ -42,7 +42,7 @@ class FederationNodeOut(OutSchema):
     term_start = ma.fields.Date(allow_none=True)
     term_years = ma.fields.Integer(allow_none=True)
     term_end = ma.fields.Date(allow_none=True, metadata={"description": "届满日：term_start 加 3 或 5 年"})
-    term_state = ma.fields.String(metadata={"description": "none | ok | expiring (90 天内届满) | expired"})
+    term_state = ma.fields.String(metadata={"description": "none | ok | expiring (六个月内届满) | expired"})
     priority = ma.fields.Integer()
     coverage_count = ma.fields.Integer()
     position_count = ma.fields.Integer(allow_none=True, metadata={"description": "登记的服务阵地（不含已关闭）"})

@@ -6,7 +6,8 @@ from handlers.schemas.base import InSchema, OutSchema, length
 
 class InboxQuery(InSchema):
     view = ma.fields.String(load_default="all",
-              validate=ma.validate.OneOf(["unassigned", "mine", "overdue", "incoming", "all"], error="未知的视图"))
+              validate=ma.validate.OneOf(["unassigned", "mine", "overdue", "incoming", "all", "involved"],
+                                        error="未知的视图"))
     type = ma.fields.String(load_default=None, validate=length(16))
     status = ma.fields.String(load_default=None, validate=length(16))
     date_from = ma.fields.Date(load_default=None)
@@ -44,6 +45,7 @@ class InboxRowOut(OutSchema):
     incoming = ma.fields.Boolean()
     escalated = ma.fields.Boolean()
     limitation_warning = ma.fields.Boolean()
+    worker_unread = ma.fields.Integer(metadata={"description": "职工发来、员工尚未查看的消息数"})
 
 
 class InboxPageOut(OutSchema):
@@ -73,6 +75,10 @@ class BulkAssignIn(AssignIn):
                                  validate=ma.validate.Length(1, 200, error="一次分派1–200件"))
 
 
+class MergeIn(InSchema):
+    into_id = ma.fields.Integer(required=True, strict=True, metadata={"description": "并入哪件诉求"})
+
+
 class TransferIn(RequestReasonIn):
     to_federation_id = ma.fields.Integer(required=True, strict=True)
 
@@ -85,6 +91,9 @@ class OutcomeIn(InSchema):
     aid_form = ma.fields.String(load_default=None, allow_none=True, validate=length(20))
     reason = ma.fields.String(load_default=None, allow_none=True, validate=length(1000))
     referred_to = ma.fields.String(load_default=None, allow_none=True, validate=length(100))
+    amount_recovered = ma.fields.Raw(load_default=None, allow_none=True,
+                                     metadata={"description": "欠薪：追回金额（元）"})
+    workers_covered = ma.fields.Raw(load_default=None, allow_none=True, metadata={"description": "欠薪：涉及职工人数"})
 
 
 class StateOut(OutSchema):
@@ -123,7 +132,10 @@ class RequestDetailOut(OutSchema):
     worker = ma.fields.Dict()
     employer_name = ma.fields.String()
     region_code = ma.fields.String()
+    region_name = ma.fields.String()
     industry_code = ma.fields.String()
+    industry_name = ma.fields.String(allow_none=True)
+    worker_unread = ma.fields.Integer()
     facts = ma.fields.String()
     wants = ma.fields.String()
     amount = ma.fields.Decimal(as_string=True, allow_none=True)
@@ -142,6 +154,12 @@ class RequestDetailOut(OutSchema):
     timeline = ma.fields.List(ma.fields.Nested(lambda: TimelineOut()))
     transfers = ma.fields.List(ma.fields.Nested(lambda: RequestTransferOut()))
     actions = ma.fields.List(ma.fields.String())
+    same_employer = ma.fields.List(ma.fields.Dict(), metadata={"description": "同一用人单位的其他在办诉求"})
+    group_label = ma.fields.String(allow_none=True, metadata={"description": "群体性欠薪等（有其他职工的诉求并入时）"})
+    group = ma.fields.List(ma.fields.Dict(), metadata={"description": "并入本诉求的诉求（编号、职工、电话）"})
+    merged_into = ma.fields.String(allow_none=True)
+    read_only = ma.fields.Boolean(metadata={"description": "已转出：参与办理过的员工只能查看"})
+    moved_to = ma.fields.String(allow_none=True, metadata={"description": "已转出时：现在由哪家受理"})
 
     def dump_deadlines(self, obj):
         out = {}
@@ -166,8 +184,20 @@ class TimelineOut(OutSchema):
     public = ma.fields.Boolean()
     by_worker = ma.fields.Boolean()
     body = ma.fields.String(allow_none=True)
+    delivery = ma.fields.Dict(allow_none=True, metadata={"description": "state: delivered | waiting | failed; label; reason"})
     actor = ma.fields.String(allow_none=True)
     created_at = ma.fields.DateTime()
+
+
+class RequestUpdatesOut(OutSchema):
+    """What the open request page polls: timeline, attachments and status."""
+
+    id = ma.fields.Integer()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    updated_at = ma.fields.DateTime()
+    timeline = ma.fields.List(ma.fields.Nested(TimelineOut))
+    attachments = ma.fields.List(ma.fields.Nested(AttachmentOut))
 
 
 class RequestTransferOut(OutSchema):

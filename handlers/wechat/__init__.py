@@ -12,7 +12,9 @@ from handlers.wechat import bot  # noqa: F401  (registers the handlers)
 from handlers.wechat import contests  # noqa: F401  (the contest poster's scene)
 from handlers.wechat import positions  # noqa: F401  (locations → the nearest service positions)
 
+from handlers.wechat import conversation  # noqa: F401  (chat text and voice → the open request)
 from handlers.wechat import help_requests  # noqa: F401  (chat images → evidence)
+from handlers.wechat import staff_binding  # noqa: F401  (staff bind their WeChat by a temporary QR)
 from handlers.wechat.registry import dispatch
 from models.base import utcnow
 from models.wechat import InboundMessage

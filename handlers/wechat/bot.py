@@ -9,15 +9,16 @@ from service.extensions import db
 from service.links import h5_url
 
 MENU_TEXT = (
-    "您可以点击下方菜单（“竞赛”“我的”“附近驿站”在“更多”里），或回复关键词：\n"
-    "【入会】在线申请加入工会\n"
-    "【求助】法律援助、劳动争议调解、欠薪、工伤\n"
+    "您可以点击下方菜单，或直接说出您要办的事，例如：\n"
+    "【我要入会】在线申请加入工会\n"
+    "【欠薪】【工伤】法律援助、劳动争议调解\n"
     "【竞赛】报名劳动和技能竞赛\n"
-    "【我的】会员卡和我的诉求\n"
+    "【会员卡】【我的】会员卡、我的诉求和报名\n"
+    "【人工客服】请工会工作人员回复您\n"
     "【驿站】发送位置，查找附近的职工驿站"
 )
 WELCOME = "您好，欢迎关注工联！这里是区域性、行业性工会联合会的服务平台。\n" + MENU_TEXT
-HELP_TEXT = "抱歉，暂时无法识别您的消息。\n" + MENU_TEXT
+HELP_TEXT = "您目前没有正在办理的诉求，这条消息工作人员看不到。\n" + MENU_TEXT
 POLITE_ERROR = "抱歉，系统暂时繁忙，请稍后再试。" + "您也可以点击下方菜单继续办理。"
 
 
@@ -82,33 +83,50 @@ def _last_federation(openid: str) -> int | None:
 
 
 @on_click("JOIN")
-@on_keyword("入会")
+@on_keyword("入会", "我要入会", "加入工会", "申请入会", "怎么入会", "入工会")
 def join(message) -> str:
     return "加入工会，享受会员服务：\n" + link(h5_url("join", fed=_last_federation(message.source)), "在线申请入会")
 
 
+HELP_AFTER = "\n提交后，您在对话框发送的文字、语音和图片都会转给办理人。"
+
+
 @on_click("HELP")
-@on_keyword("求助")
+@on_keyword("求助", "我要求助", "法律援助", "法律咨询", "劳动争议", "调解", "维权", "投诉")
 def ask_for_help(message) -> str:
     return (
         "遇到欠薪、工伤、劳动争议？工会联合会为您提供法律援助和调解：\n"
-        + link(h5_url("help"), "我要求助")
-        + "\n提交后，您可以直接在对话框发送图片作为证据材料。"
+        + link(h5_url("help"), "我要求助") + HELP_AFTER
     )
 
 
+@on_click("WAGE")
+@on_keyword("欠薪", "拖欠工资", "不发工资", "工资没发", "讨薪", "欠工资", "拿不到工资")
+def wage_arrears(message) -> str:
+    return "被拖欠工资？工会联合会帮您讨薪：\n" + link(h5_url("help", type="wage_arrears"), "我要反映欠薪") + HELP_AFTER
+
+
+@on_click("INJURY")
+@on_keyword("工伤", "受伤", "工伤认定", "工伤赔偿", "干活受伤")
+def work_injury(message) -> str:
+    return "工作中受伤？工会联合会帮您申请工伤认定和赔偿：\n" + link(h5_url("help", type="work_injury"), "我要反映工伤") + HELP_AFTER
+
+
 @on_click("CONTESTS")
-@on_keyword("竞赛")
+@on_keyword("竞赛", "技能竞赛", "比赛", "报名比赛")
 def contests(message) -> str:
     return "劳动和技能竞赛正在报名：\n" + link(h5_url("contests"), "查看竞赛并报名")
 
 
 @on_click("ME")
-@on_keyword("我的")
+@on_keyword("我的", "会员卡", "我的会员卡", "电子会员卡", "我的诉求", "办理进度", "进度查询")
 def mine(message) -> str:
-    return (
-        link(h5_url("card"), "我的会员卡") + "\n" + link(h5_url("me"), "我的诉求和报名")
-    )
+    return "会员卡（或入会申请进度）、我的诉求和竞赛报名都在这里：\n" + link(h5_url("me"), "打开我的")
+
+
+@on_click("CARD")
+def card(message) -> str:
+    return link(h5_url("card"), "我的会员卡")
 
 
 @fallback

@@ -16,6 +16,6 @@ def evidence_image(message) -> str:
     except Conflict as error:
         return f"图片未能附到诉求：{error.message}"
     if request is None:
-        return ("已收到图片。如需作为求助证据，请先提交求助，或在“我的诉求”中打开相应诉求后，"
-                "10分钟内在对话框发送图片。\n" + link(h5_url("help"), "我要求助") + "　" + link(h5_url("me"), "我的诉求"))
-    return f"已收到图片，已作为证据附到您的诉求 {request.number}"
+        return ("已收到图片。您目前没有正在办理的诉求：如需作为求助证据，请先提交求助，"
+                "再在对话框发送图片。\n" + link(h5_url("help"), "我要求助") + "　" + link(h5_url("me"), "我的"))
+    return f"已收到图片，已作为证据附到您的诉求 {request.number}，办理人可以看到。"

@@ -3,6 +3,7 @@
 Modelled on WeRoBot's handler registry. A handler takes the wechatpy message and returns
 the reply text (or None for no reply); ``dispatch`` picks the first that matches.
 """
+import re
 from collections.abc import Callable
 
 Handler = Callable[..., str | None]
@@ -31,9 +32,11 @@ def on_event(event: str):
 
 
 def on_keyword(*keywords: str):
+    """Keywords and their synonyms; a message that is exactly one of them, or (when it does not
+    belong to an open request) contains one, is answered by `fn`."""
     def register(fn: Handler) -> Handler:
         for word in keywords:
-            _by_keyword[word] = fn
+            _by_keyword[normalise(word)] = fn
         return fn
     return register
 
@@ -64,9 +67,32 @@ def scene_handler(scene: str) -> tuple[Handler | None, str]:
     return _by_scene_prefix.get(prefix), value
 
 
+_NOISE = re.compile(r"[\s，。！？、；：,.!?;:~～…“”\"'（）()【】\[\]]+")
+
+
+def normalise(text: str | None) -> str:
+    """A typed message without spaces and punctuation, for comparing with keywords."""
+    return _NOISE.sub("", text or "")[:200]
+
+
+def exact_keyword(text: str | None) -> Handler | None:
+    """The handler whose keyword (or synonym) is the whole message."""
+    return _by_keyword.get(normalise(text))
+
+
+def contained_keyword(text: str | None) -> Handler | None:
+    """The handler whose keyword appears in the message, the longest keyword first
+    ("老板拖欠工资三个月" → 拖欠工资)."""
+    words = normalise(text)
+    for word in sorted(_by_keyword, key=len, reverse=True):
+        if word in words:
+            return _by_keyword[word]
+    return None
+
+
 def find_handler(message) -> Handler | None:
     if message.type == "text":
-        handler = _by_keyword.get((message.content or "").strip())
+        handler = exact_keyword(message.content)
         if handler:
             return handler
     if message.type == "event":

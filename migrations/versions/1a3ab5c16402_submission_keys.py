@@ -1,7 +1,7 @@
 """submission keys: one help request per submission (idempotency keys held for a day)
 
 Revision ID: 1a3ab5c16402
-Revises: 312789269cc6
+Revises: 8ecc06446051
 Create Date: 2026-12-01 08:05:05.688047
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1a3ab5c16402'
-down_revision = '312789269cc6'
+down_revision = '8ecc06446051'
 branch_labels = None
 depends_on = None
 

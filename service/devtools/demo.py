@@ -124,6 +124,12 @@ def seed_demo(today: date | None = None) -> list[Federation]:
     from service.devtools.demo_positions import seed_demo_positions
 
     seed_demo_positions()
+    from service.devtools.demo_governance import seed_demo_governance
+
+    seed_demo_governance(today)
+    from service.devtools.demo_help_requests import seed_canned_replies
+
+    seed_canned_replies()
     return nodes
 
 

@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from models.federation import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS, CoverageRule, Federation
 from models.staff import Staff
-from service import governance, refdata
+from service import refdata
 from service.federations import coverage
 from service.federations import tree as federations
+from service.governance import checks as governance
 from service.extensions import db
 from service.positions import summary
 from service.staff.scope import subtree_ids_query

@@ -275,12 +275,17 @@ def _require_lifecycle(federation: Federation) -> None:
 
 
 def activate_federation(federation: Federation, *, staff: Staff | None) -> Federation:
-    """preparing → active (the preparatory group has held the founding election)."""
+    """preparing → active, for imports and the CLI (staff=None). Staff never switch it by hand:
+    a federation becomes active only when its first committee is elected (Hebei opinion §二.1;
+    service.governance.terms.elect_committee records the election and activates it)."""
     if staff is not None:
         require_manager(staff, federation)
     _require_lifecycle(federation)
     if federation.status != "preparing":
         raise Conflict(f"只有筹备中的工会联合会可以转为运行（当前：{STATUS_LABELS[federation.status]}）")
+    if staff is not None:
+        raise Conflict("联合会在选举产生第一届委员会后转为运行：请在“治理”页登记筹备步骤和委员会选举",
+                       code="election_required")
     federation.status = "active"
     federation.activated_at = utcnow()
     db.session.flush()

@@ -6,7 +6,7 @@ downloads it through `service.wechat.client.download_media` (the outbound client
 """
 import logging
 import warnings
-from datetime import datetime, timedelta
+from datetime import datetime
 from io import BytesIO
 
 from sqlalchemy import func, select
@@ -17,7 +17,7 @@ from models.worker import Worker
 from service.errors import Conflict, Invalid
 from service.extensions import db
 from service.help_requests.status import add_event
-from service.help_requests.worker import get_mine, recent_open_request
+from service.help_requests.worker import get_mine
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,6 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel phone photo; the header is checked before decoding
 MAX_IMAGE_SIDE = 20_000
 MAX_PER_REQUEST = 20
-CHAT_WINDOW = timedelta(minutes=10)  # chat images attach to a request the worker acted on this recently
 MAX_FETCH_ATTEMPTS = 5
 FETCH_BATCH = 20
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -83,20 +82,24 @@ def add_upload(worker: Worker, request_id: int, filename: str, data: bytes, *,
                             content_type=content_type, size=len(data), data=data, created_at=now, stored_at=now)
     db.session.add(attachment)
     db.session.flush()
+    request.worker_unread = (request.worker_unread or 0) + 1
     add_event(request, "attachment", public=True, by_worker=True, now=now, body="上传了一张图片作为证据",
               data={"attachment_id": attachment.id})
     return attachment
 
 
 def attach_chat_image(worker: Worker, media_id: str, *, now: datetime | None = None) -> HelpRequest | None:
-    """Record an image sent in the chat against the worker's recently active open request.
-    Nothing is downloaded here (the callback's 5 seconds); answers None when there is no such request."""
+    """Record an image sent in the chat against the worker's most recently active open request
+    (service/help_requests/chat.py). Nothing is downloaded here (the callback's 5 seconds);
+    answers None when the worker has no open request."""
+    from service.help_requests.chat import current_request, mark_from_worker
+
     now = now or utcnow()
-    request = recent_open_request(worker, now, CHAT_WINDOW)
+    request, _count = current_request(worker)
     if request is None:
         return None
     _room_for_one(request)
-    request.worker_active_at = now
+    mark_from_worker(request, now)
     attachment = Attachment(request_id=request.id, source="chat", status="pending", media_id=media_id[:128],
                             filename=f"wechat-{media_id[:40]}", created_at=now)
     db.session.add(attachment)
@@ -104,6 +107,18 @@ def attach_chat_image(worker: Worker, media_id: str, *, now: datetime | None = N
     add_event(request, "attachment", public=True, by_worker=True, now=now, body="在对话框发送了一张图片作为证据",
               data={"attachment_id": attachment.id})
     return request
+
+
+def own_image(worker: Worker, request_id: int, attachment_id: int) -> Attachment:
+    """A stored image of the worker's own request; anything else is a 404."""
+    from service.errors import NotFound
+
+    valid = all(isinstance(v, int) and 0 < v < 2 ** 31 for v in (request_id, attachment_id))
+    request = get_mine(worker, request_id) if valid else None
+    found = db.session.get(Attachment, attachment_id) if valid else None
+    if request is None or found is None or found.request_id != request.id or found.status != "stored":
+        raise NotFound("找不到该图片")
+    return found
 
 
 def download_media(media_id: str) -> tuple[bytes, str]:

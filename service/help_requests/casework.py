@@ -3,6 +3,7 @@ escalate, resolve, reopen, close (DESIGN §5 Inbox). Every action is audited; ev
 line and status change queues a WeChat message to the worker in the same transaction."""
 from datetime import datetime
 
+from sqlalchemy import select
 
 from models.base import utcnow
 from models.request import HelpRequest
@@ -10,7 +11,7 @@ from models.staff import Staff
 from service import audit
 from service.help_requests import deadlines
 from service.routing import transfers
-from service.errors import Conflict, Invalid
+from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.guarded import guarded_update, same_as
 from service.help_requests.outcomes import clean_outcome, describe
@@ -27,7 +28,23 @@ CLAIMED = "该诉求刚被他人认领，请刷新后再试"
 
 def get_request(staff: Staff, request_id: int, *, lock: bool = False) -> HelpRequest:
     """A request the staff member may see; a guessed or out-of-scope id is a 404."""
+    if not isinstance(request_id, int) or not 0 < request_id < 2 ** 31:
+        raise NotFound("找不到该诉求")
     return get_in_scope(staff, HelpRequest, request_id, message="找不到该诉求", lock=lock)
+
+
+def get_involved(staff: Staff, request_id: int) -> HelpRequest:
+    """A request this staff member acted on that has since moved out of their scope (转办/上报):
+    they keep a read-only view. Anything else is a 404."""
+    from models.request import RequestEvent
+
+    valid = isinstance(request_id, int) and 0 < request_id < 2 ** 31
+    request = db.session.get(HelpRequest, request_id) if valid else None
+    acted = request is not None and db.session.scalar(select(RequestEvent.id).where(
+        RequestEvent.request_id == request.id, RequestEvent.actor_staff_id == staff.id).limit(1))
+    if not acted:
+        raise NotFound("找不到该诉求")
+    return request
 
 
 def _text(body: str | None, label: str, key: str = "body") -> str:

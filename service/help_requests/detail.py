@@ -13,6 +13,19 @@ from service.routing import transfers
 from service.extensions import db
 from service.help_requests.outcomes import OUTCOME_LABELS, describe
 from service.help_requests.fields import INJURY_RECOGNITION, LEGAL_AID_CLAIMS, LEGAL_AID_GROUNDS
+from service.help_requests import grouping
+from service.help_requests.delivery import deliveries
+from service.help_requests.wording import routing_sentence, staff_line
+from service import refdata
+
+
+def _number(request_id: int | None) -> str | None:
+    return db.session.scalar(select(HelpRequest.number).where(HelpRequest.id == request_id)) if request_id else None
+
+
+def _industry_name(code: str | None) -> str | None:
+    industry = refdata.get_industry(code) if code else None
+    return f"{industry.name}" if industry else code
 
 MEMBERSHIP_LABELS = dict(zip(MEMBERSHIP_STATUSES, ("会员", "转会中", "保留会籍", "已退会")))
 DETAIL_LABELS = {
@@ -49,13 +62,22 @@ def membership_of(worker_id: int) -> dict | None:
             "member_no": row.member_no, "federation_name": row.name}
 
 
+def status_label(status: str, incoming: bool, escalated: bool) -> str:
+    """办理中 etc.; an escalation nobody above has taken yet reads 待上级受理."""
+    if status in OPEN_STATUSES and incoming and escalated:
+        return "待上级受理"
+    return STATUS_LABELS[status]
+
+
 def actions_for(request: HelpRequest, staff: Staff) -> list[str]:
     """What the console offers on this request (the services check again)."""
     status, manager = request.status, staff.role in ("admin", "chair")
     actions = ["note"]
     if status in OPEN_STATUSES:
-        actions += ["claim", "transfer", "escalate", "reply"]
+        mine = request.assignee_id == staff.id and not request.incoming
+        actions += ([] if mine else ["claim"]) + ["transfer", "escalate", "reply"]
         actions += ["assign"] if manager else []
+        actions += ["merge"]
         actions += ["ask_info"] if status in ("new", "in_progress") else ["resume"]
         actions += ["resolve"] if status in ("new", "in_progress") else []
     if status == "resolved":
@@ -63,15 +85,46 @@ def actions_for(request: HelpRequest, staff: Staff) -> list[str]:
     return actions
 
 
-def staff_detail(staff: Staff, request: HelpRequest) -> dict:
-    """Everything the detail page shows; records the view of personal data in the audit log."""
-    worker = request.worker
+def timeline(request: HelpRequest) -> list[dict]:
+    """Every line, written for staff, with the delivery state of what was sent to the worker."""
     events = db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == request.id)
                                 .order_by(RequestEvent.created_at, RequestEvent.id)).all()
-    attachments = db.session.execute(
+    sent = deliveries(request, events)
+    return [{"id": e.id, "kind": e.kind, "public": e.public, "by_worker": e.by_worker,
+             "body": staff_line(e.kind, e.body, e.data, e.by_worker), "delivery": sent.get(e.id),
+             "actor": e.actor.display_name if e.actor else None, "created_at": e.created_at} for e in events]
+
+
+def attachment_rows(request: HelpRequest) -> list[dict]:
+    return [dict(row._mapping) for row in db.session.execute(
         select(Attachment.id, Attachment.filename, Attachment.content_type, Attachment.size, Attachment.status,
                Attachment.source, Attachment.created_at)
-        .where(Attachment.request_id == request.id).order_by(Attachment.id)).all()
+        .where(Attachment.request_id == request.id).order_by(Attachment.id)).all()]
+
+
+def staff_updates(request: HelpRequest, *, clear_unread: bool = True) -> dict:
+    """What the open detail page polls for: the timeline, attachments and state (no audit line:
+    the page's view was audited when it opened). Reading it clears the new-message flag."""
+    if clear_unread:
+        request.worker_unread = 0
+    return {"id": request.id, "status": request.status,
+            "status_label": status_label(request.status, request.incoming, request.escalated),
+            "updated_at": request.updated_at, "timeline": timeline(request), "attachments": attachment_rows(request)}
+
+
+def read_only_detail(staff: Staff, request: HelpRequest) -> dict:
+    """The view kept by someone who acted on a request that has moved out of their scope."""
+    body = staff_detail(staff, request, clear_unread=False)
+    body.update(actions=[], read_only=True, moved_to=request.federation.name)
+    return body
+
+
+def staff_detail(staff: Staff, request: HelpRequest, *, clear_unread: bool = True) -> dict:
+    """Everything the detail page shows; records the view of personal data in the audit log."""
+    worker = request.worker
+    unread = request.worker_unread or 0
+    if clear_unread:
+        request.worker_unread = 0
     names: dict[int, str] = {}
     hops = transfers.history("request", request.id)
     fed_ids = {h.from_federation_id for h in hops} | {h.to_federation_id for h in hops}
@@ -86,7 +139,8 @@ def staff_detail(staff: Staff, request: HelpRequest) -> dict:
     return {
         "id": request.id, "number": request.number, "type": request.type,
         "type_label": REQUEST_TYPE_LABELS[request.type], "status": request.status,
-        "status_label": STATUS_LABELS[request.status], "federation_id": request.federation_id,
+        "status_label": status_label(request.status, request.incoming, request.escalated),
+        "federation_id": request.federation_id, "read_only": False,
         "federation_name": request.federation.name, "assignee_id": request.assignee_id,
         "assignee_name": request.assignee.display_name if request.assignee else None,
         "incoming": request.incoming, "overdue": request.overdue, "overdue_kind": request.overdue_kind,
@@ -96,10 +150,13 @@ def staff_detail(staff: Staff, request: HelpRequest) -> dict:
         "worker": {"name": request.worker_name, "phone": request.worker_phone, "id_masked": worker.id_masked,
                    "membership": membership_of(worker.id), "other_requests": others},
         "employer_name": request.employer_name, "region_code": request.region_code,
-        "industry_code": request.industry_code, "facts": request.facts, "wants": request.wants,
+        "region_name": refdata.region_full_name(request.region_code) or request.region_code,
+        "industry_code": request.industry_code, "industry_name": _industry_name(request.industry_code),
+        "worker_unread": unread, "facts": request.facts, "wants": request.wants,
         "amount": request.amount, "learned_on": request.learned_on, "details": _detail_rows(request.details),
         "consent_at": request.consent_at, "consent_version": request.consent_version,
         "routing": {"explanation": (request.routing or {}).get("explanation"),
+                    "sentence": routing_sentence(request.routing, request.federation.name),
                     "reason": (request.routing or {}).get("reason"),
                     "candidates": [c.get("name") for c in (request.routing or {}).get("candidates", [])]},
         "deadlines": {"first_response_due": request.first_response_due, "resolution_due": request.resolution_due,
@@ -110,11 +167,14 @@ def staff_detail(staff: Staff, request: HelpRequest) -> dict:
         "outcome_label": OUTCOME_LABELS.get((request.outcome or {}).get("result")),
         "outcome_text": describe(request.outcome) if request.outcome else None,
         "rating": request.rating, "rating_comment": request.rating_comment,
-        "attachments": [dict(row._mapping) for row in attachments],
-        "timeline": [{"id": e.id, "kind": e.kind, "public": e.public, "by_worker": e.by_worker, "body": e.body,
-                      "actor": e.actor.display_name if e.actor else None, "created_at": e.created_at}
-                     for e in events],
+        "attachments": attachment_rows(request),
+        "timeline": timeline(request),
         "transfers": [{"kind": h.kind, "from": names.get(h.from_federation_id), "to": names.get(h.to_federation_id),
                        "reason": h.reason, "created_at": h.created_at} for h in hops],
         "actions": actions_for(request, staff),
+        "same_employer": grouping.same_employer(staff, request) if request.is_open else [],
+        "group_label": grouping.group_label(request),
+        "group": [{"id": m.id, "number": m.number, "worker_name": m.worker_name, "phone": m.worker_phone}
+                  for m in grouping.members(request)],
+        "merged_into": _number(request.merged_into_id),
     }

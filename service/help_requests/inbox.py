@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from models.federation import Federation
+from models.request import RequestEvent
 from models.request import OPEN_STATUSES, REQUEST_STATUSES, REQUEST_TYPE_LABELS, REQUEST_TYPES, STATUS_LABELS, HelpRequest
 from models.staff import Staff
 from service import audit
@@ -29,8 +30,10 @@ from service.privacy.fields import mask_phone
 from service.staff.scope import require_scope, scope_ids
 from service import clock
 from service.privacy.fields import is_mobile
+from service.help_requests.detail import status_label
 
-VIEWS = {"unassigned": "未分派", "mine": "我的", "overdue": "已超期", "incoming": "转入", "all": "全部"}
+VIEWS = {"unassigned": "未分派", "mine": "我的", "overdue": "已超期", "incoming": "转入", "all": "全部",
+         "involved": "我参与的"}
 PAGE_MAX = 100
 EXPORT_BATCH = 500
 NUMBER = re.compile(r"^QZ\d{14}$")
@@ -42,7 +45,7 @@ ROW_COLUMNS = (
     Assignee.display_name.label("assignee_name"), HelpRequest.worker_name, HelpRequest.worker_phone,
     HelpRequest.employer_name, HelpRequest.first_response_due, HelpRequest.resolution_due,
     HelpRequest.first_responded_at, HelpRequest.overdue, HelpRequest.incoming, HelpRequest.escalated,
-    HelpRequest.limitation_warning,
+    HelpRequest.limitation_warning, HelpRequest.worker_unread,
 )
 
 
@@ -100,8 +103,12 @@ def build_query(staff: Staff, view: str, filters: Filters) -> Select:
     if view not in VIEWS:
         raise Invalid(fields={"view": "未知的视图"})
     query = (select(*ROW_COLUMNS).join(Federation, Federation.id == HelpRequest.federation_id)
-             .outerjoin(Assignee, Assignee.id == HelpRequest.assignee_id)
-             .where(scope_clause(staff, HelpRequest.federation_id)))
+             .outerjoin(Assignee, Assignee.id == HelpRequest.assignee_id))
+    if view == "involved":  # what this person acted on, wherever it is now (read-only once moved out)
+        query = query.where(HelpRequest.id.in_(
+            select(RequestEvent.request_id).where(RequestEvent.actor_staff_id == staff.id)))
+    else:
+        query = query.where(scope_clause(staff, HelpRequest.federation_id))
     if view == "unassigned":
         query = query.where(HelpRequest.assignee_id.is_(None), HelpRequest.status.in_(OPEN_STATUSES))
     elif view == "mine":
@@ -136,6 +143,24 @@ def build_query(staff: Staff, view: str, filters: Filters) -> Select:
     return query.order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
 
 
+COUNTED_VIEWS = ("unassigned", "mine", "overdue", "incoming", "involved")
+
+
+def count_views(staff: Staff) -> dict[str, int]:
+    """How many requests each working view holds now (the tabs' counts; "all" is not counted),
+    and how many in scope carry worker messages nobody has read."""
+    counts = {}
+    for view in COUNTED_VIEWS:
+        query = build_query(staff, view, Filters()).order_by(None)
+        if view == "involved":
+            query = query.where(HelpRequest.status.in_(OPEN_STATUSES))
+        counts[view] = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    unread = build_query(staff, "all", Filters()).order_by(None).where(
+        HelpRequest.worker_unread > 0, HelpRequest.status.in_(OPEN_STATUSES))
+    counts["unread"] = db.session.scalar(select(func.count()).select_from(unread.subquery()))
+    return counts
+
+
 def _after(query: Select, cursor: str | None) -> Select:
     if not cursor:
         return query
@@ -146,7 +171,7 @@ def _after(query: Select, cursor: str | None) -> Select:
 def row_dict(row) -> dict:
     data = dict(row._mapping)
     data["type_label"] = REQUEST_TYPE_LABELS[data["type"]]
-    data["status_label"] = STATUS_LABELS[data["status"]]
+    data["status_label"] = status_label(data["status"], data["incoming"], data["escalated"])
     data["due_kind"], data["due_at"] = next_due(row)
     return data
 

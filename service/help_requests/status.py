@@ -62,9 +62,11 @@ def _short(value: str) -> str:
     return value if len(value) <= TEMPLATE_FIELD_MAX else value[: TEMPLATE_FIELD_MAX - 1] + "…"
 
 
-def notify_worker(request: HelpRequest, text: str, *, dedup_key: str, now: datetime | None = None) -> None:
+def notify_worker(request: HelpRequest, text: str, *, dedup_key: str, now: datetime | None = None,
+                  fan_out: bool = True) -> None:
     """Queue a WeChat message about `request` to its worker (same transaction as the change).
-    The delivery picks a customer-service message or the `request_update` template."""
+    The delivery picks a customer-service message or the `request_update` template. With
+    `fan_out`, the workers of requests merged into this one (a group case) get it too."""
     federation = request.federation
     status = WORKER_STATUS_LABELS[request.status]
     if request.status == "resolved" and request.outcome:  # a template card shows the outcome too
@@ -83,6 +85,28 @@ def notify_worker(request: HelpRequest, text: str, *, dedup_key: str, now: datet
         },
         dedup_key=dedup_key,
     )
+    if fan_out and request.id is not None:
+        _fan_out(request, text, dedup_key, now)
+
+
+def _fan_out(request: HelpRequest, text: str, dedup_key: str, now: datetime | None) -> None:
+    from sqlalchemy import select
+
+    told = {request.worker_id}
+    for member in db.session.scalars(select(HelpRequest).where(HelpRequest.merged_into_id == request.id)
+                                     .order_by(HelpRequest.id)):
+        if member.worker_id in told:
+            continue
+        told.add(member.worker_id)
+        queue_message(
+            member.worker.openid, f"【{REQUEST_TYPE_LABELS[request.type]}诉求 {request.number}（合并办理）】{text}",
+            url=h5_url("request", id=member.id), template="request_update",  # their page follows the original
+            fields={"number": request.number, "type": REQUEST_TYPE_LABELS[request.type],
+                    "status": _short(WORKER_STATUS_LABELS[request.status]),
+                    "handler": _short(request.federation.name if request.federation else ""),
+                    "time": clock.minute_text(now or request.updated_at)},
+            dedup_key=f"{dedup_key}:to:{member.id}"[:120],
+        )
 
 
 def notify_staff(staff: Staff, request: HelpRequest, text: str, *, issue: str, dedup_key: str) -> bool:

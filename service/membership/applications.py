@@ -229,9 +229,25 @@ def submit_application(worker: Worker, data: dict, *, fed_id: int | None = None)
     except IntegrityError:  # a concurrent submit won the open_key
         raise Conflict("您的入会申请正在审核中，请勿重复提交", code="application_open") from None
     _copy_to_worker(worker, application)
+    acknowledge(application)
     audit.record("application.submit", actor=f"worker:{worker.id}", subject_type="application",
                  subject_id=application.id, federation_id=federation.id, detail={"source": source})
     return application
+
+
+def acknowledge(application: Application) -> None:
+    """申请已受理: tell the worker who has the application and by when it is decided."""
+    from service.links import h5_url
+    from service.wechat.outbox import queue_message
+
+    due_on = clock.date_text(application.due_at)
+    queue_message(
+        application.worker.openid,
+        f"申请已受理：您的入会申请已提交{application.federation.name}，将于{due_on}前作出决定，结果会通过公众号通知您。",
+        url=h5_url("me"), template="application_result",
+        fields={"result": "申请已受理", "federation": application.federation.name, "reason": f"{due_on}前作出决定"},
+        dedup_key=f"application:{application.id}:received:{len(application.history or [])}",
+    )
 
 
 def get_own_application(worker: Worker, application_id: int) -> Application:
@@ -254,6 +270,7 @@ def resubmit_application(worker: Worker, application_id: int, data: dict) -> App
     _fill(application, clean)
     application.status = "pending"
     add_history(application, history_entry("resubmit", "worker"))
+    acknowledge(application)
     db.session.flush()
     _copy_to_worker(worker, application)
     audit.record("application.resubmit", actor=f"worker:{worker.id}", subject_type="application",

@@ -97,17 +97,21 @@ def transfer(subject: HelpRequest | Application, *, to_federation_id: int, reaso
             subject.escalated = True
         if restart_clock:
             _restart_request_clock(subject, now)
-        db.session.add(RequestEvent(
+        event = RequestEvent(
             request_id=subject.id, kind=kind, public=True, actor_staff_id=actor_id, created_at=now,
             body=f"您的诉求已{verb}{target.name}办理。原因：{reason}",
             data={"from": source_id, "to": target.id, "deadline_rule": rule},
-        ))
+        )
+        db.session.add(event)
+        db.session.flush()
         from service.links import h5_url
 
-        queue_message(
-            subject.worker.openid, f"您的诉求（{subject.number}）已{verb}{target.name}办理。",
+        queue_message(  # the dedup key ties the notice to its timeline line (its delivery state)
+            subject.worker.openid, f"您的诉求（{subject.number}）已{verb}{target.name}办理。原因：{reason}",
             url=h5_url("request", id=subject.id), template="request_update",
-            fields={"number": subject.number, "status": f"已{verb}", "handler": target.name},
+            fields={"number": subject.number, "status": "待上级受理" if kind == "escalate" else f"已{verb}",
+                    "handler": target.name},
+            dedup_key=f"request:{subject.id}:event:{event.id}",
         )
     else:
         subject.source = "transfer"

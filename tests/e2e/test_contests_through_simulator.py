@@ -30,11 +30,11 @@ TITLE = "长安区快递员职业技能竞赛"
 
 
 def open_contests(phone) -> None:
-    """Follow, then 更多 → 竞赛, and tap the link in the reply: the list opens inside the phone."""
+    """Follow, then 入会 → 技能竞赛, and tap the link in the reply: the list opens inside the phone."""
     phone.page.click("#follow")
     phone.reply("欢迎关注工联")
-    phone.menu("更多", "竞赛")
-    phone.page.wait_for_selector(".note:has-text('点击了菜单「竞赛」')")
+    phone.menu("入会", "技能竞赛")
+    phone.page.wait_for_selector(".note:has-text('点击了菜单「技能竞赛」')")
     since = len(phone.visits)
     href = phone.tap_link("查看竞赛并报名")
     assert href == f"{phone.base}/h5/contests.html"
@@ -133,7 +133,7 @@ def test_contest_sign_up_and_waitlist_through_the_phone(app, simulator):
 
     # --- back to the first user: their own sign-up, under 我的报名 --------------------------------------
     phone.use(first)
-    phone.menu("更多", "竞赛")
+    phone.menu("入会", "技能竞赛")
     phone.tap_link("查看竞赛并报名")
     phone.wait_in_browser("#list .weui-media-box")
     phone.frame.click("[data-tab=mine]")

@@ -187,8 +187,8 @@ def test_worker_pages(server, browser, app, demo_world):
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 2  # the seeded one and this one
 
     page.goto(f"{server}/h5/me.html")
-    page.wait_for_selector(".weui-cell_access")
-    assert page.locator(".weui-cell_access").count() == 2
+    page.wait_for_selector("#requests .weui-cell_access")
+    assert page.locator("#requests .weui-cell_access").count() == 2
     page.screenshot(path=str(SHOTS / "worker-me.png"), full_page=True)
 
     page.goto(f"{server}/h5/request.html?id={demo_world['request'].id}")

@@ -104,8 +104,9 @@ def test_join_through_the_phone(app, simulator):
     worker, user = application.worker, standin.get_user(openid)
     worker.last_event_at = user.last_event_at = utcnow() - timedelta(days=3)
     db.session.commit()
-    assert outbox.deliver_due() == 1
-    notice = phone.page.locator(".tpl", has_text="入会申请结果通知")
+    assert outbox.deliver_due() == 2  # 申请已受理 (queued at the submit), then the approval
+    phone.page.locator(".tpl", has_text="申请已受理").wait_for(timeout=10000)
+    notice = phone.page.locator(".tpl", has_text="入会申请结果通知").filter(has_text="已通过")
     notice.wait_for(timeout=10000)
     rows = dict(zip(notice.locator(".tpl-key").all_inner_texts(), notice.locator(".tpl-value").all_inner_texts()))
     assert rows == {"申请结果": "已通过", "受理单位": COURIER, "会员编号": membership.member_no,
@@ -139,7 +140,7 @@ def test_the_simulator_moves_to_the_host_its_links_use(simulator):
     assert phone.page.url == f"{phone.base}/simulator/"
     phone.page.click("#follow")
     phone.reply("欢迎关注工联")
-    phone.menu("入会")
+    phone.menu("入会", "申请入会")
     assert phone.tap_link("在线申请入会") == f"{phone.base}/h5/join.html"
     phone.wait_in_browser("#join-form:not([hidden])")
     assert phone.oauth_hops() == OAUTH

@@ -1,4 +1,4 @@
-"""Service positions end to end in headless Chromium: a courier in 长安区 taps 更多 → 附近驿站
+"""Service positions end to end in headless Chromium: a courier in 长安区 taps 求助 → 附近驿站
 in the phone simulator, picks their place and gets the three nearest stations with what is
 open now; the link opens the station's page inside the phone. The federation's chair then
 registers a new station in the console (coordinates pasted, checked against the region) and it
@@ -47,7 +47,7 @@ def test_a_courier_finds_the_nearest_stations_and_a_new_one_appears(app, simulat
     phone.page.click("#follow")
     phone.reply("欢迎关注工联")
     before = phone.page.locator("#chat .msg.them").count()
-    phone.menu("更多", "附近驿站")
+    phone.menu("求助", "附近驿站")
     pick_place(phone, place["label"])
     phone.page.wait_for_selector(".note:has-text('点击了菜单「附近驿站」并选择了位置')")
     reply = nearest_reply(phone, before)

@@ -40,7 +40,7 @@ def test_scan_join_and_messages_from_the_service(app, live_server, phone):
     phone.goto(f"{live_server.url}/simulator/")
     phone.wait_for_selector("body[data-ready='1']", timeout=20000)
     assert phone.inner_text("#account-name") == "工联"
-    assert [b.inner_text() for b in phone.query_selector_all("#menu-buttons > button")] == ["入会", "求助", "更多"]
+    assert [b.inner_text() for b in phone.query_selector_all("#menu-buttons > button")] == ["入会", "求助", "我的"]
     openid = phone.input_value("#user-select")
 
     # scan the federation's QR code: a new follower gets the welcome naming the federation
@@ -50,8 +50,9 @@ def test_scan_join_and_messages_from_the_service(app, live_server, phone):
     assert phone.inner_text("#follow-state") == "已关注"
     shot(phone, "01-scan-welcome")
 
-    # tap 入会: the reply links to the join page of that federation
+    # tap 入会 → 申请入会: the reply links to the join page of that federation
     phone.click("#menu-buttons button:has-text('入会')")
+    phone.click("#submenu button:has-text('申请入会')")
     join = phone.wait_for_selector(".msg.them .bubble a:has-text('在线申请入会')", timeout=10000)
     assert join.get_attribute("href") == f"{live_server.url}/h5/join.html?fed={federation.id}"
     shot(phone, "02-menu-join")
@@ -62,9 +63,9 @@ def test_scan_join_and_messages_from_the_service(app, live_server, phone):
     assert phone.frame("phone-browser").url.startswith(f"{live_server.url}/h5/join.html")
     phone.click("#browser-close")
 
-    # 更多 → 竞赛, from the submenu
-    phone.click("#menu-buttons button:has-text('更多')")
-    phone.click("#submenu button:has-text('竞赛')")
+    # 入会 → 技能竞赛, from the submenu
+    phone.click("#menu-buttons button:has-text('入会')")
+    phone.click("#submenu button:has-text('技能竞赛')")
     phone.wait_for_selector(".msg.them .bubble a:has-text('查看竞赛并报名')", timeout=10000)
 
     # what the service sends later through the WeChat API shows up by polling

@@ -150,7 +150,7 @@ function headerCard(f) {
   const manage = f.can_manage && isFed && f.status !== 'dissolved';
   const actions = manage ? `
       <button type="button" data-act="rename">改名</button>
-      ${f.status === 'preparing' ? '<button type="button" data-act="activate" class="primary">转为运行</button>' : ''}
+      ${f.status === 'preparing' ? `<a class="btn primary" href="/console/federation-governance.html?id=${f.id}#formation">筹备与选举（选举后转为运行）</a>` : ''}
       <button type="button" data-act="dissolve">撤销</button>` : '';
   const warnings = f.warnings.length ? `<ul class="warnings">${f.warnings.map(w =>
     `<li>${esc(w.message)}</li>`).join('')}</ul>` : '';
@@ -253,13 +253,6 @@ function renderDetail(f) {
     if (act === 'rename') { renameForm.hidden = false; dissolveForm.hidden = true; $('#rename-name').focus(); }
     if (act === 'dissolve') { dissolveForm.hidden = false; renameForm.hidden = true; }
     if (act === 'cancel') { renameForm.hidden = true; dissolveForm.hidden = true; }
-    if (act === 'activate') {
-      try {
-        await api(`/api/admin/federations/${f.id}/activate`, { method: 'POST' });
-        flash('已转为运行');
-        await refresh(f.id);
-      } catch (err) { flash(err.message, 'error'); }
-    }
   }));
   renameForm.addEventListener('submit', async e => {
     e.preventDefault();

@@ -2,7 +2,9 @@
 import { api, esc, flash, fmtTime } from '/console/lib/api.js';
 import { mountLayout } from '/console/lib/layout.js';
 
-const VIEWS = [['unassigned', '未分派'], ['mine', '我的'], ['overdue', '已超期'], ['incoming', '转入'], ['all', '全部']];
+const VIEWS = [['unassigned', '未分派'], ['mine', '我的'], ['overdue', '已超期'], ['incoming', '转入'], ['involved', '我参与的'], ['all', '全部']];
+const POLL_MS = 15000;  // tab counts and the first page refresh by themselves
+let counts = {};
 const TYPES = { wage_arrears: '欠薪', mediation: '劳动争议调解', legal_aid: '法律援助', work_injury: '工伤', consultation: '法律咨询' };
 const STATUSES = { new: '待受理', in_progress: '办理中', awaiting_worker: '待职工补充', resolved: '已办结', closed: '已结案', withdrawn: '已撤回' };
 
@@ -28,10 +30,16 @@ document.getElementById('bulk-assignee').innerHTML = options;
 
 function renderTabs() {
   document.getElementById('tabs').innerHTML = VIEWS.map(([key, label]) =>
-    `<button type="button" data-view="${key}" class="${key === view ? 'active' : ''}">${label}</button>`).join('');
+    `<button type="button" data-view="${key}" class="${key === view ? 'active' : ''}">${label}${
+      counts[key] !== undefined ? ` <span class="badge ${key === 'overdue' && counts[key] ? 'badge-red' : ''}">${counts[key]}</span>` : ''}</button>`).join('');
+  document.getElementById('unread-note').hidden = !counts.unread;
+  document.getElementById('unread-note').textContent = `${counts.unread || 0} 件诉求有职工新消息`;
+}
+async function refreshCounts() {
+  try { counts = await api('/api/inbox/counts'); renderTabs(); } catch { /* next time */ }
 }
 document.getElementById('tabs').addEventListener('click', e => {
-  const key = e.target.dataset.view;
+  const key = e.target.closest('button')?.dataset.view;
   if (!key) return;
   view = key; renderTabs(); reload();
 });
@@ -58,6 +66,7 @@ function row(r) {
     r.incoming ? '<span class="tag orange">转入</span>' : '',
     r.escalated ? '<span class="tag orange">已上报</span>' : '',
     r.limitation_warning ? '<span class="tag red">时效临近</span>' : '',
+    r.worker_unread ? `<span class="tag orange unread" title="${r.worker_unread} 条未读">职工有新消息</span>` : '',
   ].join(' ');
   return `<tr class="${r.overdue ? 'overdue' : ''}">
     ${manager ? `<td><input type="checkbox" class="pick" value="${r.id}" aria-label="选择 ${esc(r.number)}"></td>` : ''}
@@ -126,3 +135,9 @@ document.getElementById('targets').addEventListener('toggle', async e => {
 
 renderTabs();
 reload();
+refreshCounts();
+setInterval(() => {
+  if (document.hidden) return;
+  refreshCounts();
+  if (currentPage === 0 && !picked().length) load(0).catch(() => {});
+}, POLL_MS);

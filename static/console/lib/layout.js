@@ -6,7 +6,9 @@ export const NAV = [
   ['inbox', '诉求收件箱', '/console/inbox.html'],
   ['members', '入会审核', '/console/members.html'],
   ['contests', '技能竞赛', '/console/contests.html'],
+  ['stats', '统计', '/console/stats.html'],
   ['positions', '服务阵地', '/console/positions.html'],
+  ['governance', '治理', '/console/governance.html'],
   ['federations', '联合会管理', '/console/federations.html', ['admin']],
   ['staff', '员工账号', '/console/staff.html', ['admin']],
 ];

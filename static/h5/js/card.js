@@ -126,11 +126,22 @@ async function start() {
   } catch (err) {
     loading(false);
     const notMember = err instanceof ApiError && err.code === 'not_a_member';
+    // A pending applicant is told where their application stands, not only "not a member".
+    const application = notMember ? (await api('/api/join/context').catch(() => ({}))).application : null;
+    const waiting = application && ['pending', 'correction'].includes(application.status);
+    const title = waiting ? `入会申请${application.status_label}` : notMember ? '您还不是工会会员' : '加载失败';
+    const desc = waiting
+      ? `您于${esc(application.submitted_at.slice(0, 10))}向${esc(application.federation?.name || '工会')}提交了入会申请，`
+        + `<strong id="decision-date">将于${esc(application.due_on)}前作出决定</strong>。通过后，这里会显示您的电子会员卡。`
+        + (application.reason ? `<br>需要补正：${esc(application.reason)}` : '')
+      : notMember ? '入会申请通过后，这里会显示您的电子会员卡。' : esc(err.message);
+    const action = waiting ? '<a class="weui-btn weui-btn_default" href="/h5/join.html">查看申请</a>'
+      : notMember ? '<a class="weui-btn weui-btn_primary" href="/h5/join.html">申请入会</a>' : '';
     $('#card').innerHTML = `<div class="weui-msg state-card">
-      <div class="weui-msg__icon-area"><i class="${notMember ? 'weui-icon-info' : 'weui-icon-warn'} weui-icon_msg"></i></div>
-      <div class="weui-msg__text-area"><h2 class="weui-msg__title">${notMember ? '您还不是工会会员' : '加载失败'}</h2>
-      <p class="weui-msg__desc">${notMember ? '入会申请通过后，这里会显示您的电子会员卡。' : esc(err.message)}</p></div>
-      ${notMember ? '<div class="weui-msg__opr-area"><p class="weui-btn-area"><a class="weui-btn weui-btn_primary" href="/h5/join.html">申请入会</a></p></div>' : ''}
+      <div class="weui-msg__icon-area"><i class="${waiting ? 'weui-icon-waiting' : notMember ? 'weui-icon-info' : 'weui-icon-warn'} weui-icon_msg"></i></div>
+      <div class="weui-msg__text-area"><h2 class="weui-msg__title" id="card-state">${title}</h2>
+      <p class="weui-msg__desc">${desc}</p></div>
+      ${action ? `<div class="weui-msg__opr-area"><p class="weui-btn-area">${action}</p></div>` : ''}
     </div>`;
     return;
   }

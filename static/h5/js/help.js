@@ -70,6 +70,13 @@ await fill(levels[0], null, '130000');
 await fill(levels[1], '130000');
 clearFrom(2);
 
+async function setRegion(code) {
+  if (!code || code.length < 6 || !code.startsWith('13')) return;
+  await fill(levels[1], '130000', code.slice(0, 4) + '00');
+  await fill(levels[2], code.slice(0, 4) + '00', code.slice(0, 6));
+  if (code.length > 6 && await fill(levels[3], code.slice(0, 6), code)) $('#region-4-cell').hidden = false;
+}
+
 // --- industry search ------------------------------------------------------------------------------
 let searchTimer = null;
 $('#industry-q').addEventListener('input', () => {
@@ -126,9 +133,17 @@ function payload() {
   };
 }
 
+function showErrors(fields) {
+  showFieldErrors(form, fields);
+  // the first message in view, not hidden under the title bar
+  const first = [...form.querySelectorAll('.field-error')].find(el => !el.hidden);
+  if (first) window.scrollTo(0, Math.max(0, first.getBoundingClientRect().top + window.scrollY - 120));
+}
+
 function problem(err) {
   if (err instanceof ApiError && err.status === 422) {
-    showFieldErrors(form, err.fields);
+    form.hidden = false; $('#confirm').hidden = true;
+    showErrors(err.fields);
     toast('请按提示修改');
   } else {
     toast(err.message || '提交失败，请稍后再试');
@@ -142,10 +157,11 @@ form.addEventListener('submit', async e => {
   if (!data.region || levels[2].value === '') missing.region = '请选择到区县一级';
   if (!data.industry) missing.industry = '请搜索并选择所在行业';
   if (!data.consent) missing.consent = '请阅读并同意个人信息处理说明';
-  if (Object.keys(missing).length) { showFieldErrors(form, missing); return; }
+  if (Object.keys(missing).length) { showErrors(missing); return; }
   showFieldErrors(form, {});
   try {
-    loading(true, '正在查询受理单位');
+    loading(true, '正在检查');
+    await api('/api/requests/check', { method: 'POST', body: data });  // every field, before confirming
     const preview = await api(`/api/requests/preview?region=${data.region}&industry=${data.industry}&type=${data.type}`);
     $('#preview-text').innerHTML = `<strong>${esc(preview.federation_name)}</strong><br>${esc(preview.sentence)}`;
     form.hidden = true;
@@ -179,4 +195,30 @@ $('#submit').addEventListener('click', async () => {
     $('#confirm').hidden = true; form.hidden = false;
     problem(err);
   } finally { loading(false); button.disabled = false; }
+});
+
+// --- what the worker already gave, and character counts --------------------------------------------
+const known = await api('/api/requests/prefill').catch(() => ({}));
+for (const key of ['name', 'phone', 'employer_name']) if (known[key] && !val(key)) $(`#${key}`).value = known[key];
+if (known.region_code && !region()) await setRegion(known.region_code);
+if (known.industry_code && !industry) {
+  industry = { code: known.industry_code, name: known.industry_name };
+  $('#industry-chosen').hidden = false;
+  $('#industry-chosen').textContent = `已选择：${industry.name}（${industry.code}）`;
+  $('#industry-q').value = industry.name;
+}
+const MINIMUM = { facts: 10, wants: 2 };
+form.querySelectorAll('textarea[maxlength]').forEach(area => {
+  const counter = document.createElement('div');
+  counter.className = 'weui-textarea-counter char-count';
+  counter.id = `${area.id}-count`;
+  area.after(counter);
+  const update = () => {
+    const n = area.value.trim().length;
+    const min = MINIMUM[area.id];
+    counter.textContent = `${n}/${area.maxLength}` + (min && n < min ? `（至少${min}字）` : '');
+    counter.classList.toggle('short', Boolean(min && n < min));
+  };
+  area.addEventListener('input', update);
+  update();
 });

@@ -15,16 +15,21 @@ function render(r) {
   $('#outcome').hidden = !r.outcome_text;
   $('#outcome').textContent = r.outcome_text || '';
   const due = r.due_at ? `${fmtDate(r.due_at, true)}前${r.due_kind === 'first_response' ? '答复您' : '办结'}` : '';
+  $('#clocks').hidden = !r.clocks.length;
+  $('#clocks').innerHTML = r.clocks.map(c => `<p>${esc(c)}</p>`).join('');
   const rows = [
-    ['受理单位', r.federation_name], ['当前状态', r.status_label], ['办理期限', due],
+    ['受理单位', r.routing_sentence || r.federation_name], ['当前状态', r.status_label], ['办理期限', due],
     ['用人单位', r.employer_name], ['工作地', r.region_name], ['行业', r.industry_name],
     ['事情经过', r.facts], ['您的诉求', r.wants], ['涉及金额', r.amount ? `${r.amount}元` : ''],
     ['知道侵权日期', r.learned_on || ''],
+    ...r.details.map(d => [d.label, d.value]),
     ['您的评价', r.rating ? '★'.repeat(r.rating) + (r.rating_comment ? `　${r.rating_comment}` : '') : ''],
   ].filter(([, v]) => v);
   $('#summary').innerHTML = rows.map(([k, v]) => `<div><span class="k">${k}</span><span class="v">${esc(v)}</span></div>`).join('');
   $('#timeline').innerHTML = r.events.slice().reverse().map(e => `
-    <li><div class="who ${e.by_worker ? 'mine' : ''}">${e.by_worker ? '我' : '工会'} · ${fmtDate(e.created_at, true)}</div>${esc(e.body)}</li>`).join('');
+    <li><div class="who ${e.by_worker ? 'mine' : ''}">${e.by_worker ? (e.kind === 'worker_message' ? '我（微信对话）' : '我') : '工会'} · ${fmtDate(e.created_at, true)}</div>${esc(e.body)}</li>`).join('');
+  $('#thumbs').innerHTML = r.attachments.filter(a => a.status === 'stored').map(a =>
+    `<a href="/api/requests/${r.id}/attachments/${a.id}" target="_blank"><img alt="证据图片" loading="lazy" src="/api/requests/${r.id}/attachments/${a.id}"></a>`).join('');
   const state = { pending: '正在从微信获取', stored: '已收到', failed: '获取失败，请重新上传' };
   $('#attachments').innerHTML = r.attachments.length
     ? r.attachments.map((a, i) => `<div><span class="k">图片${i + 1}</span><span class="v">${state[a.status]} · ${fmtDate(a.created_at, true)}</span></div>`).join('')
@@ -32,12 +37,27 @@ function render(r) {
   $('#info-form').hidden = !r.can_add_info;
   $('#withdraw-area').hidden = !r.can_withdraw;
   $('#rate-form').hidden = !r.can_rate;
+  $('#reopen-form').hidden = !r.can_ask_reopen;
+  $('#reopen-until').textContent = r.reopen_until ? `可在${r.reopen_until}前申请` : '';
 }
+
+$('#reopen-form').addEventListener('submit', async e => {
+  e.preventDefault();
+  const reason = $('#reopen-reason').value.trim();
+  if (reason.length < 2) { showFieldErrors($('#reopen-form'), { reason: '请写明不满意的原因（至少2个字）' }); return; }
+  try {
+    render(await api(`/api/requests/${id}/reopen-request`, { method: 'POST', body: { reason } }));
+    showFieldErrors($('#reopen-form'), {});
+    toast('已提交，工会会尽快答复');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 422) showFieldErrors($('#reopen-form'), err.fields); else toast(err.message);
+  }
+});
 
 async function load() {
   try { render(await api(`/api/requests/${id}`)); } catch (err) {
     $('#page').innerHTML = `<div class="empty">${esc(err.status === 404 ? '找不到该诉求' : err.message)}</div>
-      <div class="weui-btn-area"><a class="weui-btn weui-btn_default" href="/h5/me.html">返回我的诉求</a></div>`;
+      <div class="weui-btn-area"><a class="weui-btn weui-btn_default" href="/h5/me.html">返回我的</a></div>`;
   }
 }
 

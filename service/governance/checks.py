@@ -1,11 +1,13 @@
 """Governance reminders for a federation (DESIGN §1, §5): its term, the committees its flags
 call for, coverage it lacks or shares. Pure reads; nothing here changes data."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from models.federation import Federation
+from service import clock
+from service.governance.access import add_months
 
-EXPIRING_WITHIN = timedelta(days=90)
+REMIND_MONTHS = 6  # reminders from six months before expiry (opinion §二.3)
 
 
 def term_end(federation: Federation) -> date | None:
@@ -20,14 +22,14 @@ def term_end(federation: Federation) -> date | None:
 
 
 def term_state(federation: Federation, today: date | None = None) -> str:
-    """"none" (no term recorded), "ok", "expiring" (within 90 days) or "expired"."""
+    """"none" (no term recorded), "ok", "expiring" (within six months) or "expired"."""
     end = term_end(federation)
     if end is None:
         return "none"
-    today = today or date.today()
+    today = today or clock.today()
     if end <= today:
         return "expired"
-    if end - today <= EXPIRING_WITHIN:
+    if today >= add_months(end, -REMIND_MONTHS):
         return "expiring"
     return "ok"
 
@@ -47,7 +49,7 @@ def warnings(federation: Federation, *, today: date | None = None, overlaps: lis
     positions not closed, service.positions.summary) only by callers that know it."""
     if federation.kind == "upper" or federation.status == "dissolved":
         return []
-    today = today or date.today()
+    today = today or clock.today()
     found = []
     end, state = term_end(federation), term_state(federation, today)
     if state == "expired":
