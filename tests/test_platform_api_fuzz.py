@@ -107,7 +107,8 @@ def _run(schema, callers) -> tuple[collections.Counter, list, dict]:
     return counts, server_errors, failures
 
 
-def test_no_input_makes_a_server_error_and_every_answer_is_documented(app, feds, capsys):
+def test_no_input_makes_a_server_error_and_every_answer_is_documented(app, feds, live_server, capsys):
+    """(live_server: what calls out to WeChat reaches the stand-in, as in development.)"""
     from service.devtools import demo
     from service.extensions import db
 

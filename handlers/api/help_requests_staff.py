@@ -5,7 +5,7 @@ from flask import Response, g, stream_with_context
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from handlers.api.openapi import file_response
+from handlers.api.openapi import file_response, json_object
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.inbox import (AssigneeOut, AssignIn, ClaimIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
                                     InboxQuery, MergeIn, NodeOut, NodeQuery, TargetsOut, OutcomeIn, RequestReasonIn,
@@ -43,6 +43,7 @@ def list_inbox(args):
 
 
 @bp.get("/counts")
+@bp.doc(responses=json_object("每个视图的件数与未读职工消息数"))
 @staff_required()
 def counts():
     """The count of each working view (the inbox tabs poll it) and of requests with unread

@@ -2,6 +2,7 @@
 from flask import g, session
 from flask_smorest import Blueprint
 
+from handlers.api.openapi import json_object
 from handlers.api.staff_auth import WORKER_SESSION_KEY, worker_required
 from handlers.schemas.help_requests import (RequestPreviewOut, PreviewQuery, RatingIn, RequestIn, SubmissionHeaders,
                                             TextIn, UploadIn, WithdrawIn, WorkerAttachmentOut, WorkerRequestOut,
@@ -48,6 +49,7 @@ def check(data):
 
 
 @bp.get("/prefill")
+@bp.doc(responses=json_object("上次填写的内容，用于预填表单"))
 @worker_required
 def prefill():
     """What the worker already gave: name, phone, employer, workplace, industry."""

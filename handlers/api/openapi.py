@@ -57,3 +57,9 @@ class SecurityPlugin(BasePlugin):
 def register_security_schemes(api) -> None:
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
+
+
+def json_object(description: str) -> dict:
+    """`responses` for @bp.doc: a 200 that is a JSON object not (yet) described by a schema."""
+    return {"200": {"description": description,
+                    "content": {"application/json": {"schema": {"type": "object"}}}}}
