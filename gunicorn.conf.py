@@ -26,7 +26,8 @@ wsgi_app = "wsgi:app"
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # One process per core, a few threads each: the callback is CPU-bound, database waits overlap.
 workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count()))
-worker_class = "gthread"
+# gthread, answering what gunicorn itself refuses in our JSON error shape (service/http_server.py)
+worker_class = "service.http_server.JsonErrorsWorker"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 # The app is loaded once in the master and forked: workers start in milliseconds and share pages.
 preload_app = True
@@ -37,10 +38,11 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "10"))  # SIG
 keepalive = 5  # nginx keeps upstream connections open
 max_requests = 20000  # recycle workers now and then, jittered so they do not all restart at once
 max_requests_jitter = 2000
-# Request-line and header limits (hostile clients; WeChat's query is far shorter).
-limit_request_line = 2048
-limit_request_fields = 50
-limit_request_field_size = 4096
+# Request-line and header limits (gunicorn's defaults, promised by the OpenAPI document,
+# handlers/api/openapi.py; a proxy in front should keep its limits at or above these).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
 
 # Access log: one JSON line per request with the path only — never the query string (the /wechat
 # query carries WeChat's signature, timestamp and nonce) — and the request id.

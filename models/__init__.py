@@ -11,7 +11,7 @@ from models.job import JobLease
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
 from models.position import Position
-from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, Transfer
+from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, SubmissionKey, Transfer
 from models.simulator import (
     SimCall, SimFault, SimMedia, SimMenu, SimMessage, SimOAuthCode, SimQrCode, SimToken, SimUser,
 )
@@ -24,7 +24,7 @@ __all__ = [
     "Application", "Attachment", "AuditEntry", "CannedReply", "Contest", "Counter", "CoverageRule",
     "Federation", "HelpRequest", "InboundMessage", "KeyValue", "Membership", "OutboxMessage",
     "RequestEvent", "SimCall", "SimFault", "SimMedia", "SimMenu", "SimMessage", "SimOAuthCode",
-    "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "Transfer", "Worker",
+    "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "SubmissionKey", "Transfer", "Worker",
 ]
 __all__ += ["RoutingVersion", "Position"]
 __all__ += ["BaseUnion", "CollectiveContract", "CommitteeMember", "CommitteeTerm", "CoveredUnit", "Employer",

@@ -196,3 +196,16 @@ class CannedReply(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(50))
     body: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class SubmissionKey(db.Model):
+    """An idempotency key the help page sent with a submission: a retry (double tap, a resend
+    on a bad network) with the same key answers the first request instead of making a second.
+    Held for a day (service/help_requests/idempotency.py)."""
+
+    __tablename__ = "submission_keys"
+
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

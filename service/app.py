@@ -3,7 +3,6 @@
 Under gunicorn (GONGLIAN_WEB=1, set by gunicorn.conf.py) the app is built for serving only: no
 CLI commands, no Flask-Migrate/Alembic, so a web worker imports what it needs and no more.
 """
-import logging
 import os
 
 from flask import Flask
@@ -20,6 +19,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
     web_only = os.environ.get("GONGLIAN_WEB") == "1"
     configure_logging(app)
+    register_request_guards(app)
     register_extensions(app, migrations=not web_only)
     register_blueprints(app)
     register_commit_point(app)
@@ -70,8 +70,17 @@ def configure_logging(app: Flask) -> None:
     install_log_filter()  # no ID number or mobile number in any log line
 
 
+def register_request_guards(app: Flask) -> None:
+    from handlers.request_guards import install_request_guards
+
+    install_request_guards(app)  # bounded ids in paths, no NUL bytes, JSON depth (before any blueprint)
+
+
 def register_extensions(app: Flask, migrations: bool = True) -> None:
     import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from handlers.schemas.base import ErrorOut
+
+    api.ERROR_SCHEMA = ErrorOut  # the documented error responses are the shape we answer
 
     db.init_app(app)
     with app.app_context():
@@ -80,7 +89,10 @@ def register_extensions(app: Flask, migrations: bool = True) -> None:
         from flask_migrate import Migrate
 
         Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
-    api.init_app(app)
+    from handlers.api.openapi import SecurityPlugin, register_security_schemes
+
+    api.init_app(app, spec_kwargs={"extra_plugins": [SecurityPlugin()]})
+    register_security_schemes(api)
     login_manager.init_app(app)
     csrf.init_app(app)
 

@@ -7,6 +7,7 @@ import logging
 
 from flask import jsonify
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from service.extensions import db
@@ -143,6 +144,20 @@ def register_error_handlers(app):
                 if key.lower() == "allow":
                     response.headers[key] = value
         return response
+
+    # Safety nets: the schemas and services refuse such input first; if one slips through, the
+    # database's refusal is the client's error (a 4xx), never a 500.
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(error: IntegrityError):
+        db.session.rollback()
+        log.warning("integrity error answered 409: %s", type(error.orig).__name__)
+        return error_response(409, "conflict", "数据已被他人修改或重复提交，请刷新后重试")
+
+    @app.errorhandler(DataError)
+    def handle_data_error(error: DataError):
+        db.session.rollback()
+        log.warning("data error answered 422: %s", type(error.orig).__name__)
+        return error_response(422, "validation_error", "提交的数据超出允许的范围")
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

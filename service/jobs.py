@@ -28,7 +28,7 @@ from models.wechat import InboundMessage
 from service.contests import checkin
 from service.extensions import db
 from service.governance import early_warning, reminders
-from service.help_requests import attachments, clocks, deadlines, delivery
+from service.help_requests import attachments, clocks, deadlines, delivery, idempotency
 from service.metrics import JOB_FAILURES, JOB_RUNS, JOB_SKIPS
 from service.privacy import retention
 from service.stats import reports as stats_reports, rollup as stats_rollup
@@ -66,6 +66,7 @@ JOBS: list[Job] = [
     Job("purge-inbound", 3600, purge_inbound),
     Job("governance-reminders", 24 * 3600, reminders.governance_reminders_job),
     Job("privacy-purge", 24 * 3600, retention.purge_job),
+    Job("release-submission-keys", 3600, idempotency.release_submission_keys_job),
 ]
 
 HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

@@ -3,6 +3,7 @@ from flask import Response, g, stream_with_context
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
+from handlers.api.openapi import file_response
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.contests import (AddSignupIn, CheckInIn, CheckInOut, ContestCountOut, ContestReasonIn, ReorderIn,
                                       ResultsIn, RosterOut, RosterQuery, SignupOut)
@@ -44,6 +45,7 @@ def list_roster(args, contest_id):
 
 
 @bp.get("/<int:contest_id>/signups.csv")
+@bp.doc(responses=file_response("text/csv", description="报名名单（CSV，UTF-8 带 BOM，手机号已遮挡）"))
 @staff_required()
 def export_roster(contest_id):
     """The whole roster as CSV (UTF-8 with BOM), streamed."""

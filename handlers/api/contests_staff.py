@@ -5,6 +5,7 @@ import segno
 from flask import Response, g
 from flask_smorest import Blueprint
 
+from handlers.api.openapi import file_response
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.contests import ContestIn, ContestListQuery, ContestOut, ContestPatchIn, ContestReasonIn
 from service.contests import lifecycle as contests
@@ -110,6 +111,7 @@ def make_qrcode(contest_id):
 
 
 @bp.get("/<int:contest_id>/qrcode.svg")
+@bp.doc(responses=file_response("image/svg+xml", description="竞赛二维码（SVG）"))
 @staff_required()
 def qrcode_svg(contest_id):
     """The QR code as SVG, for printing on the poster."""

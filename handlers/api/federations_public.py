@@ -2,6 +2,7 @@
 from flask import Response
 from flask_smorest import Blueprint
 
+from handlers.api.openapi import file_response
 from handlers.schemas.federations import FederationOut
 from service.federations import tree as federations
 from service.federations import posters
@@ -20,8 +21,7 @@ def list_federations():
 # in a later issue; creating the QR code (once) is the only side effect.
 @bp.get("/<int:federation_id>/poster.<any(png, svg):fmt>")
 @bp.doc(summary="二维码海报", description="联合会的永久二维码海报（PNG 或 SVG），首次请求时创建二维码。",
-        responses={"200": {"description": "海报图片", "content": {"image/png": {}, "image/svg+xml": {}}},
-                   "404": {"description": "联合会不存在"}})
+        responses=file_response("image/png", "image/svg+xml", description="海报图片"))
 def poster(federation_id: int, fmt: str):
     data, content_type = posters.poster(federations.get_federation(federation_id), fmt)
     return Response(data, content_type=content_type, headers={

@@ -5,9 +5,11 @@ from flask import Response, g, stream_with_context
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from handlers.api.openapi import file_response, json_object
 from handlers.api.staff_auth import staff_required
-from handlers.schemas.inbox import (AssigneeOut, AssignIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
-                                    InboxQuery, MergeIn, NodeOut, NodeQuery, OutcomeIn, RequestReasonIn, RequestDetailOut, RequestUpdatesOut, StateOut,
+from handlers.schemas.inbox import (AssigneeOut, AssignIn, ClaimIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
+                                    InboxQuery, MergeIn, NodeOut, NodeQuery, TargetsOut, OutcomeIn, RequestReasonIn,
+                                    RequestDetailOut, RequestUpdatesOut, StateOut,
                                     TransferIn)
 from models.federation import Federation
 from models.request import Attachment
@@ -41,6 +43,7 @@ def list_inbox(args):
 
 
 @bp.get("/counts")
+@bp.doc(responses=json_object("每个视图的件数与未读职工消息数"))
 @staff_required()
 def counts():
     """The count of each working view (the inbox tabs poll it) and of requests with unread
@@ -49,6 +52,7 @@ def counts():
 
 
 @bp.get("/export.csv")
+@bp.doc(responses=file_response("text/csv", description="当前视图（CSV，UTF-8 带 BOM，手机号已遮挡）"))
 @staff_required(*MANAGERS)
 @bp.arguments(ExportQuery, location="query")
 def export(args):
@@ -62,6 +66,7 @@ def export(args):
 
 @bp.get("/targets")
 @staff_required()
+@bp.response(200, TargetsOut)
 def targets():
     """The deadline targets per request type (the one table in service/help_requests/deadlines.py)."""
     from models.request import REQUEST_TYPE_LABELS
@@ -142,6 +147,7 @@ def updates(request_id):
 
 
 @bp.get("/requests/<int:request_id>/attachments/<int:attachment_id>")
+@bp.doc(responses=file_response("image/jpeg", "image/png", "image/gif", "image/webp", description="证据图片"))
 @staff_required()
 def attachment(request_id, attachment_id):
     """An evidence image, to staff who may see the request (or keep a read-only view of it)."""
@@ -164,9 +170,11 @@ def _done(result):
 
 @bp.post("/requests/<int:request_id>/claim")
 @staff_required()
+@bp.arguments(ClaimIn)
 @bp.response(200, StateOut)
-def claim(request_id):
-    return _done(casework.claim(g.staff, request_id))
+def claim(data, request_id):
+    """Claim the request; 409 when another staff member claimed it first (or at the same moment)."""
+    return _done(casework.claim(g.staff, request_id, **data))
 
 
 @bp.post("/requests/<int:request_id>/assign")

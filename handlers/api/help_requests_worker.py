@@ -2,10 +2,12 @@
 from flask import g, session
 from flask_smorest import Blueprint
 
+from handlers.api.openapi import json_object
 from handlers.api.staff_auth import WORKER_SESSION_KEY, worker_required
-from handlers.schemas.help_requests import (RequestPreviewOut, PreviewQuery, RatingIn, RequestIn, TextIn, UploadIn,
-                                      WithdrawIn, WorkerAttachmentOut, WorkerRequestOut, WorkerRequestSummaryOut)
-from service.help_requests import attachments
+from handlers.schemas.help_requests import (RequestPreviewOut, PreviewQuery, RatingIn, RequestIn, SubmissionHeaders,
+                                            TextIn, UploadIn, WithdrawIn, WorkerAttachmentOut, WorkerRequestOut,
+                                            WorkerRequestSummaryOut)
+from service.help_requests import attachments, idempotency
 from service.help_requests import worker as help_requests
 from service.errors import Invalid
 from service.wechat.followers import get_or_create_worker
@@ -25,12 +27,16 @@ def preview(args):
 
 @bp.post("")
 @worker_required
+@bp.arguments(SubmissionHeaders, location="headers")
 @bp.arguments(RequestIn)
-@bp.response(201, WorkerRequestOut)
-def submit(data):
-    """Submit a help request (routed, numbered, deadlines set, confirmation queued)."""
-    created = help_requests.submit(g.worker, data)
-    return help_requests.worker_detail(created)
+@bp.response(201, WorkerRequestOut, headers={"Idempotent-Replayed": {
+    "description": "true：同一 Idempotency-Key 的重复提交，答的是第一次提交的诉求", "schema": {"type": "string"}}})
+def submit(headers, data):
+    """Submit a help request (routed, numbered, deadlines set, confirmation queued). A retry with
+    the same Idempotency-Key (held for a day) answers the first request and makes no second."""
+    created, made_now = idempotency.submit_once(g.worker, data, headers.get("idempotency_key"))
+    replayed = {} if made_now else {"Idempotent-Replayed": "true"}
+    return help_requests.worker_detail(created), 201, replayed
 
 
 @bp.post("/check")
@@ -43,6 +49,7 @@ def check(data):
 
 
 @bp.get("/prefill")
+@bp.doc(responses=json_object("上次填写的内容，用于预填表单"))
 @worker_required
 def prefill():
     """What the worker already gave: name, phone, employer, workplace, industry."""

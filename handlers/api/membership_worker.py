@@ -3,6 +3,7 @@ and the public member-card check."""
 from flask import Response, current_app, g, request
 from flask_smorest import Blueprint
 
+from handlers.api.openapi import file_response
 from handlers.api.staff_auth import worker_required
 from handlers.schemas.membership import (
     ApplicationIn, ApplicationOut, CardOut, JoinContextOut, ApplicationReasonIn, RetainIn, TransferRequestIn, VerifyOut,
@@ -81,6 +82,7 @@ def get_card():
 
 
 @card_bp.get("/qr.svg")
+@card_bp.doc(responses=file_response("image/svg+xml", description="会员卡二维码（SVG）"))
 @worker_required
 def card_qr():
     """A fresh QR code for staff to scan; it expires after CARD_TOKEN_MAX_AGE seconds."""

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
+from handlers.api.openapi import login_required
 from handlers.schemas.staff import LoginIn, SessionOut
 from models.staff import Staff
 from service.staff import accounts as staff_service
@@ -46,7 +47,7 @@ def staff_required(*roles: str):
                 raise Forbidden("您的角色无权执行此操作")
             g.staff = staff
             return view(*args, **kwargs)
-        return wrapper
+        return login_required(wrapper, "staff")
     return decorate
 
 
@@ -62,7 +63,7 @@ def worker_required(view):
             raise Unauthorized("请在微信中打开此页面", code="oauth_required")
         g.worker = get_or_create_worker(openid)
         return view(*args, **kwargs)
-    return wrapper
+    return login_required(wrapper, "worker")
 
 
 @bp.post("/login")

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 import marshmallow as ma
 
+from handlers.api.openapi import json_object
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.base import InSchema, length
 from service.staff import wechat_binding
@@ -28,6 +29,7 @@ def change_password(data):
 
 
 @bp.post("/wechat-qr")
+@bp.doc(responses=json_object("绑定微信的临时二维码"))
 @staff_required()
 def binding_qr():
     """A temporary QR code (10 minutes, one scan) whose scan binds the caller's WeChat."""
@@ -35,6 +37,7 @@ def binding_qr():
 
 
 @bp.get("/wechat")
+@bp.doc(responses=json_object("是否已绑定微信"))
 @staff_required()
 def binding_state():
     """Whether the caller's WeChat is bound (the console polls it while the QR code is shown)."""

@@ -4,11 +4,25 @@
 messages ("Missing data for required field.", "Not a valid integer.", NaN/Infinity, "Number too
 large.") and its validators' (Length, Range, OneOf, Regexp) unless a field gives its own. Unknown
 fields are refused (marshmallow's default). webargs' "Invalid JSON body." is translated where the
-error leaves (service/errors.py). `OutSchema` is what we answer: times leave as UTC ISO with a Z."""
+error leaves (service/errors.py). `OutSchema` is what we answer: times leave as UTC ISO with a Z.
+
+What no input may carry into the database, refused here once for every schema:
+- an integer outside PostgreSQL's INTEGER (every `Integer` field gets that bound, documented as
+  minimum/maximum in the OpenAPI document), and infinity/NaN (marshmallow's own check);
+- a NUL byte or a lone surrogate in any string, however deep (PostgreSQL cannot store or even
+  compare them).
+`Scalar` is the field for free-form values (a form's type-specific answers): a string, number,
+boolean or null, never a list or an object. `ErrorOut` documents the one error shape."""
+import math
 import re
+import types
 
 import marshmallow as ma
 from marshmallow import validate
+
+from handlers.request_guards import INT_MAX, has_bad_text
+
+INT_MIN = -(2**31)
 
 # Messages meant for people, by marshmallow's error key.
 FIELD_MESSAGES = {
@@ -50,8 +64,17 @@ def _validator_in_chinese(validator) -> None:
         validator.error = "格式有误"
 
 
+def _bound_integers(field: ma.fields.Field) -> None:
+    if isinstance(field, ma.fields.Integer) and not any(
+            isinstance(v, validate.Range) and v.min is not None and v.max is not None
+            and INT_MIN <= v.min and v.max <= INT_MAX for v in field.validators):
+        field.validators.append(validate.Range(INT_MIN, INT_MAX, error="数值超出范围"))
+
+
 def chinese_field(field: ma.fields.Field) -> None:
-    """Give a field (and the fields inside it) Chinese messages wherever it has English ones."""
+    """Give a field (and the fields inside it) Chinese messages wherever it has English ones;
+    bound integers to what the database holds."""
+    _bound_integers(field)
     for key, message in list(field.error_messages.items()):
         if not _chinese(message):
             field.error_messages[key] = FIELD_MESSAGES.get(key, "格式有误")
@@ -71,6 +94,60 @@ class InSchema(ma.Schema):
     def on_bind_field(self, field_name, field_obj):
         chinese_field(field_obj)
 
+    @ma.pre_load(pass_collection=True)
+    def _refuse_bad_text(self, data, **kwargs):
+        """No NUL byte or lone surrogate in any string of the input (keys included)."""
+        bad = _bad_text_paths(data)
+        if bad:
+            raise ma.ValidationError({path: ["含有无效字符"] for path in bad})
+        return data
+
+
+def _bad_text_paths(data, path: str = "", depth: int = 0) -> list[str]:
+    if isinstance(data, str):
+        return [path or "_"] if has_bad_text(data) else []
+    if depth > 64:  # request_guards bounds JSON depth long before this
+        return []
+    found = []
+    if isinstance(data, (list, tuple)):
+        for item in data:
+            found += _bad_text_paths(item, path, depth + 1)
+    elif hasattr(data, "keys"):
+        for key in list(data.keys()):
+            label = key if isinstance(key, str) and not has_bad_text(key) else "_"
+            if isinstance(key, str) and has_bad_text(key):
+                found.append(label)
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            for value in values:
+                found += _bad_text_paths(value, path or label, depth + 1)
+    return sorted(set(found))
+
+
+class Scalar(ma.fields.Field):
+    """A free-form value: a string (at most `max_length`), a finite number within the INTEGER
+    range, a boolean or null — never a list or an object."""
+
+    default_error_messages = {"invalid": "应为文字、数字或是否", "too_long": "内容过长"}
+
+    def __init__(self, max_length: int = 3000, **kwargs):
+        kwargs.setdefault("allow_none", True)
+        metadata = {"description": f"文字（至多{max_length}字）、数字或是否", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+        self.max_length = max_length
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, str):
+            if len(value) > self.max_length:
+                raise self.make_error("too_long")
+            return value
+        if isinstance(value, int) and INT_MIN <= value <= INT_MAX:
+            return value
+        if isinstance(value, float) and math.isfinite(value) and abs(value) < 1e15:
+            return value
+        raise self.make_error("invalid")
+
 
 def utc(value) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value is not None else None
@@ -84,7 +161,25 @@ class UtcDateTime(ma.fields.DateTime):
 
 
 class OutSchema(ma.Schema):
-    """What we answer (dumped, never loaded from clients)."""
+    """What we answer (dumped, never loaded from clients). Every date-time leaves as UTC with a Z
+    (RFC 3339, as the document's format: date-time promises), whichever DateTime field declared it."""
+
+    def on_bind_field(self, field_name, field_obj):
+        if type(field_obj) is ma.fields.DateTime:
+            field_obj._serialize = types.MethodType(UtcDateTime._serialize, field_obj)
+
+
+class ErrorBodyOut(OutSchema):
+    code = ma.fields.String(required=True, metadata={"description": "机器可读的错误码，如 validation_error"})
+    message = ma.fields.String(required=True, metadata={"description": "给人看的中文说明"})
+    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(),
+                            metadata={"description": "按字段的中文说明（仅校验错误）"})
+
+
+class ErrorOut(OutSchema):
+    """Every 4xx/5xx: {"error": {"code", "message", "fields"?}} (service/errors.py)."""
+
+    error = ma.fields.Nested(ErrorBodyOut, required=True)
 
 
 def length(maximum: int, minimum: int = 0) -> validate.Length:

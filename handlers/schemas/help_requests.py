@@ -2,7 +2,7 @@
 schemas live apart, so no staff field can leak to a worker through a shared schema)."""
 import marshmallow as ma
 
-from handlers.schemas.base import InSchema, OutSchema, length
+from handlers.schemas.base import InSchema, OutSchema, Scalar, length
 
 # --------------------------------------------------------------------------- worker side
 class PreviewQuery(InSchema):
@@ -20,20 +20,34 @@ class RequestPreviewOut(OutSchema):
 
 
 class RequestIn(InSchema):
+    # The minimum lengths are the service's (service/help_requests/fields.py), which checks every
+    # field at once after trimming; they are documented here, not enforced twice.
     type = ma.fields.String(required=True,
               metadata={"description": "legal_aid | mediation | wage_arrears | work_injury | consultation"})
-    employer_name = ma.fields.String(required=True, validate=length(100))
+    employer_name = ma.fields.String(required=True, validate=length(100), metadata={"minLength": 1})
     region = ma.fields.String(required=True, validate=length(12), metadata={"description": "GB/T 2260"})
     industry = ma.fields.String(required=True, validate=length(8), metadata={"description": "GB/T 4754-2017"})
-    facts = ma.fields.String(required=True, validate=length(3000))
-    wants = ma.fields.String(required=True, validate=length(1000))
-    amount = ma.fields.Raw(load_default=None, allow_none=True, metadata={"description": "元，数字或字符串"})
+    facts = ma.fields.String(required=True, validate=length(3000), metadata={"minLength": 10})
+    wants = ma.fields.String(required=True, validate=length(1000), metadata={"minLength": 2})
+    amount = Scalar(max_length=20, load_default=None, metadata={"description": "涉及金额（元），数字或数字字符串，0 至 99亿"})
     learned_on = ma.fields.String(load_default=None, allow_none=True, validate=length(10),
                     metadata={"description": "知道权益受侵害的日期 YYYY-MM-DD（仲裁时效由此起算）"})
-    name = ma.fields.String(required=True, validate=length(50))
+    name = ma.fields.String(required=True, validate=length(50), metadata={"minLength": 1})
     phone = ma.fields.String(required=True, validate=length(11))
     consent = ma.fields.Boolean(required=True, metadata={"description": "同意个人信息处理说明"})
-    details = ma.fields.Dict(load_default=dict, metadata={"description": "按类型填写的字段（DESIGN §4）"})
+    details = ma.fields.Dict(keys=ma.fields.String(validate=length(40)), values=Scalar(max_length=1000),
+                             load_default=dict, metadata={"description": "按类型填写的字段（DESIGN §4）：文字、数字或是否"})
+
+
+class SubmissionHeaders(InSchema):
+    """The submission's idempotency key (the help page makes one each time it opens)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # every other header
+
+    idempotency_key = ma.fields.String(data_key="Idempotency-Key", load_default=None, validate=[
+        length(64, 8), ma.validate.Regexp(r"^[A-Za-z0-9_-]+$", error="只能含字母、数字、- 和 _")],
+        metadata={"description": "同一次提交的重试带同一个值（8–64 位字母数字），一天内只建一件诉求"})
 
 
 class TextIn(InSchema):

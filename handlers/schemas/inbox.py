@@ -61,12 +61,18 @@ class RequestReasonIn(InSchema):
     reason = ma.fields.String(required=True, validate=length(500))
 
 
+class ClaimIn(InSchema):
+    expected_assignee_id = ma.fields.Integer(allow_none=True, strict=True, metadata={
+        "description": "页面上显示的承办人（null：未分派）；已被他人认领时答 409"})
+
+
 class AssignIn(InSchema):
     assignee_id = ma.fields.Integer(required=True, strict=True)
 
 
 class BulkAssignIn(AssignIn):
-    request_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True)
+    request_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True,
+                                 validate=ma.validate.Length(1, 200, error="一次分派1–200件"))
 
 
 class MergeIn(InSchema):
@@ -242,3 +248,19 @@ class CannedOut(OutSchema):
     title = ma.fields.String()
     body = ma.fields.String()
     updated_at = ma.fields.DateTime()
+
+
+class TargetOut(OutSchema):
+    type = ma.fields.String()
+    label = ma.fields.String()
+    first_response_days = ma.fields.Integer()
+    resolution_days = ma.fields.Integer()
+    resolution_from = ma.fields.String()
+    resolution_label = ma.fields.String()
+    basis = ma.fields.String()
+
+
+class TargetsOut(OutSchema):
+    types = ma.fields.List(ma.fields.Nested(TargetOut))
+    escalation_grace_days = ma.fields.Integer()
+    limitation_warning_days = ma.fields.Integer()

@@ -70,6 +70,10 @@ def receive():
         db.session.rollback()
         log.warning("wechat callback: database unavailable")
         return error_response(503, "service_unavailable", "服务暂时不可用，请稍后再试")
+    except Exception:  # even the de-duplication failing (the database down) is answered politely
+        log.exception("wechat callback failed before dispatch")
+        db.session.rollback()
+        reply = wechat_inbound.text_reply(message, bot.POLITE_ERROR)
     if encrypted and reply != "success":
         reply = wechat_inbound.encrypt_reply(
             settings, reply, request.args.get("nonce", ""), request.args.get("timestamp", "")

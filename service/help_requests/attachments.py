@@ -5,6 +5,7 @@ chat is recorded as a *pending* attachment with its MediaId; the `fetch-attachme
 downloads it through `service.wechat.client.download_media` (the outbound client).
 """
 import logging
+import warnings
 from datetime import datetime
 from io import BytesIO
 
@@ -21,6 +22,8 @@ from service.help_requests.worker import get_mine
 log = logging.getLogger(__name__)
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel phone photo; the header is checked before decoding
+MAX_IMAGE_SIDE = 20_000
 MAX_PER_REQUEST = 20
 MAX_FETCH_ATTEMPTS = 5
 FETCH_BATCH = 20
@@ -39,10 +42,19 @@ def sniff_image(data: bytes) -> str:
         raise Invalid(fields={"file": f"图片不能超过{MAX_IMAGE_BYTES // 1024 // 1024}MB"})
     from PIL import Image, UnidentifiedImageError
 
+    too_big = Invalid(fields={"file": "图片尺寸过大，请缩小后再上传"})
     try:
-        with Image.open(BytesIO(data)) as image:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit is lower
+            image = Image.open(BytesIO(data))  # reads the header only
+        with image:
             kind = image.format
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
+                raise too_big  # a decompression bomb: 5 MB that would inflate to gigabytes
             image.verify()
+    except Image.DecompressionBombError:  # Pillow's own limit, met while reading the header
+        raise too_big from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise Invalid(fields={"file": "只能上传图片（JPG、PNG、GIF、WebP）"}) from None
     if kind not in IMAGE_TYPES:

@@ -1,6 +1,5 @@
 """Canned replies: ready-made texts per federation that staff pick and edit before sending."""
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from models.request import CannedReply
 from models.staff import Staff
@@ -35,12 +34,16 @@ def _get(staff: Staff, reply_id: int) -> CannedReply:
     return get_in_scope(staff, CannedReply, reply_id, message="找不到该快捷回复")
 
 
-def _flush_unique(reply: CannedReply) -> None:
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(f"已有标题为“{reply.title}”的快捷回复") from None
+def _refuse_taken_title(federation_id: int, title: str, reply_id: int | None = None) -> None:
+    """Titles are unique per federation: a taken one is a Conflict (checked before anything is
+    flushed; a concurrent twin still meets the unique index, which the commit point answers 409)."""
+    query = select(CannedReply.id).where(CannedReply.federation_id == federation_id, CannedReply.title == title)
+    if reply_id is not None:
+        query = query.where(CannedReply.id != reply_id)
+    with db.session.no_autoflush:
+        taken = db.session.scalar(query.limit(1))
+    if taken is not None:
+        raise Conflict(f"已有标题为“{title}”的快捷回复", fields={"title": "该标题已被使用"})
 
 
 def create_reply(staff: Staff, *, title: str, body: str, federation_id: int | None = None) -> CannedReply:
@@ -48,9 +51,10 @@ def create_reply(staff: Staff, *, title: str, body: str, federation_id: int | No
     federation_id = federation_id or staff.federation_id
     require_scope(staff, federation_id)
     title, body = _clean(title, body)
+    _refuse_taken_title(federation_id, title)
     reply = CannedReply(federation_id=federation_id, title=title, body=body, created_by_id=staff.id)
     db.session.add(reply)
-    _flush_unique(reply)
+    db.session.flush()
     audit.record("canned_reply.create", staff=staff, subject_type="canned_reply", subject_id=reply.id,
                  federation_id=federation_id)
     return reply
@@ -59,8 +63,10 @@ def create_reply(staff: Staff, *, title: str, body: str, federation_id: int | No
 def update_reply(staff: Staff, reply_id: int, *, title: str, body: str) -> CannedReply:
     require_role(staff, "admin", "chair")
     reply = _get(staff, reply_id)
-    reply.title, reply.body = _clean(title, body)
-    _flush_unique(reply)
+    title, body = _clean(title, body)
+    _refuse_taken_title(reply.federation_id, title, reply.id)
+    reply.title, reply.body = title, body
+    db.session.flush()
     audit.record("canned_reply.update", staff=staff, subject_type="canned_reply", subject_id=reply.id,
                  federation_id=reply.federation_id)
     return reply

@@ -13,6 +13,7 @@ from service.help_requests import deadlines
 from service.routing import transfers
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
+from service.guarded import guarded_update, same_as
 from service.help_requests.outcomes import clean_outcome, describe
 from service.help_requests.status import add_event, notify_worker, transition
 from service.staff.scope import can_see, require_role
@@ -21,6 +22,8 @@ from service.staff.scope import get_in_scope
 
 MAX_BODY = 2000
 MAX_BULK = 200
+AS_READ = object()  # claim(): no expectation from the page, guard on what the server read
+CLAIMED = "该诉求刚被他人认领，请刷新后再试"
 
 
 def get_request(staff: Staff, request_id: int, *, lock: bool = False) -> HelpRequest:
@@ -77,16 +80,22 @@ def _accept(staff: Staff, request: HelpRequest, now: datetime, assignee: Staff, 
         request.assignee_id = assignee.id
 
 
-def claim(staff: Staff, request_id: int, *, now: datetime | None = None) -> HelpRequest:
-    """Take a request for oneself (and accept it if it is new)."""
+def claim(staff: Staff, request_id: int, *, expected_assignee_id=AS_READ,
+          now: datetime | None = None) -> HelpRequest:
+    """Take a request for oneself (and accept it if it is new). `expected_assignee_id` is the
+    assignee the page showed (None: unassigned); when someone else claimed it meanwhile, or claims
+    it at the same moment, this is a Conflict — one claim wins, never two."""
     now = now or utcnow()
-    request = get_request(staff, request_id, lock=True)
+    request = get_request(staff, request_id)
     if not request.is_open:
         raise Conflict("该诉求已办结或已撤回，不能认领")
     if request.assignee_id == staff.id and not request.incoming:
         raise Conflict("您已认领该诉求")
     previous = request.assignee_id
-    request.assignee_id = staff.id
+    if expected_assignee_id is not AS_READ and previous != expected_assignee_id:
+        raise Conflict(CLAIMED, code="claimed")
+    guarded_update(request, same_as(HelpRequest.assignee_id, previous), HelpRequest.status == request.status,
+                   conflict=CLAIMED, code="claimed", assignee_id=staff.id)
     if request.status == "new":
         _accept(staff, request, now, staff)
     add_event(request, "claimed", public=False, staff=staff, now=now, body=f"{staff.display_name}认领",

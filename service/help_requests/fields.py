@@ -51,7 +51,7 @@ def _int(data: dict, key: str, errors: dict, *, label: str, low: int, high: int)
         number = int(value)
         if isinstance(value, bool) or str(number) != str(value).strip():
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(1e400)
         errors[key] = f"请填写{label}（整数）"
         return None
     if not low <= number <= high:
@@ -67,6 +67,9 @@ def _amount(value, errors: dict) -> Decimal | None:
     except InvalidOperation:
         errors["amount"] = "涉及金额应为数字（元）"
         return None
+    if not amount.is_finite():  # "NaN", "sNaN" (Decimal quantizes them quietly; comparing raises)
+        errors["amount"] = "涉及金额应为数字（元）"
+        return None
     if amount < 0 or amount >= Decimal("1e10"):
         errors["amount"] = "涉及金额应在0至99亿元之间"
     return amount
@@ -78,6 +81,12 @@ def legal_aid_exempt(details: dict) -> bool:
     return bool(details.get("migrant_worker")) and details.get("claim") in ("wages", "work_injury")
 
 
+def _choice(raw: dict, key: str) -> str | None:
+    """A value picked from a list: a string or nothing (a list or an object is not a choice)."""
+    value = raw.get(key)
+    return value if isinstance(value, str) else None
+
+
 def _details(kind: str, raw: dict, errors: dict, today: date) -> dict:
     raw = raw if isinstance(raw, dict) else {}
     if kind == "mediation":
@@ -85,14 +94,14 @@ def _details(kind: str, raw: dict, errors: dict, today: date) -> dict:
                 "legal_representative": _text(raw, "legal_representative", errors,
                                               label="用人单位法定代表人或主要负责人", max_len=50)}
     if kind == "legal_aid":
-        details = {"migrant_worker": bool(raw.get("migrant_worker")), "claim": raw.get("claim")}
+        details = {"migrant_worker": bool(raw.get("migrant_worker")), "claim": _choice(raw, "claim")}
         if details["claim"] not in LEGAL_AID_CLAIMS:
             errors["claim"] = "请选择申请事项"
         if legal_aid_exempt(details):
-            details.update(exempt=True, ground=raw.get("ground") or None)
+            details.update(exempt=True, ground=_choice(raw, "ground") or None)
             return details
         details["exempt"] = False
-        ground = raw.get("ground")
+        ground = _choice(raw, "ground")
         if ground not in LEGAL_AID_GROUNDS:
             errors["ground"] = "请选择申请理由：经济困难或权益受到严重侵害"
         details["ground"] = ground
@@ -100,7 +109,7 @@ def _details(kind: str, raw: dict, errors: dict, today: date) -> dict:
         details["ground_note"] = _text(raw, "ground_note", errors, label=label, min_len=4, max_len=1000)
         return details
     if kind == "work_injury":
-        recognised = raw.get("recognised")
+        recognised = _choice(raw, "recognised")
         if recognised not in INJURY_RECOGNITION:
             errors["recognised"] = "请选择工伤认定情况"
         injury = _date(raw, "injury_date", errors, label="受伤日期", today=today, required=True)

@@ -18,6 +18,7 @@ from service.routing import transfers
 from service.membership.applications import add_history, history_entry, live_membership
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
+from service.guarded import guarded_update
 from service.links import h5_url
 from service.wechat.outbox import queue_message
 from service.staff.scope import in_scope
@@ -73,9 +74,14 @@ def _open(application: Application) -> None:
         raise Conflict("该申请不在待审核状态" if application.status != "correction" else "该申请正等待申请人补正")
 
 
+DECIDED = "该申请刚由他人处理，请刷新后查看"
+
+
 def _decided(application: Application, staff: Staff, status: str) -> None:
-    application.status, application.open_key = status, None
-    application.decided_at, application.decided_by_id = utcnow(), staff.id
+    """pending → `status`, only if it is still pending in the database (two staff deciding at once:
+    the second gets a Conflict)."""
+    guarded_update(application, Application.status == "pending", conflict=DECIDED, code="already_decided",
+                   status=status, open_key=None, decided_at=utcnow(), decided_by_id=staff.id)
 
 
 def approve(staff: Staff, application_id: int) -> Membership:
@@ -143,7 +149,8 @@ def request_correction(staff: Staff, application_id: int, reason: str) -> Applic
     reason = _required(reason, "reason", "需要补正的内容")
     application = get_application(staff, application_id)
     _open(application)
-    application.status, application.reason = "correction", reason
+    guarded_update(application, Application.status == "pending", conflict=DECIDED, code="already_decided",
+                   status="correction", reason=reason)
     add_history(application, history_entry("correction", f"staff:{staff.id}", reason))
     db.session.flush()
     queue_message(

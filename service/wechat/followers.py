@@ -4,21 +4,24 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from models.base import utcnow
 from models.worker import Worker
+from service.errors import BadRequest
 from service.extensions import db
+from service.guarded import insert_unless_exists
+
+MAX_OPENID = Worker.__table__.c.openid.type.length
 
 
 def get_or_create_worker(openid: str) -> Worker:
-    """The worker for an openid, created (flushed, not committed) on first contact."""
-    worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
+    """The worker for an openid, created (not committed) on first contact. A worker's first two
+    calls may arrive at once: both find no row, one inserts it and the other's insert does
+    nothing, and both answer the same worker."""
+    if not openid or len(openid) > MAX_OPENID:
+        raise BadRequest("无法识别的微信用户", code="bad_openid")
+    select_worker = select(Worker).where(Worker.openid == openid)
+    worker = db.session.scalar(select_worker)
     if worker is None:
-        # ON CONFLICT DO NOTHING: the last-contact writer (service/wechat/contact.py) may create
-        # the same row at the same moment.
-        now = utcnow()
-        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-        db.session.execute(dialect.insert(Worker.__table__).values(
-            openid=openid, subscribed=False, created_at=now, updated_at=now).on_conflict_do_nothing(
-            index_elements=["openid"]))
-        worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
+        insert_unless_exists(Worker, ["openid"], openid=openid)
+        worker = db.session.scalar(select_worker)
     return worker
 
 

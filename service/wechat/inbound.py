@@ -123,12 +123,23 @@ def read_body(settings: WeChatSettings, args, raw: bytes) -> tuple[str, bool]:
     return plain if isinstance(plain, str) else plain.decode("utf-8"), True
 
 
+# The longest value WeChat sends in each field that names a delivery or a user (an openid is 28
+# characters, an account id gh_ and 12 more, MsgId a 64-bit number): longer is not from WeChat, and
+# would not fit the dedup key or the workers table.
+FIELD_LIMITS = {"FromUserName": 64, "ToUserName": 64, "MsgType": 32, "MsgId": 32, "CreateTime": 16,
+                "Event": 48}
+
+
 def parse(xml_text: str):
     """The wechatpy message object for a plaintext body; 400 for anything malformed.
     The XML is parsed once (here) and handed to wechatpy's message classes."""
     fields = _safe_xml(xml_text)
     if not fields.get("MsgType") or not fields.get("FromUserName") or not fields.get("ToUserName"):
         raise CallbackRejected(400, "missing MsgType, FromUserName or ToUserName")
+    for name, limit in FIELD_LIMITS.items():
+        value = fields.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise CallbackRejected(400, f"{name} is not a short text")
     try:
         return message_from_fields(fields)
     except (ValueError, KeyError, TypeError, AttributeError):

@@ -20,8 +20,9 @@ export async function fetchSession() {
 }
 
 // onUnauthorized(errorBody) returns true when it has taken the page elsewhere.
-export async function callApi(path, { method = 'GET', body, form, raw = false } = {}, onUnauthorized = null) {
-  const headers = { Accept: 'application/json' };
+export async function callApi(path, { method = 'GET', body, form, raw = false, headers: extra = {} } = {},
+                              onUnauthorized = null) {
+  const headers = { Accept: 'application/json', ...extra };
   if (method !== 'GET') {
     if (!csrfToken) await fetchSession();
     headers['X-CSRF-Token'] = csrfToken;

@@ -250,7 +250,7 @@ $('#actions').addEventListener('click', e => {
   const action = e.target.dataset.act;
   if (!action) return;
   ({
-    claim: () => act('claim', undefined, '已认领'),
+    claim: () => act('claim', { expected_assignee_id: current.assignee_id ?? null }, '已认领'),
     assign: openAssign,
     resolve: openResolve,
     transfer: openTransfer,

@@ -112,6 +112,9 @@ $('#photos').addEventListener('change', () => {
 });
 
 // --- collect, preview, submit ------------------------------------------------------------------------
+// One key per opening of the form: a double tap or a resend after a lost answer carries the same key,
+// and the server answers the first request instead of making a second (held for a day).
+const submissionKey = Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
 const val = id => $(`#${id}`).value.trim();
 function payload() {
   const type = chosenType();
@@ -174,7 +177,8 @@ $('#submit').addEventListener('click', async () => {
   button.disabled = true;
   try {
     loading(true, '正在提交');
-    const created = await api('/api/requests', { method: 'POST', body: payload() });
+    const created = await api('/api/requests', { method: 'POST', body: payload(),
+                                                 headers: { 'Idempotency-Key': submissionKey } });
     let failed = 0;
     for (const [i, file] of photos.entries()) {
       loading(false); loading(true, `上传照片 ${i + 1}/${photos.length}`);
