@@ -52,8 +52,9 @@ def _redis_up() -> bool:
 
 
 @pytest.mark.parametrize("encrypt", [False, True], ids=["plaintext", "safe-mode"])
-@pytest.mark.parametrize("how, value", [("text", "竞赛"), ("text", "求助"), ("click", "CONTESTS"), ("click", "ME"),
-                                        ("text", "随便说点什么")])
+# Free text is not here: it may belong to the worker's open request (handlers/wechat/conversation.py).
+@pytest.mark.parametrize("how, value", [("text", "竞赛"), ("text", "求助"), ("text", "欠薪"), ("click", "CONTESTS"),
+                                        ("click", "ME"), ("click", "WAGE")])
 def test_a_keyword_or_menu_reply_runs_no_sql_and_stores_nothing(wechat, write_behind, how, value, encrypt):
     with statements() as seen:
         if how == "text":
@@ -205,7 +206,10 @@ def test_the_callback_sets_no_cookie_and_other_pages_keep_their_session(wechat, 
 def test_a_burst_of_scans_reads_the_federation_once(app, wechat, monkeypatch):
     from tests.factories import make_federation
 
+    from handlers.wechat import bot
+
     monkeypatch.setitem(app.config, "WECHAT_NAME_CACHE_SECONDS", 30)
+    monkeypatch.setattr(bot, "_names", {})  # ids restart in every test: no name cached by an earlier one
     federation = make_federation()
     scene, name = federation.scene, federation.name
     with statements() as seen:
