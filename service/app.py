@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 
 from service.config import ROOT, Config
-from service.extensions import api, csrf, db, login_manager, migrate
+from service.extensions import api, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,4 +1,6 @@
 """Extensions, created once here and bound to the app in create_app()."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -33,3 +35,5 @@ migrate = Migrate()
 api = GonglianApi()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Storage from RATELIMIT_STORAGE_URI (Redis when REDIS_URL is set, memory otherwise: service/config.py).
+limiter = Limiter(key_func=get_remote_address)

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from service.app import create_app
-from service.extensions import db
+from service.extensions import db, limiter
 from service.devtools.wechat_peer import WeChatPeer, new_aes_key
 
 TEST_AES_KEY = new_aes_key()
@@ -101,6 +101,7 @@ def _clean_database(app):
     yield
     db.session.remove()
     _empty_tables()
+    limiter.reset()  # every test starts with no rate-limit counts
 
 
 @pytest.fixture
@@ -199,7 +200,9 @@ def fast_passwords(monkeypatch):
 
     from service.staff import accounts as staff
     from service.staff import admin as staff_admin
+    from service.staff import sessions
 
     cheap = partial(generate_password_hash, method="pbkdf2:sha256:1")
     monkeypatch.setattr(staff, "generate_password_hash", cheap)
     monkeypatch.setattr(staff_admin, "generate_password_hash", cheap)
+    monkeypatch.setattr(sessions, "generate_password_hash", cheap)

@@ -1,4 +1,4 @@
-"""Staff login, lockout, CSRF and the scope rule (a node sees itself and what is beneath it)."""
+"""Staff login, throttling, CSRF and the scope rule (a node sees itself and what is beneath it)."""
 import pytest
 
 from service.staff import accounts as staff_service
@@ -37,14 +37,19 @@ def test_unknown_user_is_the_same_401(client):
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "bad_credentials"
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(client, tree):
+def test_five_failures_from_one_address_throttle_that_address_only(client, tree):
     make_staff(tree["courier"], username="wang")
+    guesser = {"REMOTE_ADDR": "10.0.0.66"}
     for _ in range(5):
-        client.post("/api/auth/login", json={"username": "wang", "password": "nope-nope"})
-    response = client.post("/api/auth/login", json={"username": "wang", "password": "password123"})
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "locked"
-    assert "锁定" in response.get_json()["error"]["message"]
+        client.post("/api/auth/login", json={"username": "wang", "password": "nope-nope"}, environ_base=guesser)
+    response = client.post("/api/auth/login", json={"username": "wang", "password": "password123"},
+                           environ_base=guesser)
+    assert response.status_code == 429
+    assert response.get_json() == {"error": {"code": "rate_limited", "message": "登录失败次数过多，请15分钟后再试"}}
+    assert int(response.headers["Retry-After"]) > 0
+    owner = client.application.test_client()
+    assert owner.post("/api/auth/login", json={"username": "wang", "password": "password123"},
+                      environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 200
 
 
 def test_missing_fields_are_422_with_field_messages(client):
