@@ -12,6 +12,7 @@ from service.membership import applications
 from service.membership import review
 from service.errors import Conflict, NotFound
 from service.extensions import db
+from service import clock
 from tests.conftest import as_worker, login
 from tests.factories import join_form, make_resident_id, make_staff
 
@@ -199,12 +200,12 @@ def test_full_id_needs_may_view_id_and_is_audited(client, feds, staff):
 # --- deadlines ----------------------------------------------------------------------------
 def test_fifteen_working_days_skip_weekends():
     # Friday 2025-06-06 10:00 Beijing (02:00 UTC) → 15 working days later is Friday 2025-06-27
-    due = applications.add_working_days(datetime(2025, 6, 6, 2, 0), 15)
+    due = clock.add_working_days(datetime(2025, 6, 6, 2, 0), 15)
     assert due == datetime(2025, 6, 27, 15, 59, 59)  # 23:59:59 Beijing
     # a Saturday submission counts from Monday
-    assert applications.add_working_days(datetime(2025, 6, 7, 2, 0), 1) == datetime(2025, 6, 9, 15, 59, 59)
+    assert clock.add_working_days(datetime(2025, 6, 7, 2, 0), 1) == datetime(2025, 6, 9, 15, 59, 59)
     # late evening UTC is already the next day in Beijing
-    assert applications.add_working_days(datetime(2025, 6, 5, 17, 0), 1) == datetime(2025, 6, 9, 15, 59, 59)
+    assert clock.add_working_days(datetime(2025, 6, 5, 17, 0), 1) == datetime(2025, 6, 9, 15, 59, 59)
 
 
 def test_overdue_applications_show_as_overdue(client, feds, staff):

@@ -3,8 +3,9 @@ from datetime import date
 
 import pytest
 
+from service import clock
 from service.privacy.fields import (
-    FieldError, age_on, check_mobile, check_name, check_resident_id, id_check_char, mask_id, mask_name, mask_phone,
+    FieldError, check_mobile, check_name, check_resident_id, id_check_char, mask_id, mask_name, mask_phone,
 )
 from tests.factories import make_resident_id
 
@@ -85,8 +86,8 @@ def test_future_birth_date_with_valid_check_character():
 
 
 def test_age_on_handles_birthdays():
-    assert age_on(date(2000, 2, 29), date(2016, 2, 28)) == 15
-    assert age_on(date(2000, 2, 29), date(2016, 3, 1)) == 16
+    assert clock.age_on(date(2000, 2, 29), date(2016, 2, 28)) == 15
+    assert clock.age_on(date(2000, 2, 29), date(2016, 3, 1)) == 16
 
 
 @pytest.mark.parametrize("raw, clean", [

@@ -12,9 +12,10 @@ from models.membership import APPLICATION_STATUS_LABELS, EMPLOYMENT_FORM_LABELS,
 from service import refdata
 from service.extensions import db
 from service.routing.transfers import history as transfer_history
-from service.membership.applications import beijing_date, is_overdue
+from service.membership.applications import is_overdue
 from service.membership.members import status_label
 from service.privacy.fields import mask_phone
+from service import clock
 
 def region_name(code: str | None) -> str | None:
     return refdata.region_full_name(code) or None if code else None
@@ -65,7 +66,7 @@ class ApplicationOut(OutSchema):
     source = ma.fields.String()
     explanation = ma.fields.Function(lambda a: (a.routing or {}).get("explanation"))
     submitted_at = ma.fields.DateTime()
-    due_on = ma.fields.Function(lambda a: beijing_date(a.due_at))
+    due_on = ma.fields.Function(lambda a: clock.date_text(a.due_at))
     decided_at = ma.fields.DateTime()
     reason = ma.fields.String(allow_none=True, metadata={"description": "不予通过的原因或补正要求"})
     name = ma.fields.String()
@@ -161,7 +162,7 @@ class ApplicationRowOut(OutSchema):
     industry_name = ma.fields.Function(lambda a: industry_name(a.industry_code))
     submitted_at = ma.fields.DateTime()
     due_at = ma.fields.DateTime()
-    due_on = ma.fields.Function(lambda a: beijing_date(a.due_at))
+    due_on = ma.fields.Function(lambda a: clock.date_text(a.due_at))
     overdue = ma.fields.Function(lambda a: is_overdue(a))
 
 

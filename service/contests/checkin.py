@@ -19,6 +19,7 @@ from service.errors import Conflict, Invalid, NotFound
 from service.exports import csv_pieces
 from service.extensions import db
 from service.privacy.fields import mask_phone
+from service import clock
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,8 @@ def roster_csv(contest: Contest) -> Iterator[str]:
 def _require_check_in_day(contest: Contest, now: datetime) -> None:
     if contest.status not in ("published", "closed"):
         raise Conflict("当前状态不能签到")
-    today = rules.china_time(now).date()
-    if today < rules.china_time(contest.starts_at).date():
+    today = clock.to_china(now).date()
+    if today < clock.to_china(contest.starts_at).date():
         raise Conflict("签到将于比赛当天开放")
     if now > (contest.ends_at or contest.starts_at) + timedelta(days=1):
         raise Conflict("比赛已过，不能再签到")

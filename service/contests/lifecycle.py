@@ -21,6 +21,7 @@ from service.contests import signups
 from service.errors import AppError, Conflict, Invalid, NotFound
 from service.extensions import db
 from service.staff.accounts import in_scope, require_role, require_scope
+from service import clock
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def _clean(values: dict) -> dict:
         errors["industry_code"] = "行业代码不在 GB/T 4754-2017 中"
     values["industry_code"] = code
     for name in TIMES:
-        values[name] = rules.to_utc(values.get(name))
+        values[name] = clock.to_utc(values.get(name))
     for name in ("starts_at", "registration_opens_at", "registration_closes_at"):
         if values[name] is None:
             errors[name] = "请填写时间"

@@ -18,6 +18,7 @@ from service.extensions import db
 from service.staff.accounts import can_see, in_scope
 from service.contests.signups import (ACTIVE, COUNTERS, bump_counters, claim_place, confirm_promoted, fill_places,
                              fresh_signup, get_signup, lock_contest, notify, release_place)
+from service.privacy.fields import is_mobile
 
 
 def promote(contest_id: int, signup_id: int, *, staff: Staff, now: datetime | None = None) -> Signup:
@@ -116,7 +117,7 @@ def add_by_staff(contest_id: int, *, staff: Staff, reason: str, member_no: str |
         raise Conflict("该职工已在名单中")
     name = (name or worker.name or (existing.name if existing else "") or "").strip()
     phone = (phone or worker.phone or (existing.phone if existing else "") or "").strip()
-    if not name or not rules.PHONE.match(phone):
+    if not name or not is_mobile(phone):
         raise Invalid(fields={"name": "请填写姓名和11位手机号"})
     state, seq = claim_place(contest, statuses=("published", "closed"), fair=False)
     signup = existing or Signup(contest_id=contest.id, worker_id=worker.id, answers={})

@@ -1,7 +1,7 @@
 """Contest rules: who may sign up (eligibility), the extra questions and their answers, and
 the China-time formatting of contest times. Pure checks; nothing here writes."""
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -12,9 +12,8 @@ from models.worker import Worker
 from service import refdata
 from service.errors import Invalid
 from service.extensions import db
+from service import clock
 
-CHINA = timezone(timedelta(hours=8))  # no daylight saving time
-PHONE = re.compile(r"^1[3-9]\d{9}$")
 MAX_QUESTIONS = 20
 MAX_OPTIONS = 20
 MAX_ANSWER = 500
@@ -22,32 +21,17 @@ AGE_LIMITS = (16, 100)
 
 
 # --- time ---------------------------------------------------------------------------------
-def to_utc(value: datetime | None) -> datetime | None:
-    """Naive UTC (how every time is stored); a naive input is taken as UTC already."""
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def china_time(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc).astimezone(CHINA)
-
-
 def fmt(value: datetime | None) -> str:
     """A stored time as people in China read it: 2026年12月1日 09:00."""
     if value is None:
         return ""
-    local = china_time(value)
+    local = clock.to_china(value)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def fmt_short(value: datetime) -> str:
-    local = china_time(value)
+    local = clock.to_china(value)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 # --- eligibility --------------------------------------------------------------------------
@@ -135,7 +119,7 @@ def age_reason(contest: Contest, birth: date | None) -> str | None:
     low, high = rule.get("age_min"), rule.get("age_max")
     if (low is None and high is None) or birth is None:
         return None
-    age = age_on(birth, china_time(contest.starts_at).date())
+    age = clock.age_on(birth, clock.to_china(contest.starts_at).date())
     if (low is not None and age < low) or (high is not None and age > high):
         return age_text(rule)
     return None

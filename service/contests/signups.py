@@ -23,6 +23,7 @@ from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
 from service.links import h5_url
 from service.wechat.outbox import queue_message
+from service.privacy.fields import is_mobile
 
 ACTIVE = ("confirmed", "waitlisted")
 COUNTERS = ["confirmed_count", "waitlisted_count", "last_seq"]
@@ -134,7 +135,7 @@ def sign_up(contest_id: int, worker: Worker, *, name: str, phone: str, birth_dat
     errors = {}
     if not 1 <= len(name) <= 50:
         errors["name"] = "请填写姓名"
-    if not rules.PHONE.match(phone):
+    if not is_mobile(phone):
         errors["phone"] = "请填写11位手机号码"
     if birth_date is None and rules.needs_birth_date(contest, worker):
         errors["birth_date"] = "请填写出生日期，以便核验年龄"

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from models.base import utcnow
 from models.contest import Contest
 from models.federation import Federation
-from service.contests import rules
 from service.extensions import db
+from service import clock
 
 FEDERATION = "石家庄市长安区快递行业工会联合会"
 TITLE = "快递员职业技能竞赛"
@@ -15,7 +15,7 @@ TITLE = "快递员职业技能竞赛"
 
 def _china_morning(day) -> datetime:
     """09:00 China time on `day`, stored as naive UTC."""
-    return rules.to_utc(datetime.combine(day, time(9, 0), tzinfo=rules.CHINA))
+    return clock.to_utc(datetime.combine(day, time(9, 0), tzinfo=clock.CHINA))
 
 
 def seed_demo_contest() -> Contest | None:
@@ -27,7 +27,7 @@ def seed_demo_contest() -> Contest | None:
     if contest is not None:
         return contest
     now = utcnow().replace(second=0, microsecond=0)
-    day = rules.china_time(now).date()
+    day = clock.to_china(now).date()
     contest = Contest(
         federation_id=federation.id, title=TITLE, industry_code="G6020",
         description=("为弘扬劳模精神、劳动精神、工匠精神，提升快递从业人员职业技能，长安区快递行业工会联合会"

@@ -14,8 +14,9 @@ from service.routing import transfers
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.help_requests.outcomes import clean_outcome, describe
-from service.help_requests.status import CHINA, add_event, notify_worker, transition
+from service.help_requests.status import add_event, notify_worker, transition
 from service.staff.accounts import can_see, require_role, require_scope
+from service import clock
 
 MAX_BODY = 2000
 MAX_BULK = 200
@@ -190,7 +191,7 @@ def resolve(staff: Staff, request_id: int, outcome: dict, *, now: datetime | Non
     """Resolve with a type-specific outcome (see service/help_requests/outcomes.py)."""
     now = now or utcnow()
     request = get_request(staff, request_id, lock=True)
-    clean = clean_outcome(request.type, outcome, today=(now + CHINA).date())
+    clean = clean_outcome(request.type, outcome, today=clock.china_date(now))
     if request.status == "new":
         _accept(staff, request, now, staff, notify=False)
     transition(request, "resolved")

@@ -1,14 +1,13 @@
 """What a worker must tell us when asking for help: common fields and, per type, the fields of
 DESIGN §4. Every message is Chinese and keyed by the form field it belongs to."""
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from models.request import REQUEST_TYPES
 from service import refdata
 from service.errors import Invalid
+from service.privacy.fields import is_mobile
 
-PHONE = re.compile(r"^1[3-9]\d{9}$")
 CONSENT_VERSION = "2025-01"  # the version of the sensitive-data notice shown on help.html
 LEGAL_AID_GROUNDS = {"hardship": "经济困难", "serious_infringement": "权益受到严重侵害"}
 LEGAL_AID_CLAIMS = {"wages": "请求支付劳动报酬", "work_injury": "请求工伤事故人身损害赔偿", "other": "其他"}
@@ -129,7 +128,7 @@ def clean_submission(data: dict, *, today: date) -> dict:
                             required=kind != "consultation"),
     }
     phone = (data.get("phone") or "").strip()
-    if not PHONE.match(phone):
+    if not is_mobile(phone):
         errors["phone"] = "请填写11位手机号码"
     clean["worker_phone"] = phone
     region = (data.get("region") or "").strip()

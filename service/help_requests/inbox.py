@@ -26,14 +26,14 @@ from service.errors import Invalid
 from service.exports import csv_pieces
 from service.extensions import db
 from service.privacy.fields import mask_phone
-from service.help_requests.status import CHINA, china_time
 from service.staff.accounts import require_scope, scope_ids
+from service import clock
+from service.privacy.fields import is_mobile
 
 VIEWS = {"unassigned": "未分派", "mine": "我的", "overdue": "已超期", "incoming": "转入", "all": "全部"}
 PAGE_MAX = 100
 EXPORT_BATCH = 500
 NUMBER = re.compile(r"^QZ\d{14}$")
-PHONE = re.compile(r"^1\d{10}$")
 Assignee = aliased(Staff)
 
 ROW_COLUMNS = (
@@ -74,7 +74,7 @@ def _search(query: Select, q: str) -> Select:
     q = q.strip()
     if NUMBER.match(q.upper()):
         return query.where(HelpRequest.number == q.upper())
-    if PHONE.match(q):
+    if is_mobile(q):
         return query.where(HelpRequest.worker_phone == q)
     if len(q) > 50:
         raise Invalid(fields={"q": "搜索内容过长"})
@@ -120,9 +120,9 @@ def build_query(staff: Staff, view: str, filters: Filters) -> Select:
             errors["status"] = "未知的状态"
         query = query.where(HelpRequest.status == filters.status)
     if filters.date_from:
-        query = query.where(HelpRequest.created_at >= datetime.combine(filters.date_from, datetime.min.time()) - CHINA)
+        query = query.where(HelpRequest.created_at >= clock.day_start(filters.date_from))
     if filters.date_to:
-        end = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time()) - CHINA
+        end = clock.day_start(filters.date_to + timedelta(days=1))
         query = query.where(HelpRequest.created_at < end)
     if filters.assignee_id:
         query = query.where(HelpRequest.assignee_id == filters.assignee_id)
@@ -178,9 +178,9 @@ def export_csv(staff: Staff, view: str, filters: Filters, *, batch: int = EXPORT
         cursor = None
         while True:
             rows = db.session.execute(_after(query, cursor).limit(batch)).all()
-            yield [(row.number, REQUEST_TYPE_LABELS[row.type], STATUS_LABELS[row.status], china_time(row.created_at),
+            yield [(row.number, REQUEST_TYPE_LABELS[row.type], STATUS_LABELS[row.status], clock.minute_text(row.created_at),
                     row.federation_name, row.assignee_name, row.worker_name, mask_phone(row.worker_phone) or "",
-                    row.employer_name, china_time(next_due(row)[1]), "是" if row.overdue else "",
+                    row.employer_name, clock.minute_text(next_due(row)[1]), "是" if row.overdue else "",
                     "是" if row.limitation_warning else "") for row in rows]
             if len(rows) < batch:
                 return

@@ -4,7 +4,7 @@ side (service/help_requests/worker.py), casework (service/help_requests/casework
     new → in_progress → awaiting_worker ↔ in_progress → resolved → closed
     resolved → in_progress (reopen); any open state → withdrawn (by the worker)
 """
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 
@@ -16,6 +16,7 @@ from service.extensions import db
 from service.links import h5_url
 from service.wechat.outbox import queue_message
 from service.help_requests.outcomes import OUTCOME_LABELS
+from service import clock
 
 TRANSITIONS: frozenset[tuple[str, str]] = frozenset({
     ("new", "in_progress"),
@@ -26,7 +27,6 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset({
     ("resolved", "in_progress"),  # reopen
     *((status, "withdrawn") for status in OPEN_STATUSES),
 })
-CHINA = timedelta(hours=8)
 TEMPLATE_FIELD_MAX = 20  # WeChat template values are cut at 20 characters
 
 
@@ -58,10 +58,6 @@ def add_event(request: HelpRequest, kind: str, *, public: bool, body: str | None
     return event
 
 
-def china_time(moment: datetime | None) -> str:
-    return (moment + CHINA).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def _short(value: str) -> str:
     return value if len(value) <= TEMPLATE_FIELD_MAX else value[: TEMPLATE_FIELD_MAX - 1] + "…"
 
@@ -83,7 +79,7 @@ def notify_worker(request: HelpRequest, text: str, *, dedup_key: str, now: datet
             "type": REQUEST_TYPE_LABELS[request.type],
             "status": _short(status),
             "handler": _short(federation.name if federation else ""),
-            "time": china_time(now or request.updated_at),
+            "time": clock.minute_text(now or request.updated_at),
         },
         dedup_key=dedup_key,
     )

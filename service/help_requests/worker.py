@@ -15,7 +15,8 @@ from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.help_requests.outcomes import describe
 from service.help_requests.fields import CONSENT_VERSION, clean_submission
-from service.help_requests.status import CHINA, add_event, notify_worker, transition
+from service.help_requests.status import add_event, notify_worker, transition
+from service import clock
 
 MAX_OPEN_PER_WORKER = 10
 NUMBER_MAX = 999_999
@@ -29,7 +30,7 @@ def preview(region: str, industry: str | None, request_type: str | None, worker:
 
 def next_request_number(now: datetime) -> str:
     """QZ + China date + 6 digits, from a per-day counter advanced by one guarded UPDATE."""
-    day = (now + CHINA).strftime("%Y%m%d")
+    day = clock.china_date(now).strftime("%Y%m%d")
     value = sequences.next_value(f"request:{day}", maximum=NUMBER_MAX)
     if value is None:
         raise Conflict("今日求助数量已达上限，请明天再试")
@@ -39,7 +40,7 @@ def next_request_number(now: datetime) -> str:
 def submit(worker: Worker, data: dict, *, now: datetime | None = None) -> HelpRequest:
     """Check, route, number and store a help request; queue the worker's confirmation."""
     now = now or utcnow()
-    clean = clean_submission(data, today=(now + CHINA).date())
+    clean = clean_submission(data, today=clock.china_date(now))
     open_count = db.session.scalar(select(func.count()).select_from(HelpRequest).where(
         HelpRequest.worker_id == worker.id, HelpRequest.status.in_(OPEN_STATUSES)))
     if open_count >= MAX_OPEN_PER_WORKER:

@@ -7,7 +7,7 @@ and industry, and the decision (with a sentence for the worker) is stored with i
 The decision is due within APPLICATION_DUE_WORKDAYS working days (Mon–Fri; public holidays and
 make-up working weekends are not modelled). Neither a correction nor a transfer restarts it.
 """
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -26,26 +26,14 @@ from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.routing.router import route
 from service.privacy.fields import FieldError, check_mobile, check_name, check_resident_id, check_text
+from service import clock
 
-UTC_OFFSET = timedelta(hours=8)  # Beijing has no daylight saving time
 ACCEPTED = "请勾选"
 
 
 # --- deadline -----------------------------------------------------------------------------
-def add_working_days(start: datetime, days: int) -> datetime:
-    """The end (23:59:59 Beijing time, as naive UTC) of the `days`-th working day after
-    `start` (naive UTC). Monday to Friday count; public holidays are not modelled."""
-    day = (start + UTC_OFFSET).date()
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
-    return datetime.combine(day, time(23, 59, 59)) - UTC_OFFSET
-
-
 def due_date(submitted_at: datetime) -> datetime:
-    return add_working_days(submitted_at, int(current_app.config["APPLICATION_DUE_WORKDAYS"]))
+    return clock.add_working_days(submitted_at, int(current_app.config["APPLICATION_DUE_WORKDAYS"]))
 
 
 def is_overdue(application: Application, now: datetime | None = None) -> bool:
@@ -287,8 +275,3 @@ def withdraw_application(worker: Worker, application_id: int) -> Application:
     audit.record("application.withdraw", actor=f"worker:{worker.id}", subject_type="application",
                  subject_id=application.id, federation_id=application.federation_id)
     return application
-
-
-def beijing_date(value: datetime | None) -> str | None:
-    return (value + UTC_OFFSET).date().isoformat() if value else None
-

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from models.base import utcnow
 from models.membership import EMPLOYMENT_FORM_LABELS, LIVE_MEMBERSHIP_STATUSES, Application, Membership
 from models.worker import Worker
-from service.membership.applications import beijing_date
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.membership.members import status_label
 from service.privacy.fields import mask_name
+from service import clock
 
 SALT = "gonglian.member-card"
 
@@ -82,7 +82,7 @@ def card(worker: Worker) -> dict:
         "member_no": membership.member_no,
         "federation": membership.federation.name,
         "federation_id": membership.federation_id,
-        "joined_on": beijing_date(membership.joined_at),
+        "joined_on": clock.date_text(membership.joined_at),
         "status": membership.status,
         "status_label": status_label(membership.status),
         "retained_reason": membership.retained_reason,
@@ -131,6 +131,6 @@ def verify(token: str | None) -> dict:
         "federation": membership.federation.name,
         "status": membership.status,
         "status_label": status_label(membership.status),
-        "joined_year": (beijing_date(membership.joined_at) or "")[:4],
+        "joined_year": (clock.date_text(membership.joined_at) or "")[:4],
         "checked_at": utcnow().isoformat(timespec="seconds"),
     }

@@ -25,7 +25,7 @@ from service.extensions import db
 from service.links import h5_url
 from service.wechat.outbox import queue_message
 from service.staff.accounts import can_see
-from service.privacy.fields import today_in_china
+from service import clock
 
 MEMBER_NO_PREFIX = "GL"
 
@@ -33,7 +33,7 @@ MEMBER_NO_PREFIX = "GL"
 def next_member_no() -> str:
     """A new member number, unique across the whole system (flushed inside the caller's
     transaction: the counter row stays locked until it commits, so numbers never collide)."""
-    year = today_in_china().year
+    year = clock.today().year
     return f"{MEMBER_NO_PREFIX}{year}{sequences.next_value(f'member_no:{year}'):08d}"
 
 

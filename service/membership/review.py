@@ -15,12 +15,13 @@ from service.membership import members as membership_service
 from service.privacy import pii
 from service.privacy import retention as privacy
 from service.routing import transfers
-from service.membership.applications import add_history, beijing_date, history_entry, live_membership
+from service.membership.applications import add_history, history_entry, live_membership
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
 from service.links import h5_url
 from service.wechat.outbox import queue_message
 from service.staff.accounts import can_see, in_scope
+from service import clock
 
 VIEWS = ("pending", "overdue", "correction", "decided", "all")
 
@@ -100,7 +101,7 @@ def approve(staff: Staff, application_id: int) -> Membership:
         f"恭喜您！您的入会申请已通过，成为{federation.name}会员。会员号：{membership.member_no}。点击查看电子会员卡。",
         url=h5_url("card"), template="application_result",
         fields={"result": "已通过", "federation": federation.name, "member_no": membership.member_no,
-                "date": beijing_date(membership.joined_at)},
+                "date": clock.date_text(membership.joined_at)},
         dedup_key=f"application:{application.id}:approved",
     )
     audit.record("application.approve", staff=staff, subject_type="application", subject_id=application.id,

@@ -6,9 +6,10 @@ birth date, 3-digit sequence (odd = male), and an ISO 7064 MOD 11-2 check charac
 """
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
-BEIJING = timezone(timedelta(hours=8))
+from service import clock
+
 MIN_AGE = 16
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -45,18 +46,10 @@ class ResidentId:
         return mask_id(self.number)
 
 
-def today_in_china() -> date:
-    return datetime.now(BEIJING).date()
-
-
 def id_check_char(first17: str) -> str:
     """The MOD 11-2 check character for the first 17 digits."""
     total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS))
     return ID_CHECK_CHARS[total % 11]
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def check_resident_id(value: str | None, *, today: date | None = None, min_age: int = MIN_AGE) -> ResidentId:
@@ -76,17 +69,22 @@ def check_resident_id(value: str | None, *, today: date | None = None, min_age: 
         birth = datetime.strptime(number[6:14], "%Y%m%d").date()
     except ValueError:
         raise FieldError("身份证号中的出生日期不存在，请核对") from None
-    today = today or today_in_china()
+    today = today or clock.today()
     if birth > today:
         raise FieldError("身份证号中的出生日期晚于今天，请核对")
     if birth.year < 1900:
         raise FieldError("身份证号中的出生日期无效，请核对")
     if id_check_char(number[:17]) != number[17]:
         raise FieldError("身份证号校验位不正确，请逐位核对")
-    if age_on(birth, today) < min_age:
+    if clock.age_on(birth, today) < min_age:
         raise FieldError(f"未满{min_age}周岁，暂不能申请入会")
     gender = "M" if int(number[16]) % 2 else "F"
     return ResidentId(number=number, birth_date=birth, gender=gender)
+
+
+def is_mobile(value: str | None) -> bool:
+    """The one phone rule: an 11-digit mainland mobile number, as stored (no spaces or prefix)."""
+    return isinstance(value, str) and MOBILE.fullmatch(value) is not None
 
 
 def check_mobile(value: str | None) -> str:

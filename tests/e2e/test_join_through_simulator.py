@@ -14,8 +14,8 @@ from models.base import utcnow
 from service.devtools import demo
 from service.wechat import outbox
 from service.devtools import standin
-from service.membership.applications import beijing_date
 from service.extensions import db
+from service import clock
 from tests.e2e.phone import StaffApi, text_of
 from tests.factories import make_resident_id, make_staff
 
@@ -109,7 +109,7 @@ def test_join_through_the_phone(app, simulator):
     notice.wait_for(timeout=10000)
     rows = dict(zip(notice.locator(".tpl-key").all_inner_texts(), notice.locator(".tpl-value").all_inner_texts()))
     assert rows == {"申请结果": "已通过", "受理单位": COURIER, "会员编号": membership.member_no,
-                    "入会日期": beijing_date(membership.joined_at)}
+                    "入会日期": clock.date_text(membership.joined_at)}
     phone.shot("05-approved-message")
 
     # --- its link opens the member card inside the phone ---------------------------------------------
