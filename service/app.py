@@ -4,6 +4,7 @@ import logging
 from flask import Flask
 
 from service.config import ROOT, Config
+from service.production import enforce as enforce_production
 from service.extensions import api, csrf, db, limiter, login_manager, migrate
 
 
@@ -12,11 +13,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if overrides:
         app.config.update(overrides)
+    enforce_production(app)  # refuses development defaults when GONGLIAN_ENV=production
     app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_commit_point(app)
+    register_security_headers(app)
     register_error_handlers(app)
     register_commands(app)
     return app
@@ -61,6 +64,12 @@ def register_blueprints(app: Flask) -> None:
             # The stand-in plays WeChat's API (server-to-server calls with an access token) and
             # /sim/phone plays WeChat's own client: neither is a page of ours that holds a token.
             csrf.exempt(blueprint)
+
+
+def register_security_headers(app: Flask) -> None:
+    from handlers.security_headers import install
+
+    install(app)  # CSP, frame-ancestors, nosniff, Referrer-Policy, HSTS in production; no-store on the API
 
 
 def register_commit_point(app: Flask) -> None:

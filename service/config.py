@@ -86,9 +86,9 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # Secure cookies in production (HTTPS only); a session ends after a working day without a request.
-    SESSION_COOKIE_SECURE = os.environ.get("GONGLIAN_ENV", "development").lower() == "production"
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Secure cookies in production (HTTPS only: service/production.py turns them on); a session
+    # ends after a working day without a request.
+    SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", "8")))
     SESSION_REFRESH_EACH_REQUEST = True
 

@@ -1,0 +1,49 @@
+"""Security headers on every answer (Flask-Talisman), and no caching of API answers.
+
+The content security policy allows only our own scripts, styles and images (plus data:/blob: images
+for QR codes and photo previews, and inline style attributes); pages may be framed only by our own
+pages (the development phone simulator frames the H5 pages). HSTS goes out in production over
+HTTPS (Talisman sends it when the request, or the proxy's X-Forwarded-Proto, says https).
+API answers carry names, mobiles, complaints and evidence photos: every one is `Cache-Control:
+no-store`, except the public, personal-data-free ones (posters, reference codes, the API document)."""
+import re
+
+from flask import Flask, request
+from flask_talisman import Talisman
+
+from service.privacy.pii import is_production
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'self'",
+}
+PUBLIC_API = re.compile(r"^/api/(federations/\d+/poster\.(png|svg)|regions(/.*)?|industries|openapi\.json)$")
+talisman = Talisman()
+
+
+def install(app: Flask) -> None:
+    production = is_production(app.config)
+    talisman.init_app(
+        app,
+        force_https=False,  # the TLS proxy redirects; development runs over plain HTTP
+        strict_transport_security=production,
+        strict_transport_security_max_age=365 * 24 * 3600,
+        session_cookie_secure=production,
+        content_security_policy=CSP,
+        frame_options="SAMEORIGIN",
+        referrer_policy="same-origin",
+        x_content_type_options=True,
+    )
+
+    @app.after_request
+    def no_store_for_api(response):
+        if request.path.startswith("/api/") and not PUBLIC_API.match(request.path):
+            response.headers["Cache-Control"] = "no-store"
+        return response
