@@ -83,14 +83,24 @@ def protect_id(number: str) -> dict:
 
 
 # --- logs ---------------------------------------------------------------------------------
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# A separator people (or URL encoding) put between digit groups: space, dash, dot, plus (an encoded
+# space), and their %-encodings.
+_SEP = r"(?:[\s\-.+]|%20|%2[Bb]|%2[Dd]|%2[Ee])?"
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})" + _SEP + r"(\d{8})" + _SEP + r"(\d{3}[\dXx])(?![0-9A-Za-z])")
+# 13812345678, +86 138 1234 5678, 0086-138-1234-5678, 138+1234+5678, %2B8613812345678 …
+_MOBILE_IN_TEXT = re.compile(
+    r"(?<!\d)(?:(?:\+|%2[Bb]|00)?86" + _SEP + r")?(1[3-9]\d)" + _SEP + r"(\d{4})" + _SEP + r"(\d{4})(?!\d)")
+# The signed /wechat query (and any OAuth answer): whoever holds a signature, nonce or openid from a
+# log line can replay or impersonate, so their values never reach a log.
+_SECRET_PARAMS = re.compile(r"(?i)\b(signature|msg_signature|nonce|openid|echostr|code|state)=([^&\s\"']+)")
 
 
 def scrub(text: str) -> str:
-    """Mask every resident ID number and mobile number in a piece of text."""
-    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0).upper()), text)
-    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+    """Mask every resident ID number and mobile number in a piece of text, in any of the forms people
+    and URLs write them, and blank the signed WeChat query parameters."""
+    text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
+    text = _ID_IN_TEXT.sub(lambda m: mask_id((m.group(1) + m.group(2) + m.group(3)).upper()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(1) + m.group(2) + m.group(3)), text)
 
 
 class PersonalDataFilter(logging.Filter):
