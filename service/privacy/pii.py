@@ -142,3 +142,37 @@ def install_log_filter() -> None:
 
     logging.setLogRecordFactory(factory)
     _installed = True
+
+
+# --- mobiles --------------------------------------------------------------------------------
+def normalise_phone(value: str | None) -> str:
+    """The 11 digits of a mainland mobile as people type it (spaces, dashes, +86 dropped)."""
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    return digits
+
+
+def phone_hash(number: str | None) -> str | None:
+    """Keyed HMAC of a mobile number (the same key as ID numbers, another domain): equal numbers,
+    equal hashes, so a search by phone finds the row without storing the number in clear."""
+    if not number:
+        return None
+    return id_hash("phone:" + normalise_phone(number))
+
+
+def protect_phone(number: str | None) -> tuple[str | None, str | None, str | None]:
+    """(encrypted, keyed hash, masked) for a mobile number; all None for none."""
+    if not number:
+        return None, None, None
+    return cipher().encrypt(number.encode()).decode(), phone_hash(number), mask_phone(number)
+
+
+def reveal_phone(token: str | None) -> str | None:
+    """The mobile number from its encrypted form (staff who handle the case need to call)."""
+    if not token:
+        return None
+    try:
+        return cipher().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise IdKeyError("a mobile number cannot be decrypted with the configured ID_ENCRYPTION_KEYS") from None
