@@ -18,7 +18,10 @@ install: $(BIN)/.installed
 run: install
 	PORT=$(PORT) ./scripts/run.sh
 
-test: install
+browser:
+	./scripts/install-browser.sh
+
+test: install browser
 	./scripts/test.sh
 
 clean:

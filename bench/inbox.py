@@ -209,7 +209,7 @@ def report(app, staff_ids, args) -> None:
     from models.staff import Staff
     from service.help_requests import inbox
     from service.extensions import db
-    from service.staff.accounts import in_scope
+    from service.staff.scope import in_scope
 
     print(f"\n{'caller':<22} {'query':<34} {'rows in scope':>13} {'p50 ms':>8} {'p95 ms':>8}")
     worst = 0.0

@@ -1,4 +1,5 @@
-"""Serves the static pages: /h5/ (workers), /console/ (staff), /simulator/ (development only)."""
+"""Serves the static pages: /h5/ (workers), /console/ (staff), /shared/ (modules both import),
+/vendor/, /simulator/ (development only)."""
 import mimetypes
 
 from flask import Blueprint, abort, current_app, redirect, send_from_directory
@@ -30,6 +31,12 @@ def h5(path):
 @bp.get("/console/<path:path>")
 def console(path):
     return _serve("console", path)
+
+
+@bp.get("/shared/<path:path>")
+def shared(path):
+    """Modules both the worker pages and the console import (static/shared/)."""
+    return send_from_directory(STATIC / "shared", path, max_age=0)
 
 
 @bp.get("/vendor/<path:path>")

@@ -1,7 +1,7 @@
 """Staff login, throttling, CSRF and the scope rule (a node sees itself and what is beneath it)."""
 import pytest
 
-from service.staff import accounts as staff_service
+from service.staff import scope
 from service.extensions import db
 from tests.conftest import login
 from tests.factories import make_federation, make_staff, make_upper
@@ -92,9 +92,9 @@ def test_the_wechat_callback_needs_no_csrf_token(app, wechat):
 )
 def test_scope_is_the_node_and_everything_beneath_it(tree, home, visible):
     account = make_staff(tree[home])
-    assert staff_service.scope_ids(account) == {tree[name].id for name in visible}
+    assert scope.scope_ids(account) == {tree[name].id for name in visible}
     for name, node in tree.items():
-        assert staff_service.can_see(account, node.id) is (name in visible)
+        assert scope.can_see(account, node.id) is (name in visible)
 
 
 def test_cli_creates_staff(runner, tree):

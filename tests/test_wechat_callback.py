@@ -92,7 +92,7 @@ def test_unsubscribe_is_recorded_and_gets_no_reply(wechat):
     assert worker.subscribed is False and worker.unsubscribed_at is not None
 
 
-@pytest.mark.parametrize("xml_kind", ["unknown-text", "voice"])  # images: evidence (test_chat_images.py)
+@pytest.mark.parametrize("xml_kind", ["unknown-text", "voice"])  # images: evidence (test_help_requests_chat_images.py)
 def test_anything_else_gets_the_help_text(wechat, xml_kind):
     peer = wechat.peer
     xml = {

@@ -12,7 +12,7 @@ from handlers.schemas.federations import (CoverageIn, CoverageRuleOut, DissolveI
 from service.federations import coverage
 from service.federations import profiles as federation_views
 from service.federations import tree as federations
-from service.staff.accounts import subtree_ids_query
+from service.staff.scope import subtree_ids_query
 
 bp = Blueprint("federation_admin", __name__, url_prefix="/api/admin/federations",
                description="工会联合会管理（员工）")

@@ -17,7 +17,7 @@ from service.help_requests import inbox
 from service.errors import NotFound
 from service.extensions import db
 from service.help_requests.detail import staff_detail
-from service.staff.accounts import in_scope
+from service.staff.scope import in_scope
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/inbox", description="诉求收件箱（员工端）")
 MANAGERS = ("admin", "chair")

@@ -10,7 +10,7 @@ from handlers.schemas.membership import (
 )
 from service.membership import members as membership
 from service.membership import review
-from service.staff.accounts import can_see
+from service.staff.scope import can_see
 
 bp = Blueprint("review", __name__, url_prefix="/api/applications", description="入会审核（工作人员）")
 members_bp = Blueprint("members", __name__, url_prefix="/api/members", description="会员管理（工作人员）")

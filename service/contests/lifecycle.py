@@ -18,10 +18,11 @@ from models.staff import Staff
 from service import audit, refdata
 from service.contests import rules
 from service.contests import signups
-from service.errors import AppError, Conflict, Invalid, NotFound
+from service.errors import AppError, Conflict, Invalid
 from service.extensions import db
-from service.staff.accounts import in_scope, require_role, require_scope
+from service.staff.scope import in_scope, require_role, require_scope
 from service import clock
+from service.staff.scope import get_in_scope
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +37,7 @@ QR_MAX_SECONDS = 2_592_000  # WeChat's limit for a temporary QR code (30 days)
 
 
 def get_for_staff(contest_id: int, staff: Staff) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise NotFound("找不到该竞赛")
-    require_scope(staff, contest.federation_id)
-    return contest
+    return get_in_scope(staff, Contest, contest_id, message="找不到该竞赛")
 
 
 def list_for_staff(staff: Staff, status: str | None = None) -> list[Contest]:
@@ -138,7 +135,7 @@ def update_contest(contest: Contest, *, staff: Staff, data: dict, now: datetime 
     audit.record("contest.update", staff=staff, subject_type="contest", subject_id=contest.id,
                  federation_id=contest.federation_id, detail={"fields": sorted(changed)})
     if grew:
-        signups.fill_places(contest, now=now)
+        signups.promote_waitlist(contest, now=now)
     return contest
 
 

@@ -15,8 +15,8 @@ from service import audit
 from service.contests import rules
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
-from service.staff.accounts import can_see, in_scope
-from service.contests.signups import (ACTIVE, COUNTERS, bump_counters, claim_place, confirm_promoted, fill_places,
+from service.staff.scope import can_see, in_scope
+from service.contests.signups import (ACTIVE, COUNTERS, bump_counters, claim_place, confirm_promoted, promote_waitlist,
                              fresh_signup, get_signup, lock_contest, notify, release_place)
 from service.privacy.fields import is_mobile
 
@@ -156,5 +156,5 @@ def remove_by_staff(contest_id: int, signup_id: int, *, staff: Staff, reason: st
                  federation_id=contest.federation_id, detail={"contest_id": contest.id, "reason": reason, "was": was})
     notify(signup, f"您在「{contest.title}」的报名已被主办方取消。原因：{reason}", "已取消")
     if was == "confirmed":
-        fill_places(contest, now=now)
+        promote_waitlist(contest, now=now)
     return signup

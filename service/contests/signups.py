@@ -190,11 +190,11 @@ def cancel_signup(contest_id: int, worker: Worker, *, now: datetime | None = Non
     db.session.flush()
     notify(signup, f"您已取消「{contest.title}」的报名。", "已取消")
     if was == "confirmed":
-        fill_places(contest, now=now)
+        promote_waitlist(contest, now=now)
     return signup
 
 
-def fill_places(contest: Contest, *, now: datetime | None = None) -> list[Signup]:
+def promote_waitlist(contest: Contest, *, now: datetime | None = None) -> list[Signup]:
     """Promote the waitlist in order into free places (before the cut-off only; the caller holds
     the contest lock). A waiting worker who no longer qualifies is taken off the list, with a reason."""
     now = now or utcnow()

@@ -10,7 +10,7 @@ from service import governance, refdata
 from service.federations import coverage
 from service.federations import tree as federations
 from service.extensions import db
-from service.staff.accounts import subtree_ids_query
+from service.staff.scope import subtree_ids_query
 
 
 def _can_edit(staff: Staff) -> bool:

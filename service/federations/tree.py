@@ -29,7 +29,7 @@ from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
 from service.federations.names import name_problems
 from service.routing.router import OPEN_APPLICATION_STATUSES, OPEN_REQUEST_STATUSES
-from service.staff.accounts import require_scope, subtree_ids_query
+from service.staff.scope import require_scope, subtree_ids_query
 
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 PROFILE_FIELDS = ("description", "contact_name", "contact_phone", "address")

@@ -5,9 +5,10 @@ from sqlalchemy.exc import IntegrityError
 from models.request import CannedReply
 from models.staff import Staff
 from service import audit
-from service.errors import Conflict, Invalid, NotFound
+from service.errors import Conflict, Invalid
 from service.extensions import db
-from service.staff.accounts import require_role, require_scope
+from service.staff.scope import require_role, require_scope
+from service.staff.scope import get_in_scope
 
 
 def _clean(title: str | None, body: str | None) -> tuple[str, str]:
@@ -31,11 +32,7 @@ def list_replies(staff: Staff, federation_id: int | None = None) -> list[CannedR
 
 
 def _get(staff: Staff, reply_id: int) -> CannedReply:
-    reply = db.session.get(CannedReply, reply_id)
-    if reply is None:
-        raise NotFound("找不到该快捷回复")
-    require_scope(staff, reply.federation_id)
-    return reply
+    return get_in_scope(staff, CannedReply, reply_id, message="找不到该快捷回复")
 
 
 def _flush_unique(reply: CannedReply) -> None:

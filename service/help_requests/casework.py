@@ -3,7 +3,6 @@ escalate, resolve, reopen, close (DESIGN §5 Inbox). Every action is audited; ev
 line and status change queues a WeChat message to the worker in the same transaction."""
 from datetime import datetime
 
-from sqlalchemy import select
 
 from models.base import utcnow
 from models.request import HelpRequest
@@ -11,12 +10,13 @@ from models.staff import Staff
 from service import audit
 from service.help_requests import deadlines
 from service.routing import transfers
-from service.errors import Conflict, Invalid, NotFound
+from service.errors import Conflict, Invalid
 from service.extensions import db
 from service.help_requests.outcomes import clean_outcome, describe
 from service.help_requests.status import add_event, notify_worker, transition
-from service.staff.accounts import can_see, require_role, require_scope
+from service.staff.scope import can_see, require_role
 from service import clock
+from service.staff.scope import get_in_scope
 
 MAX_BODY = 2000
 MAX_BULK = 200
@@ -24,14 +24,7 @@ MAX_BULK = 200
 
 def get_request(staff: Staff, request_id: int, *, lock: bool = False) -> HelpRequest:
     """A request the staff member may see; a guessed or out-of-scope id is a 404."""
-    query = select(HelpRequest).where(HelpRequest.id == request_id)
-    if lock:
-        query = query.with_for_update()
-    request = db.session.scalar(query)
-    if request is None:
-        raise NotFound("找不到该诉求")
-    require_scope(staff, request.federation_id)
-    return request
+    return get_in_scope(staff, HelpRequest, request_id, message="找不到该诉求", lock=lock)
 
 
 def _text(body: str | None, label: str, key: str = "body") -> str:

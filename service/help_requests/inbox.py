@@ -25,7 +25,7 @@ from service.help_requests.deadlines import next_due
 from service.errors import Invalid
 from service.exports import csv_pieces
 from service.extensions import db
-from service.staff.accounts import require_scope, scope_ids
+from service.staff.scope import require_scope, scope_ids
 from service import clock
 from service.privacy.fields import is_mobile
 

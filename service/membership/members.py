@@ -20,12 +20,13 @@ from models.request import Transfer
 from models.staff import Staff
 from service import audit, sequences
 from service.privacy import retention as privacy
-from service.errors import Conflict, Forbidden, Invalid, NotFound
+from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
 from service.links import h5_url
 from service.wechat.outbox import queue_message
-from service.staff.accounts import can_see
+from service.staff.scope import can_see
 from service import clock
+from service.staff.scope import get_in_scope
 
 MEMBER_NO_PREFIX = "GL"
 
@@ -57,11 +58,8 @@ def status_label(status: str) -> str:
 # --- who may act --------------------------------------------------------------------------
 def get_for_staff(staff: Staff, membership_id: int) -> Membership:
     """A membership the staff member may see: held by their subtree, or being transferred into it."""
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or not (can_see(staff, membership.federation_id)
-                                  or can_see(staff, membership.transfer_to_id)):
-        raise NotFound("找不到该会员")
-    return membership
+    return get_in_scope(staff, Membership, membership_id, message="找不到该会员",
+                        federation_of=lambda m: (m.federation_id, m.transfer_to_id))
 
 
 def _require_holder(staff: Staff, membership: Membership) -> None:
@@ -225,7 +223,7 @@ def search(staff: Staff, q: str | None = None, status: str | None = None, incomi
     from sqlalchemy import func, or_
 
     from models.worker import Worker
-    from service.staff.accounts import in_scope
+    from service.staff.scope import in_scope
 
     query = select(Membership).join(Worker, Worker.id == Membership.worker_id)
     if incoming:

@@ -20,8 +20,9 @@ from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.extensions import db
 from service.links import h5_url
 from service.wechat.outbox import queue_message
-from service.staff.accounts import can_see, in_scope
+from service.staff.scope import in_scope
 from service import clock
+from service.staff.scope import get_in_scope
 
 VIEWS = ("pending", "overdue", "correction", "decided", "all")
 
@@ -64,10 +65,7 @@ def counts(staff: Staff) -> dict:
 
 
 def get_application(staff: Staff, application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or not can_see(staff, application.federation_id):
-        raise NotFound("找不到该入会申请")
-    return application
+    return get_in_scope(staff, Application, application_id, message="找不到该入会申请")
 
 
 def _open(application: Application) -> None:

@@ -22,7 +22,7 @@ from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.wechat.outbox import queue_message
 from service.routing.router import OPEN_APPLICATION_STATUSES, OPEN_REQUEST_STATUSES
-from service.staff.accounts import require_scope
+from service.staff.scope import require_scope
 
 DEADLINE_RULE = "转办不重新计时：期限仍按最初受理时间计算"
 DEADLINE_RULE_RESTARTED = "转办后重新计时：尚未到期的期限自转办时起重新计算"

@@ -6,15 +6,17 @@ with `in_scope(staff, column)`.
 """
 import secrets
 
-from sqlalchemy import Select, literal, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.base import utcnow
 from models.federation import Federation
 from models.staff import ROLES, Staff
 from service import audit
-from service.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from service.errors import Conflict, Forbidden, Invalid, Unauthorized
 from service.extensions import db
+from service.staff.scope import require_scope
+from service.staff.scope import get_in_scope
 
 MIN_PASSWORD = 8
 
@@ -83,44 +85,6 @@ def authenticate(username: str, password: str) -> Staff:
     return staff
 
 
-def subtree_ids_query(root_id: int) -> Select:
-    """SELECT id of `root_id` and every node beneath it (a recursive CTE, both databases)."""
-    tree = select(Federation.id).where(Federation.id == root_id).cte("tree", recursive=True)
-    tree = tree.union_all(select(Federation.id).where(Federation.parent_id == tree.c.id))
-    return select(tree.c.id)
-
-
-def scope_ids(staff: Staff) -> set[int]:
-    return set(db.session.scalars(subtree_ids_query(staff.federation_id)))
-
-
-def in_scope(staff: Staff, column):
-    """A filter clause: `column` (a federation id) is within what `staff` may see."""
-    return column.in_(subtree_ids_query(staff.federation_id))
-
-
-def can_see(staff: Staff, federation_id: int | None) -> bool:
-    if federation_id is None:
-        return False
-    query = subtree_ids_query(staff.federation_id).subquery()
-    return db.session.scalar(select(literal(True)).where(query.c.id == federation_id)) is not None
-
-
-def require_scope(staff: Staff, federation_id: int | None) -> None:
-    """Raise NotFound (not Forbidden: a guessed id must not reveal that it exists)."""
-    if not can_see(staff, federation_id):
-        raise NotFound()
-
-
-def require_role(staff: Staff, *roles: str) -> None:
-    if staff.role not in roles:
-        raise Forbidden("您的角色无权执行此操作")
-
-
 def get_staff(staff_id: int, *, viewer: Staff) -> Staff:
-    staff = db.session.get(Staff, staff_id)
-    if staff is None:
-        raise NotFound()
-    require_scope(viewer, staff.federation_id)
-    return staff
+    return get_in_scope(viewer, Staff, staff_id)
 

@@ -11,7 +11,8 @@ from service import audit, refdata
 from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
 from service.staff.sessions import end_all_sessions
-from service.staff.accounts import MIN_PASSWORD, get_staff, in_scope, require_role, subtree_ids_query
+from service.staff.accounts import MIN_PASSWORD, get_staff
+from service.staff.scope import in_scope, require_role, subtree_ids_query
 
 
 def list_staff(viewer: Staff, *, include_inactive: bool = True) -> list[Staff]:

@@ -143,7 +143,7 @@ def test_worker_signs_up_waits_and_is_promoted(browser, app, server):
 
 @pytest.fixture
 def fake_wechat(monkeypatch):
-    """Keeps this console test off the WeChat API (tests/test_simulator_api.py makes a contest QR
+    """Keeps this console test off the WeChat API (tests/test_devtools_simulator.py makes a contest QR
     code through the stand-in and scans it)."""
     import sys
     import types
