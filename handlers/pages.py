@@ -1,9 +1,12 @@
 """Serves the static pages: /h5/ (workers), /console/ (staff), /shared/ (modules both import),
 /vendor/, /simulator/ (development only)."""
 import mimetypes
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, send_from_directory
+from werkzeug.security import safe_join
 
+from handlers.security_headers import allow_inline_scripts_of
 from service.config import ROOT
 
 bp = Blueprint("pages", __name__)
@@ -13,7 +16,13 @@ STATIC = ROOT / "static"
 
 
 def _serve(folder: str, path: str):
+    allow_inline_scripts_of(safe_join_path(STATIC / folder, path or "index.html"))
     return send_from_directory(STATIC / folder, path or "index.html", max_age=0)
+
+
+def safe_join_path(folder: Path, path: str) -> Path:
+    joined = safe_join(str(folder), path)  # None for ../ tricks; send_from_directory then answers 404
+    return Path(joined) if joined else folder / "index.html.missing"
 
 
 @bp.get("/")

@@ -6,9 +6,13 @@ pages (the development phone simulator frames the H5 pages). HSTS goes out in pr
 HTTPS (Talisman sends it when the request, or the proxy's X-Forwarded-Proto, says https).
 API answers carry names, mobiles, complaints and evidence photos: every one is `Cache-Control:
 no-store`, except the public, personal-data-free ones (posters, reference codes, the API document)."""
+import base64
+import functools
+import hashlib
 import re
+from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_talisman import Talisman
 
 from service.privacy.pii import is_production
@@ -28,8 +32,34 @@ PUBLIC_API = re.compile(r"^/api/(federations/\d+/poster\.(png|svg)|regions(/.*)?
 talisman = Talisman()
 
 
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+
+@functools.lru_cache(maxsize=256)
+def _hashes(path: str, mtime: float) -> tuple[str, ...]:
+    text = Path(path).read_text(encoding="utf-8")
+    return tuple("'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+                 for body in _INLINE_SCRIPT.findall(text))
+
+
+def allow_inline_scripts_of(path: Path) -> None:
+    """Our own static page's inline scripts may run (by hash, CSP level 2); nothing injected can."""
+    if path.suffix == ".html" and path.is_file():
+        g.inline_script_hashes = _hashes(str(path), path.stat().st_mtime)
+
+
 def install(app: Flask) -> None:
     production = is_production(app.config)
+
+    @app.after_request  # registered before Talisman's, so it runs after it and sees its header
+    def add_inline_script_hashes(response):
+        hashes = g.get("inline_script_hashes")
+        csp = response.headers.get("Content-Security-Policy")
+        if hashes and csp:
+            response.headers["Content-Security-Policy"] = csp.replace("script-src 'self'",
+                                                                      "script-src 'self' " + " ".join(hashes), 1)
+        return response
+
     talisman.init_app(
         app,
         force_https=False,  # the TLS proxy redirects; development runs over plain HTTP

@@ -44,3 +44,20 @@ def test_api_answers_with_personal_data_are_not_stored(client, who, path):
 
 def test_public_reference_data_may_be_cached(client):
     assert client.get("/api/industries").headers.get("Cache-Control") != "no-store"
+
+
+def test_our_pages_inline_scripts_are_allowed_by_hash_and_nothing_else(client):
+    import base64
+    import hashlib
+    import re
+
+    from service.config import ROOT
+
+    html = (ROOT / "static/console/login.html").read_text(encoding="utf-8")
+    bodies = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
+    assert bodies  # the login page has an inline module script
+    csp = client.get("/console/login.html").headers["Content-Security-Policy"]
+    for body in bodies:
+        assert "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert "sha256" not in client.get("/console/inbox.html").headers["Content-Security-Policy"]
