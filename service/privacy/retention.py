@@ -12,10 +12,11 @@ from sqlalchemy import and_, exists, or_, select
 
 from models.base import utcnow
 from models.membership import OPEN_APPLICATION_STATUSES, Application, Membership
+from models.contest import Signup
 from models.request import HelpRequest
 from models.worker import Worker
 from service import audit
-from service.privacy import pii
+from service.privacy import erasure, pii
 from service.extensions import db
 
 log = logging.getLogger(__name__)
@@ -68,14 +69,16 @@ def erase_worker(worker: Worker, now: datetime) -> None:
 
 
 def _erasable_workers(now: datetime):
-    """Workers holding personal data whose every application is erased, with no live
-    membership and no open help request."""
+    """Workers holding personal data with nothing left that keeps it: every application, help request
+    and contest sign-up of theirs erased, and no live membership."""
     live = exists().where(Membership.worker_id == Worker.id, Membership.status != "withdrawn")
     kept_application = exists().where(Application.worker_id == Worker.id, Application.erased_at.is_(None))
-    any_application = exists().where(Application.worker_id == Worker.id)
-    open_help = exists().where(HelpRequest.worker_id == Worker.id, HelpRequest.status.in_(OPEN_HELP_STATUSES))
+    kept_help = exists().where(HelpRequest.worker_id == Worker.id, HelpRequest.erased_at.is_(None))
+    kept_signup = exists().where(Signup.worker_id == Worker.id, Signup.erased_at.is_(None))
+    anything = or_(exists().where(Application.worker_id == Worker.id), exists().where(HelpRequest.worker_id == Worker.id),
+                   exists().where(Signup.worker_id == Worker.id))
     has_data = or_(*(getattr(Worker, column).is_not(None) for column in WORKER_PERSONAL))
-    return select(Worker).where(has_data, any_application, ~kept_application, ~live, ~open_help)
+    return select(Worker).where(has_data, anything, ~kept_application, ~kept_help, ~kept_signup, ~live)
 
 
 def purge(now: datetime | None = None) -> dict:
@@ -95,15 +98,16 @@ def purge(now: datetime | None = None) -> dict:
     for application in applications:
         erase_application(application, now)
     db.session.flush()
+    cases = erasure.purge_cases(now, retention_days())
     workers = list(db.session.scalars(_erasable_workers(now)))
     for worker in workers:
         erase_worker(worker, now)
     db.session.flush()
-    if applications or workers:
-        audit.record("privacy.purge", actor="system",
-                     detail={"applications": len(applications), "workers": len(workers)})
-        log.info("privacy purge: %d applications, %d workers erased", len(applications), len(workers))
-    return {"applications": len(applications), "workers": len(workers)}
+    counts = {"applications": len(applications), "workers": len(workers)} | cases
+    if any(counts.values()):
+        audit.record("privacy.purge", actor="system", detail=counts)
+        log.info("privacy purge: %s", counts)
+    return counts
 
 
 # --- key rotation -------------------------------------------------------------------------
@@ -132,5 +136,4 @@ def rotate_keys(batch: int = 500) -> dict:
 
 
 def purge_job() -> int:
-    counts = purge()
-    return counts["applications"] + counts["workers"]
+    return sum(purge().values())
