@@ -72,6 +72,7 @@ def app(tmp_path_factory):
         "PUBLIC_BASE_URL": "http://gonglian.test",
         "WTF_CSRF_ENABLED": False,  # tests/test_staff_auth.py turns it on to prove it
         "REDIS_PREFIX": f"gonglian-test-{uuid.uuid4().hex[:8]}:",
+        "RATELIMIT_STORAGE_URI": "memory://",  # limiter.reset() between tests must not touch a shared Redis
     })
     app.test_client_class = RequestIsolatedClient
     with app.app_context():

@@ -8,6 +8,7 @@ export const NAV = [
   ['contests', '技能竞赛', '/console/contests.html'],
   ['federations', '联合会管理', '/console/federations.html', ['admin']],
   ['staff', '员工账号', '/console/staff.html', ['admin']],
+  ['audit', '审计日志', '/console/audit.html', ['admin']],
 ];
 
 export async function mountLayout(active) {
