@@ -16,8 +16,8 @@ from models.wechat import InboundMessage
 from service.contests import checkin
 from service.extensions import db
 from service.help_requests import attachments, deadlines
-from service.privacy import retention
-from service.wechat import outbox
+from service.privacy import retention, worker_data
+from service.wechat import outbox, replay
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ JOBS: list[Job] = [
     Job("contest-reminders", 300, checkin.reminders_job),
     Job("purge-inbound", 3600, purge_inbound),
     Job("privacy-purge", 24 * 3600, retention.purge_job),
+    Job("privacy-deletion-requests", 3600, worker_data.deletion_requests_job),
+    Job("wechat-forget-signatures", 600, replay.forget_expired_job),
 ]
 
 

@@ -167,7 +167,7 @@ def test_purge_keeps_live_members_and_open_applications(client, feds):
     _age_retention()
     counts = privacy.purge()
     db.session.commit()
-    assert counts == {"applications": 1, "workers": 0}  # only the old rejected application
+    assert counts == {"applications": 1, "workers": 0, "help_requests": 0, "signups": 0}  # only the old rejected one
     for openid in ("o-again", "o-member"):
         worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
         assert worker.name and worker.id_number_enc

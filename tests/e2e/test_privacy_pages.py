@@ -22,7 +22,7 @@ def test_a_worker_reads_their_data_and_asks_for_deletion(app, server, browser, s
     worker = make_worker("o-e2e-data", name="李四", phone="13912345678")
     help_requests.submit(worker, help_payload(name="李四", phone="13912345678"))
     db.session.commit()
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", bypass_csp=False)
     context.add_cookies([worker_cookie(app, "o-e2e-data") | {"domain": "127.0.0.1"}])
     page = context.new_page()
     problems = []
@@ -50,7 +50,7 @@ def test_an_admin_filters_the_audit_log(app, server, browser, shot, feds):
                  federation_id=feds[COURIER].id)
     audit.record("request.export", staff=viewer, federation_id=feds[COURIER].id, detail={"view": "all"})
     db.session.commit()
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", bypass_csp=False)
     page = context.new_page()
     problems = []
     _watch(page, problems)
