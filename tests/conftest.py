@@ -116,6 +116,19 @@ def feds():
 
 
 @pytest.fixture
+def tree():
+    """A small union tree: a city, two districts, a federation under each (by key)."""
+    from tests.factories import make_federation, make_upper
+
+    city = make_upper("石家庄市总工会", level="city", region="130100")
+    changan = make_upper("石家庄市长安区总工会", region="130102", parent=city)
+    yuhua = make_upper("石家庄市裕华区总工会", region="130108", parent=city)
+    courier = make_federation("石家庄市长安区快递行业工会联合会", parent=changan)
+    trucks = make_federation("石家庄市裕华区货车司机行业工会联合会", region="130108", industry="G543", parent=yuhua)
+    return {"city": city, "changan": changan, "yuhua": yuhua, "courier": courier, "trucks": trucks}
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -5,17 +5,7 @@ import pytest
 from service import audit
 from service.extensions import db
 from tests.conftest import login
-from tests.factories import make_federation, make_staff, make_upper
-
-
-@pytest.fixture
-def tree():
-    city = make_upper("石家庄市总工会", level="city", region="130100")
-    changan = make_upper("石家庄市长安区总工会", region="130102", parent=city)
-    yuhua = make_upper("石家庄市裕华区总工会", region="130108", parent=city)
-    courier = make_federation("石家庄市长安区快递行业工会联合会", parent=changan)
-    trucks = make_federation("石家庄市裕华区货车司机行业工会联合会", region="130108", industry="G543", parent=yuhua)
-    return {"city": city, "changan": changan, "yuhua": yuhua, "courier": courier, "trucks": trucks}
+from tests.factories import make_staff
 
 
 def _lines(tree):
