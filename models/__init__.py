@@ -5,6 +5,7 @@ from models.federation import CoverageRule, Federation
 from models.federation import RoutingVersion
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
+from models.position import Position
 from models.privacy import DataRequest
 from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, Transfer
 from models.simulator import (
@@ -20,4 +21,4 @@ __all__ = [
     "RequestEvent", "SimCall", "SimFault", "SimMedia", "SimMenu", "SimMessage", "SimOAuthCode",
     "SimQrCode", "SimToken", "SimUser", "Signup", "Staff", "Transfer", "Worker",
 ]
-__all__ += ["RoutingVersion", "DataRequest"]
+__all__ += ["RoutingVersion", "Position", "DataRequest"]

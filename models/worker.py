@@ -1,7 +1,7 @@
 """A worker, known by their WeChat openid; personal data is filled in when they apply."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, String, Text
+from sqlalchemy import Boolean, Date, Float, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import TimestampMixin
@@ -22,6 +22,12 @@ class Worker(TimestampMixin, db.Model):
     # WeChat's customer-service window: 48 h after the user wrote, 1 min after a click/scan/follow.
     last_message_at: Mapped[datetime | None] = mapped_column()
     last_event_at: Mapped[datetime | None] = mapped_column()
+    # Where the worker last was: a location they sent or WeChat's LOCATION report (GCJ-02), and
+    # the county it falls in (service/positions/areas.py), for nearby services.
+    last_latitude: Mapped[float | None] = mapped_column(Float)
+    last_longitude: Mapped[float | None] = mapped_column(Float)
+    last_located_at: Mapped[datetime | None] = mapped_column()
+    last_area_code: Mapped[str | None] = mapped_column(String(12))
 
     # Personal data (empty until the worker applies or asks for help; erased by the purge).
     name: Mapped[str | None] = mapped_column(String(50))

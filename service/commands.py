@@ -11,6 +11,7 @@ from service.cli import Group
 from service.contests.cli import contests_cli
 from service.federations.cli import federation_cli
 from service.help_requests.cli import requests_cli
+from service.positions.cli import positions_cli
 from service.privacy.cli import privacy_cli
 from service.staff.cli import staff_cli
 from service.wechat.cli import outbox_cli, wechat_cli
@@ -34,7 +35,8 @@ def worker_run(once: bool, tick: float):
 
 def groups(app) -> list:
     """Every command group; the development-only ones only where the simulator is allowed."""
-    found = [federation_cli, worker_cli, wechat_cli, outbox_cli, staff_cli, privacy_cli, contests_cli, requests_cli]
+    found = [federation_cli, worker_cli, wechat_cli, outbox_cli, staff_cli, privacy_cli, contests_cli, requests_cli,
+             positions_cli]
     if not app.config.get("GONGLIAN_ENV") == "production":
         from service.devtools.cli import demo_cli
 

@@ -39,11 +39,12 @@ class Warning:
 
 
 def warnings(federation: Federation, *, today: date | None = None, overlaps: list[dict] | None = None,
-             coverage_count: int | None = None) -> list[Warning]:
+             coverage_count: int | None = None, position_count: int | None = None) -> list[Warning]:
     """What the federation's upper union should look at, most urgent first.
 
     `overlaps` (from service.federations.coverage.overlaps) and `coverage_count` are passed in by
-    callers that already computed them for many federations."""
+    callers that already computed them for many federations; `position_count` (service
+    positions not closed, service.positions.summary) only by callers that know it."""
     if federation.kind == "upper" or federation.status == "dissolved":
         return []
     today = today or date.today()
@@ -63,6 +64,8 @@ def warnings(federation: Federation, *, today: date | None = None, overlaps: lis
     count = len(federation.coverage) if coverage_count is None else coverage_count
     if count == 0:
         found.append(Warning("coverage_missing", "尚未设置覆盖范围，不会收到任何诉求或入会申请"))
+    if position_count == 0 and federation.status == "active":
+        found.append(Warning("position_missing", "尚未登记服务阵地（办公场所、活动场所或职工驿站），职工发送位置时找不到本会"))
     for pair in overlaps or []:
         if federation.id not in (pair["a"]["id"], pair["b"]["id"]):
             continue

@@ -11,6 +11,8 @@ PAGES = {
     "card": "card.html",
     "request": "request.html",
     "contest": "contest.html",
+    "positions": "positions.html",  # 服务阵地 near the worker or by region
+    "position": "position.html",
 }
 
 

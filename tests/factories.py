@@ -216,3 +216,19 @@ def make_request(worker=None, *, type: str = "wage_arrears", now=None, **overrid
     request = help_requests.submit(worker, help_payload(type, **overrides), now=now)
     db.session.commit()
     return request
+
+
+def make_position(federation, *, name: str | None = None, latitude: float = 38.0420, longitude: float = 114.5380,
+                  region: str = "130102", status: str = "open", facilities=("water", "charging"), hours=None, **kw):
+    """A service position stored directly (the registry's checks are tested on their own)."""
+    from models.position import Position
+    from service.positions.hours import normalise_hours
+
+    every_day = {"weekly": {str(d): ["00:00-24:00"] for d in range(1, 8)}}
+    position = Position(federation_id=federation.id, name=name or f"测试驿站{next(_seq)}", kind=kw.pop("kind", "outdoor_station"),
+                        address=kw.pop("address", "石家庄市长安区中山东路1号"), region_code=region, latitude=latitude,
+                        longitude=longitude, hours=normalise_hours(hours or every_day), facilities=list(facilities),
+                        photos=[], status=status, **kw)
+    db.session.add(position)
+    db.session.commit()
+    return position

@@ -135,7 +135,7 @@ def test_sync_menu_cli(runner, live_server):
     assert printed["result"]["errcode"] == 0
     menu = requests.get(f"{live_server.url}/sim/phone/config", timeout=5).json()["menu"]
     keys = [b.get("key") for top in menu["button"] for b in (top.get("sub_button") or [top])]
-    assert keys == ["JOIN", "HELP", "CONTESTS", "ME"]
+    assert keys == ["JOIN", "HELP", "CONTESTS", "ME", "NEARBY_POSITIONS"]
 
 
 def test_wechat_send_cli_plays_wechats_server(runner, live_server):

@@ -1,10 +1,10 @@
 """JSON API blueprints, one module per domain and audience (<domain>_<audience>.py).
 flask-smorest blueprints (documented in /api/openapi.json) go in API_BLUEPRINTS; plain Flask
 blueprints in PLAIN_BLUEPRINTS."""
-from handlers.api import (audit_staff, contests_roster, contests_staff, contests_worker, federations_admin, federations_public,
-                          health, help_requests_canned, help_requests_staff, help_requests_worker, membership_staff,
-                          membership_worker, privacy_worker, refdata_public, routing_public, routing_staff, staff_admin,
-                          staff_auth)
+from handlers.api import (audit_staff, contests_roster, contests_staff, contests_worker, federations_admin,
+                          federations_public, health, help_requests_canned, help_requests_staff, help_requests_worker, membership_staff,
+                          membership_worker, positions_public, positions_staff, privacy_worker, refdata_public,
+                          routing_public, routing_staff, staff_admin, staff_auth)
 
 API_BLUEPRINTS = [staff_auth.bp, federations_public.bp, federations_admin.bp, refdata_public.bp, routing_public.bp,
                   routing_staff.bp]
@@ -12,5 +12,6 @@ API_BLUEPRINTS += [membership_worker.bp, membership_worker.card_bp, membership_w
                    membership_staff.members_bp]
 API_BLUEPRINTS += [help_requests_worker.bp, help_requests_staff.bp, help_requests_canned.bp, staff_admin.bp]
 API_BLUEPRINTS += [contests_staff.bp, contests_roster.bp, contests_worker.bp]
+API_BLUEPRINTS += [positions_staff.bp, positions_public.bp]
 API_BLUEPRINTS += [privacy_worker.bp, audit_staff.bp]
 PLAIN_BLUEPRINTS = [health.bp]

@@ -21,7 +21,7 @@ def _text(max_length: int, **kw) -> ma.fields.String:
 class WarningOut(OutSchema):
     code = ma.fields.String(metadata={"description": "term_expired | term_expiring | term_missing | "
                                       "funds_committee_missing | women_committee_missing | coverage_missing | "
-                                      "coverage_overlap"})
+                                      "coverage_overlap | position_missing"})
     message = ma.fields.String()
 
 
@@ -45,6 +45,7 @@ class FederationNodeOut(OutSchema):
     term_state = ma.fields.String(metadata={"description": "none | ok | expiring (90 天内届满) | expired"})
     priority = ma.fields.Integer()
     coverage_count = ma.fields.Integer()
+    position_count = ma.fields.Integer(allow_none=True, metadata={"description": "登记的服务阵地（不含已关闭）"})
     warnings = ma.fields.List(ma.fields.Nested(WarningOut))
     can_edit = ma.fields.Boolean(metadata={"description": "the caller may edit the profile"})
     can_manage = ma.fields.Boolean(metadata={"description": "the caller may rename, change status, priority, coverage"})
@@ -78,6 +79,15 @@ class OverlapOut(OutSchema):
     effect = ma.fields.String()
 
 
+class FederationPositionOut(OutSchema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind_label = ma.fields.String()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    address = ma.fields.String()
+
+
 class FederationDetailOut(FederationNodeOut):
     scene = ma.fields.String()
     parent_name = ma.fields.String(allow_none=True)
@@ -94,6 +104,7 @@ class FederationDetailOut(FederationNodeOut):
     dissolved_reason = ma.fields.String(allow_none=True)
     coverage = ma.fields.List(ma.fields.Nested(CoverageRuleOut))
     overlaps = ma.fields.List(ma.fields.Nested(OverlapOut))
+    positions = ma.fields.List(ma.fields.Nested(FederationPositionOut), metadata={"description": "本会登记的服务阵地"})
 
 
 PHONE = ma.validate.Regexp(r"^[0-9+\-() ]{5,30}$", error="请填写有效的电话号码（手机或座机）")

@@ -33,7 +33,7 @@ def config():
     cfg = current_app.config
     return jsonify({"account_name": cfg["WECHAT_ACCOUNT_NAME"], "safe_mode": bool(cfg["WECHAT_AES_KEY"]),
                     "menu": standin.current_menu() or MENU, "menu_synced": standin.current_menu() is not None,
-                    "public_base_url": cfg["PUBLIC_BASE_URL"]})
+                    "public_base_url": cfg["PUBLIC_BASE_URL"], "places": simulator.PLACES})
 
 
 @bp.post("/user")
@@ -87,12 +87,13 @@ def _push(openid: str, action: str, **kwargs):
 
 @bp.post("/push")
 def push():
-    """{openid, action: text|click|scan|subscribe|unsubscribe, content?, key?, ticket?, safe?}"""
+    """{openid, action: text|click|scan|subscribe|unsubscribe|location|location_select, content?, key?,
+    ticket?, location?: {latitude, longitude, label}, safe?}"""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Invalid("请求体应为 JSON 对象")
     return _push(body.get("openid"), body.get("action"), content=body.get("content"), key=body.get("key"),
-                 ticket=body.get("ticket"), safe=bool(body.get("safe")))
+                 ticket=body.get("ticket"), location=body.get("location"), safe=bool(body.get("safe")))
 
 
 @bp.post("/upload")

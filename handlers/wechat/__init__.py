@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from handlers.wechat import bot  # noqa: F401  (registers the handlers)
 from handlers.wechat import contests  # noqa: F401  (the contest poster's scene)
+from handlers.wechat import positions  # noqa: F401  (locations → the nearest service positions)
 
 from handlers.wechat import help_requests  # noqa: F401  (chat images → evidence)
 from handlers.wechat.registry import dispatch

@@ -4,7 +4,7 @@ Staff session tokens; mobiles encrypted at rest in four tables; IDs masked to 2 
 erasure marks on help requests and contest sign-ups; workers' data requests.
 
 Revision ID: 0cdfd25820de
-Revises: 313df7b8d397
+Revises: 312789269cc6
 Create Date: 2026-12-01 08:01:37.944645
 
 The mobile columns are encrypted with the application's keys (ID_ENCRYPTION_KEYS / ID_HASH_KEY, as
@@ -18,7 +18,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 
 # revision identifiers, used by Alembic.
 revision = '0cdfd25820de'
-down_revision = '313df7b8d397'
+down_revision = '312789269cc6'
 branch_labels = None
 depends_on = None
 

@@ -121,6 +121,9 @@ def seed_demo(today: date | None = None) -> list[Federation]:
     from service.devtools.demo_contests import seed_demo_contest
 
     seed_demo_contest()
+    from service.devtools.demo_positions import seed_demo_positions
+
+    seed_demo_positions()
     return nodes
 
 

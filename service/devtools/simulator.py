@@ -16,8 +16,17 @@ import requests
 from service.devtools import standin
 from service.errors import Invalid, NotFound
 from service.devtools.wechat_peer import WeChatPeer
+from service.positions.geo import valid_point
 
-ACTIONS = ("text", "click", "scan", "subscribe", "unsubscribe", "image")
+ACTIONS = ("text", "click", "scan", "subscribe", "unsubscribe", "image", "location", "location_select")
+# Places the simulated user can send (GCJ-02, as WeChat's location picker gives them).
+PLACES = [
+    {"label": "石家庄市长安区中山东路（快递网点）", "latitude": 38.04201, "longitude": 114.53795},
+    {"label": "石家庄市长安区建设北大街", "latitude": 38.05122, "longitude": 114.52603},
+    {"label": "石家庄市裕华区槐安东路", "latitude": 38.00570, "longitude": 114.56930},
+    {"label": "石家庄站", "latitude": 38.01080, "longitude": 114.48210},
+    {"label": "唐山市路南区", "latitude": 39.62500, "longitude": 118.17400},
+]
 OPENID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 NO_SERVICE = "该公众号暂时无法提供服务，请稍后再试"
 
@@ -56,7 +65,7 @@ def _note_event(user, action: str) -> int:
 
 def prepare_push(config, openid: str, action: str, *, content: str | None = None, key: str | None = None,
                  ticket: str | None = None, media_id: str | None = None, pic_url: str = "",
-                 safe: bool = False) -> Push:
+                 location: dict | None = None, safe: bool = False) -> Push:
     """Build the delivery for a user action and note it as WeChat would (window, following)."""
     openid = check_openid(openid)
     if action not in ACTIONS:
@@ -83,6 +92,21 @@ def prepare_push(config, openid: str, action: str, *, content: str | None = None
         create_time = _note_event(user, "subscribe" if new_follower else "scan")
         xml = peer.scan(openid, code.scene, new_follower=new_follower, ticket=code.ticket, create_time=create_time)
         shown = {"event": "subscribe" if new_follower else "SCAN", "scene": code.scene}
+    elif action in ("location", "location_select"):
+        place = _place(location)
+        if action == "location":
+            standin.note_action(openid, "location")
+            xml = peer.location(openid, place["latitude"], place["longitude"], label=place["label"])
+            shown = {"location": place}
+        else:
+            if not key:
+                raise Invalid(fields={"key": "缺少菜单 key"})
+            create_time = _note_event(user, "click")
+            xml = peer.location_select(openid, key, place["latitude"], place["longitude"], label=place["label"],
+                                       create_time=create_time)
+            shown = {"location": place, "key": key}
+        standin.record_message(openid, "user", "location", {**shown, "safe": safe})
+        return Push(openid, xml, safe)
     elif action == "click":
         if not key:
             raise Invalid(fields={"key": "缺少菜单 key"})
@@ -93,6 +117,17 @@ def prepare_push(config, openid: str, action: str, *, content: str | None = None
         xml, shown = peer.event(openid, action, create_time=create_time), {"event": action}
     standin.record_message(openid, "user", "event" if "event" in shown else action, {**shown, "safe": safe})
     return Push(openid, xml, safe)
+
+
+def _place(location) -> dict:
+    """A location the user picked: latitude and longitude in range, a label of up to 100 characters."""
+    if not isinstance(location, dict):
+        raise Invalid(fields={"location": "请选择位置"})
+    point = valid_point(location.get("latitude"), location.get("longitude"))
+    if point is None:
+        raise Invalid(fields={"location": "纬度应在 -90 至 90、经度应在 -180 至 180 之间"})
+    label = location.get("label") if isinstance(location.get("label"), str) else ""
+    return {"latitude": point[0], "longitude": point[1], "label": label.strip()[:100] or "地图选点"}
 
 
 def deliver(config, push: Push, server_url: str, timeout: float = 10.0) -> dict:

@@ -255,6 +255,11 @@ def store_media(data: bytes, content_type: str, openid: str | None) -> SimMedia:
     return media
 
 
+# Button types whose tap reaches the server with the button's key (WeChat: key is required).
+KEYED_BUTTONS = ("click", "scancode_push", "scancode_waitmsg", "pic_sysphoto", "pic_photo_or_album", "pic_weixin",
+                 "location_select")
+
+
 def menu_errcode(menu: dict) -> int:
     buttons = menu.get("button") if isinstance(menu, dict) else None
     if not isinstance(buttons, list) or not 1 <= len(buttons) <= MENU_MAX_BUTTONS:
@@ -264,7 +269,7 @@ def menu_errcode(menu: dict) -> int:
         if len(subs) > MENU_MAX_SUB_BUTTONS:
             return 40016
         for item in [button] if not subs else subs:
-            if not item.get("name") or (item.get("type") == "click" and not item.get("key")):
+            if not item.get("name") or (item.get("type") in KEYED_BUTTONS and not item.get("key")):
                 return 47001
     return 0
 

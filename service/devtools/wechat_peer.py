@@ -57,6 +57,27 @@ class WeChatPeer:
               create_time: int | None = None) -> str:
         return self.xml(openid, "event", create_time=create_time, Event=event, EventKey=key, Ticket=ticket)
 
+    def location(self, openid: str, latitude: float, longitude: float, label: str = "", scale: int = 15,
+                 msg_id: int | None = None) -> str:
+        """A location the user sent from the chat (＋ → 位置): Location_X is the latitude."""
+        return self.xml(openid, "location", Location_X=_number(latitude), Location_Y=_number(longitude),
+                        Scale=scale, Label=label, MsgId=msg_id or next(_msg_ids))
+
+    def location_select(self, openid: str, key: str, latitude: float, longitude: float, label: str = "",
+                        poiname: str = "", scale: int = 15, create_time: int | None = None) -> str:
+        """The event of a location_select menu button: the picked place inside SendLocationInfo."""
+        inner = "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in (
+            ("Location_X", _number(latitude)), ("Location_Y", _number(longitude)), ("Scale", scale),
+            ("Label", label), ("Poiname", poiname)))
+        xml = self.xml(openid, "event", create_time=create_time, Event="location_select", EventKey=key)
+        return xml.replace("</xml>", f"<SendLocationInfo>{inner}</SendLocationInfo></xml>")
+
+    def location_report(self, openid: str, latitude: float, longitude: float, precision: float = 65.0,
+                        create_time: int | None = None) -> str:
+        """WeChat's periodic LOCATION report (when the account asks users for their location)."""
+        return self.xml(openid, "event", create_time=create_time, Event="LOCATION", Latitude=_number(latitude),
+                        Longitude=_number(longitude), Precision=_number(precision))
+
     def scan(self, openid: str, scene: str, new_follower: bool, ticket: str | None = None,
              create_time: int | None = None) -> str:
         """A QR scan: `subscribe` with qrscene_<scene> for a new follower, `SCAN` for an existing one."""
@@ -91,6 +112,11 @@ class WeChatPeer:
             crypto = WeChatCrypto(self.token, self.aes_key, self.appid)
             body = crypto.decrypt_message(body, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"])
         return xmltodict.parse(body)["xml"]
+
+
+def _number(value) -> str:
+    """Coordinates as WeChat writes them (23.134521); anything else (a test's hostile value) as is."""
+    return f"{value:.6f}" if isinstance(value, float) else str(value)
 
 
 def _openid_of(xml: str) -> str:

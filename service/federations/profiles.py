@@ -10,6 +10,7 @@ from service import governance, refdata
 from service.federations import coverage
 from service.federations import tree as federations
 from service.extensions import db
+from service.positions import summary
 from service.staff.scope import subtree_ids_query
 
 
@@ -22,7 +23,7 @@ def _can_manage(staff: Staff, federation: Federation) -> bool:
 
 
 def node(federation: Federation, staff: Staff, *, overlaps: list[dict], coverage_count: int,
-         today: date | None = None) -> dict:
+         position_count: int | None = None, today: date | None = None) -> dict:
     industry = refdata.get_industry(federation.industry_code) if federation.industry_code else None
     end = governance.term_end(federation)
     return {
@@ -35,8 +36,10 @@ def node(federation: Federation, staff: Staff, *, overlaps: list[dict], coverage
         "term_start": federation.term_start, "term_years": federation.term_years, "term_end": end,
         "term_state": governance.term_state(federation, today), "priority": federation.priority,
         "coverage_count": coverage_count,
+        "position_count": position_count,
         "warnings": [w.__dict__ for w in governance.warnings(
-            federation, today=today, overlaps=overlaps, coverage_count=coverage_count)],
+            federation, today=today, overlaps=overlaps, coverage_count=coverage_count,
+            position_count=position_count)],
         "can_edit": _can_edit(staff), "can_manage": _can_manage(staff, federation),
     }
 
@@ -49,7 +52,9 @@ def tree(staff: Staff, *, today: date | None = None) -> list[dict]:
         select(CoverageRule.federation_id, func.count()).where(CoverageRule.federation_id.in_(ids))
         .group_by(CoverageRule.federation_id)).all()) if ids else {}
     pairs = coverage.overlaps(federation_ids=subtree_ids_query(staff.federation_id))
-    return [node(n, staff, overlaps=pairs, coverage_count=counts.get(n.id, 0), today=today) for n in nodes]
+    positions = summary.counts_by_federation(ids)
+    return [node(n, staff, overlaps=pairs, coverage_count=counts.get(n.id, 0),
+                 position_count=positions.get(n.id, 0), today=today) for n in nodes]
 
 
 def detail(staff: Staff, federation_id: int, *, today: date | None = None) -> dict:
@@ -57,7 +62,9 @@ def detail(staff: Staff, federation_id: int, *, today: date | None = None) -> di
     federation = federations.get_visible(staff, federation_id)
     rules = coverage.list_rules(federation)
     pairs = coverage.overlaps(federation_ids=[federation.id])
-    data = node(federation, staff, overlaps=pairs, coverage_count=len(rules), today=today)
+    own_positions = summary.for_federation(federation.id)
+    data = node(federation, staff, overlaps=pairs, coverage_count=len(rules),
+                position_count=sum(p.status != "closed" for p in own_positions), today=today)
     data.update({
         "scene": federation.scene, "parent_name": federation.parent.name if federation.parent else None,
         "description": federation.description, "contact_name": federation.contact_name,
@@ -68,5 +75,7 @@ def detail(staff: Staff, federation_id: int, *, today: date | None = None) -> di
         "activated_at": federation.activated_at, "dissolved_on": federation.dissolved_on,
         "dissolved_reason": federation.dissolved_reason,
         "coverage": [coverage.rule_out(rule) for rule in rules], "overlaps": pairs,
+        "positions": [{"id": p.id, "name": p.name, "kind_label": p.kind_label, "status": p.status,
+                       "status_label": p.status_label, "address": p.address} for p in own_positions],
     })
     return data

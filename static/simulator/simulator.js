@@ -214,6 +214,9 @@ function render(message) {
       const row = bubble("me", image);
       row.querySelector(".bubble").classList.add("image");
       chat.append(row);
+    } else if (message.kind === "location") {
+      if (p.key) chat.append(note(`点击了菜单「${menuName(p.key)}」并选择了位置`));
+      chat.append(locationBubble(p.location || {}, p.safe));
     } else chat.append(note((EVENT_NOTES[p.event] || (() => p.event))(p)));
   } else if (message.kind === "error") {
     chat.append(note(p.text, "error"));
@@ -234,6 +237,17 @@ function render(message) {
   } else {
     chat.append(bubble("them", document.createTextNode(`[${message.kind}]`)));
   }
+}
+
+function locationBubble(place, safe) {
+  const card = el("div");
+  card.append(el("div", "location-name", place.label || "位置"),
+    el("div", "location-coords", `${Number(place.latitude).toFixed(5)}, ${Number(place.longitude).toFixed(5)}`),
+    el("div", "location-map"));
+  card.lastChild.append(el("span", "pin"));
+  const row = bubble("me", card, safe ? "安全模式·已加密" : "");
+  row.querySelector(".bubble").classList.add("location");
+  return row;
 }
 
 function templateCard(p, at) {
@@ -297,6 +311,7 @@ function menuButton(item) {
   button.addEventListener("click", () => {
     $("submenu").hidden = true;
     if (item.type === "view" && item.url) openBrowser(item.url);
+    else if (item.type === "location_select" && item.key) openPicker(item.key);
     else if (item.key) push("click", { key: item.key });
   });
   return button;
@@ -355,6 +370,64 @@ async function loadFederations() {
   }));
 }
 
+// --- the location picker -----------------------------------------------------------------------
+// ＋ → 位置 sends a location message; a location_select menu button sends its event with the place.
+const picker = { key: null, place: null };
+
+function openPicker(key = null) {
+  picker.key = key;
+  picker.place = null;
+  $("location-title").textContent = key ? menuName(key) : "位置";
+  $("location-error").hidden = true;
+  $("location-places").replaceChildren(...(state.config.places || []).map((place, index) => {
+    const button = el("button", "", place.label);
+    button.type = "button";
+    button.setAttribute("role", "option");
+    button.dataset.index = String(index);
+    button.append(el("small", "", `${place.latitude.toFixed(5)}, ${place.longitude.toFixed(5)}`));
+    button.addEventListener("click", () => {
+      picker.place = place;
+      $("location-places").querySelectorAll("button").forEach((b) => b.setAttribute("aria-selected", b === button));
+      $("location-lat").value = "";
+      $("location-lng").value = "";
+    });
+    return button;
+  }));
+  $("location-picker").hidden = false;
+}
+
+function closePicker() {
+  $("location-picker").hidden = true;
+}
+
+// "38.04, 114.53" pasted into the latitude box fills both
+function splitPasted() {
+  const parts = $("location-lat").value.split(/[,，\s]+/).filter(Boolean);
+  if (parts.length === 2) { $("location-lat").value = parts[0]; $("location-lng").value = parts[1]; }
+}
+
+function chosenPlace() {
+  const lat = $("location-lat").value.trim();
+  const lng = $("location-lng").value.trim();
+  if (lat || lng) {
+    return { latitude: Number(lat), longitude: Number(lng), label: $("location-label").value.trim() || "地图选点" };
+  }
+  return picker.place;
+}
+
+async function sendPicked() {
+  const place = chosenPlace();
+  const error = $("location-error");
+  if (!place || !Number.isFinite(place.latitude) || !Number.isFinite(place.longitude)) {
+    error.textContent = "请选择地点，或填写有效的经纬度";
+    error.hidden = false;
+    return;
+  }
+  closePicker();
+  if (picker.key) await push("location_select", { key: picker.key, location: place });
+  else await push("location", { location: place });
+}
+
 // --- wiring ------------------------------------------------------------------------------------
 function wire() {
   $("user-select").addEventListener("change", (event) => chooseUser(event.target.value));
@@ -377,6 +450,12 @@ function wire() {
     event.target.value = "";
     if (file) sendImage(file);
   });
+  $("pick-location").addEventListener("click", () => openPicker());
+  $("location-cancel").addEventListener("click", closePicker);
+  $("location-send").addEventListener("click", sendPicked);
+  $("location-lat").addEventListener("change", splitPasted);
+  $("location-lat").addEventListener("paste", () => setTimeout(splitPasted, 0));
+  $("location-custom").addEventListener("submit", (event) => { event.preventDefault(); sendPicked(); });
   $("browser-close").addEventListener("click", closeBrowser);
   $("browser-back").addEventListener("click", () => {
     try { $("browser-frame").contentWindow.history.back(); } catch { closeBrowser(); }

@@ -210,7 +210,8 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     pending = db.session.scalars(select(Attachment)).all()
     assert [(a.request_id, a.source, a.status) for a in pending] == [(request_id, "chat", "pending")]
     db.session.rollback()
-    assert attachments.fetch_pending() == 1  # the fetch-attachments job, through the stand-in's media API
+    assert attachments.fetch_job() == 1  # the fetch-attachments job, through the stand-in's media API
+    db.session.commit()  # … and the job runner's commit
     stored = db.session.scalar(select(Attachment))
     assert stored.status == "stored" and stored.content_type == "image/png" and stored.data == picture
     db.session.rollback()

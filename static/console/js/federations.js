@@ -166,6 +166,9 @@ function headerCard(f) {
       ${isFed ? `<dt>本届任期</dt><dd>${termText(f)}</dd>` : ''}
       ${f.status === 'dissolved' ? `<dt>撤销</dt><dd>${f.dissolved_on}${f.dissolved_reason ? '，' + esc(f.dissolved_reason) : ''}</dd>` : ''}
       <dt>二维码场景</dt><dd><code>${f.scene}</code></dd>
+      <dt>服务阵地</dt><dd>${(f.positions || []).length ? f.positions.map(p =>
+        `<a href="/console/positions.html#id=${p.id}">${esc(p.name)}</a>${p.status === 'open' ? '' : `（${esc(p.status_label)}）`}`).join('、')
+        : '<span class="muted">未登记</span>'}</dd>
     </dl>
     ${warnings ? `<div style="margin-top:12px">${warnings}</div>` : ''}
     <form id="rename-form" class="subtle-box" hidden>

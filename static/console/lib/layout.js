@@ -6,6 +6,7 @@ export const NAV = [
   ['inbox', '诉求收件箱', '/console/inbox.html'],
   ['members', '入会审核', '/console/members.html'],
   ['contests', '技能竞赛', '/console/contests.html'],
+  ['positions', '服务阵地', '/console/positions.html'],
   ['federations', '联合会管理', '/console/federations.html', ['admin']],
   ['staff', '员工账号', '/console/staff.html', ['admin']],
   ['audit', '审计日志', '/console/audit.html', ['admin']],
