@@ -1,7 +1,7 @@
 """Security headers on every answer (Flask-Talisman), and no caching of API answers.
 
-The content security policy allows only our own scripts, styles and images (plus data:/blob: images
-for QR codes and photo previews, and inline style attributes); pages may be framed only by our own
+The content security policy allows only our own scripts and styles (plus inline style attributes),
+images of our own, data:/blob: (QR codes, photo previews) and https: (service positions' photos); pages may be framed only by our own
 pages (the development phone simulator frames the H5 pages). HSTS goes out in production over
 HTTPS (Talisman sends it when the request, or the proxy's X-Forwarded-Proto, says https).
 API answers carry names, mobiles, complaints and evidence photos: every one is `Cache-Control:
@@ -21,7 +21,7 @@ CSP = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:", "blob:"],
+    "img-src": ["'self'", "data:", "blob:", "https:"],  # service positions' photos may be https links
     "connect-src": "'self'",
     "object-src": "'none'",
     "base-uri": "'self'",

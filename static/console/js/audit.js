@@ -30,9 +30,13 @@ function query() {
   return params;
 }
 
+let latest = 0; // a slower, older answer must not overwrite a newer one (switching tabs quickly)
+
 async function load(append = false) {
+  const mine = ++latest;
   try {
     const page = await api('/api/audit?' + query());
+    if (mine !== latest) return;
     const html = page.items.map(e => `<tr>
       <td class="mono">${esc(fmtTime(e.created_at))}</td><td>${esc(e.action_label)}</td>
       <td>${esc(e.actor_name || e.actor)}</td>
