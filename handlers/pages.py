@@ -1,10 +1,13 @@
 """Serves the static pages: /h5/ (workers), /console/ (staff), /shared/ (modules both import),
 /vendor/, /simulator/ (development only)."""
 import mimetypes
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, send_from_directory
 from werkzeug.exceptions import NotFound
+from werkzeug.security import safe_join
 
+from handlers.security_headers import allow_inline_scripts_of
 from service.config import ROOT
 
 bp = Blueprint("pages", __name__)
@@ -15,14 +18,21 @@ STATIC = ROOT / "static"
 
 def _serve(folder: str, path: str):
     try:
-        return send_from_directory(STATIC / folder, path or "index.html", max_age=0)
+        page = send_from_directory(STATIC / folder, path or "index.html", max_age=0)
     except NotFound:
         if folder not in ("h5", "console"):
             raise
         # a person followed a stale or mistyped link: a page in their language, not JSON
-        page = send_from_directory(STATIC / folder, "404.html", max_age=0)
+        path = "404.html"
+        page = send_from_directory(STATIC / folder, path, max_age=0)
         page.status_code = 404
-        return page
+    allow_inline_scripts_of(safe_join_path(STATIC / folder, path or "index.html"))
+    return page
+
+
+def safe_join_path(folder: Path, path: str) -> Path:
+    joined = safe_join(str(folder), path)  # None for ../ tricks; send_from_directory then answers 404
+    return Path(joined) if joined else folder / "index.html.missing"
 
 
 @bp.get("/")

@@ -11,6 +11,7 @@ from models.job import JobLease
 from models.membership import Application, Membership
 from models.outbox import OutboxMessage
 from models.position import Position
+from models.privacy import DataRequest
 from models.request import Attachment, CannedReply, HelpRequest, RequestEvent, SubmissionKey, Transfer
 from models.simulator import (
     SimCall, SimFault, SimMedia, SimMenu, SimMessage, SimOAuthCode, SimQrCode, SimToken, SimUser,
@@ -31,3 +32,4 @@ __all__ += ["BaseUnion", "CollectiveContract", "CommitteeMember", "CommitteeTerm
             "FormationStep", "LabourWarning", "Meeting", "SpecialCommittee", "SupervisionLetter", "TermApproval"]
 __all__ += ["StatsReport", "StatsRollup", "StatsState"]
 __all__ += ["JobLease"]
+__all__ += ["DataRequest"]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import JSONType, TimestampMixin
 from models.federation import Federation
 from models.worker import Worker
+from models.encrypted import encrypted_phone
 from service.extensions import db
 
 # draft → published → closed (registration closed) → finished (results); or → cancelled
@@ -93,7 +94,11 @@ class Signup(TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(String(8), default="worker")  # "worker" | "staff"
     # What the worker filled in (the roster needs a name and a phone even for non-members).
     name: Mapped[str] = mapped_column(String(50))
-    phone: Mapped[str] = mapped_column(String(11))
+    # The mobile number, encrypted; found by phone_hash, shown as phone_masked (models/encrypted.py).
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(11))
+    phone = encrypted_phone("phone")
     birth_date: Mapped[date | None] = mapped_column(Date)  # declared, when the worker has none on file
     member_no: Mapped[str | None] = mapped_column(String(20), index=True)  # at sign-up time
     answers: Mapped[dict] = mapped_column(JSONType, default=dict)
@@ -106,6 +111,7 @@ class Signup(TimestampMixin, db.Model):
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     rank: Mapped[int | None] = mapped_column(Integer)
     award: Mapped[str | None] = mapped_column(String(50))
+    erased_at: Mapped[datetime | None] = mapped_column()  # name, mobile, birth date, answers erased
 
     contest: Mapped[Contest] = relationship()
     worker: Mapped[Worker] = relationship()

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import JSONType, TimestampMixin
 from models.federation import Federation
 from models.worker import Worker
+from models.encrypted import encrypted_phone
 from service.extensions import db
 
 # pending → approved | rejected | correction (→ pending again when the worker resubmits);
@@ -44,7 +45,11 @@ class Application(TimestampMixin, db.Model):
     id_masked: Mapped[str | None] = mapped_column(String(18))
     gender: Mapped[str | None] = mapped_column(String(1))
     birth_date: Mapped[date | None] = mapped_column(Date)
-    phone: Mapped[str | None] = mapped_column(String(11))
+    # The mobile number, encrypted; found by phone_hash, shown as phone_masked (models/encrypted.py).
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(11))
+    phone = encrypted_phone("phone")
     employment_form: Mapped[str] = mapped_column(String(16))
     employer: Mapped[str | None] = mapped_column(String(100))
     region_code: Mapped[str] = mapped_column(String(12))

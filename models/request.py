@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import JSONType, TimestampMixin, utcnow
 from models.federation import Federation
 from models.worker import Worker
+from models.encrypted import encrypted_phone
 from service.extensions import db
 
 if TYPE_CHECKING:
@@ -73,7 +74,11 @@ class HelpRequest(TimestampMixin, db.Model):
     incoming: Mapped[bool] = mapped_column(Boolean, default=False)
 
     worker_name: Mapped[str | None] = mapped_column(String(50))
-    worker_phone: Mapped[str | None] = mapped_column(String(11), index=True)
+    # The mobile number, encrypted; found by worker_phone_hash, shown as worker_phone_masked (models/encrypted.py).
+    worker_phone_enc: Mapped[str | None] = mapped_column(Text)
+    worker_phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    worker_phone_masked: Mapped[str | None] = mapped_column(String(11))
+    worker_phone = encrypted_phone("worker_phone")
     employer_name: Mapped[str] = mapped_column(String(100))
     region_code: Mapped[str] = mapped_column(String(12))
     industry_code: Mapped[str] = mapped_column(String(8))
@@ -113,6 +118,9 @@ class HelpRequest(TimestampMixin, db.Model):
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None] = mapped_column()
+    # Personal data erased (retention clock or the worker's own deletion request): name, mobile, facts,
+    # wants, message texts and images; type, place, dates and outcome stay for statistics.
+    erased_at: Mapped[datetime | None] = mapped_column()
 
     worker: Mapped[Worker] = relationship()
     federation: Mapped[Federation] = relationship()

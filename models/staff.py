@@ -31,8 +31,16 @@ class Staff(UserMixin, TimestampMixin, db.Model):
     openid: Mapped[str | None] = mapped_column(String(64))  # to notify the assignee in WeChat
     deactivated_at: Mapped[datetime | None] = mapped_column()
     password_changed_at: Mapped[datetime | None] = mapped_column()
+    # Written into the login cookie and checked on every request (service/staff/sessions.py):
+    # replacing it ends every session of the account.
+    session_token: Mapped[str | None] = mapped_column(String(64))
 
     federation: Mapped[Federation] = relationship()
+
+    def get_id(self) -> str:  # Flask-Login: the cookie names the account and its current session token
+        from service.staff.sessions import session_id
+
+        return session_id(self)
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -5,6 +5,7 @@ from sqlalchemy import Boolean, Date, Float, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import TimestampMixin
+from models.encrypted import encrypted_phone
 from service.extensions import db
 
 
@@ -35,7 +36,11 @@ class Worker(TimestampMixin, db.Model):
     id_masked: Mapped[str | None] = mapped_column(String(18))
     gender: Mapped[str | None] = mapped_column(String(1))  # "M" / "F", derived from the ID
     birth_date: Mapped[date | None] = mapped_column(Date)
-    phone: Mapped[str | None] = mapped_column(String(11), index=True)
+    # The mobile number, encrypted; found by phone_hash, shown as phone_masked (models/encrypted.py).
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(11))
+    phone = encrypted_phone("phone")
     erased_at: Mapped[datetime | None] = mapped_column()
 
     def __repr__(self) -> str:

@@ -8,7 +8,8 @@ import os
 from flask import Flask
 
 from service.config import ROOT, Config
-from service.extensions import api, csrf, db, login_manager
+from service.extensions import api, csrf, db, limiter, login_manager
+from service.production import enforce as enforce_production
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -16,6 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if overrides:
         app.config.update(overrides)
+    enforce_production(app)  # refuses development defaults when GONGLIAN_ENV=production
     app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
     web_only = os.environ.get("GONGLIAN_WEB") == "1"
     configure_logging(app)
@@ -23,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app, migrations=not web_only)
     register_blueprints(app)
     register_commit_point(app)
+    register_security_headers(app)
     register_error_handlers(app)
     register_request_hooks(app)
     if not web_only:
@@ -95,6 +98,7 @@ def register_extensions(app: Flask, migrations: bool = True) -> None:
     register_security_schemes(api)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
 
 
 def configure_sqlite(engine) -> None:
@@ -133,6 +137,12 @@ def register_blueprints(app: Flask) -> None:
             # The stand-in plays WeChat's API (server-to-server calls with an access token) and
             # /sim/phone plays WeChat's own client: neither is a page of ours that holds a token.
             csrf.exempt(blueprint)
+
+
+def register_security_headers(app: Flask) -> None:
+    from handlers.security_headers import install
+
+    install(app)  # CSP, frame-ancestors, nosniff, Referrer-Policy, HSTS in production; no-store on the API
 
 
 def register_commit_point(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Settings, read once from the environment (DESIGN §6)."""
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +106,17 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Secure cookies in production (HTTPS only: service/production.py turns them on); a session
+    # ends after a working day without a request.
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", "8")))
+    SESSION_REFRESH_EACH_REQUEST = True
+
+    # Rate limits (Flask-Limiter): Redis when REDIS_URL is set, else this process's memory.
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", "1")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("REDIS_PREFIX", "gonglian:") + "limits"
+    RATELIMIT_HEADERS_ENABLED = True
     # CSRF (Flask-WTF): console and H5 pages send the token as X-CSRF-Token on every change.
     WTF_CSRF_HEADERS = ["X-CSRF-Token"]
     WTF_CSRF_TIME_LIMIT = None  # valid as long as the session

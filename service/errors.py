@@ -6,6 +6,7 @@ Services raise the AppError subclasses below; every 4xx/5xx leaves the app throu
 import logging
 
 from flask import jsonify
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -128,6 +129,11 @@ def register_error_handlers(app):
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error: CSRFError):
         return error_response(400, "csrf_failed", "页面已过期或来源不明，请刷新页面后重试")
+
+    @app.errorhandler(RateLimitExceeded)
+    def handle_rate_limited(error: RateLimitExceeded):
+        message = error.description if error.limit and error.limit.error_message else HTTP_MESSAGES[429]
+        return error_response(429, "rate_limited", message)  # Flask-Limiter adds Retry-After
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

@@ -2,6 +2,9 @@
 
 Flask-Migrate (and with it Alembic, Mako and Pygments) is bound in create_app only when the app
 serves the CLI: a web worker never imports it."""
+"""Extensions, created once here and bound to the app in create_app()."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -34,3 +37,5 @@ db = SQLAlchemy(model_class=Base)
 api = GonglianApi()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Storage from RATELIMIT_STORAGE_URI (Redis when REDIS_URL is set, memory otherwise: service/config.py).
+limiter = Limiter(key_func=get_remote_address)

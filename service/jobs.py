@@ -30,9 +30,9 @@ from service.extensions import db
 from service.governance import early_warning, reminders
 from service.help_requests import attachments, clocks, deadlines, delivery, idempotency
 from service.metrics import JOB_FAILURES, JOB_RUNS, JOB_SKIPS
-from service.privacy import retention
+from service.privacy import retention, worker_data
 from service.stats import reports as stats_reports, rollup as stats_rollup
-from service.wechat import outbox
+from service.wechat import outbox, replay
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ JOBS: list[Job] = [
     Job("governance-reminders", 24 * 3600, reminders.governance_reminders_job),
     Job("privacy-purge", 24 * 3600, retention.purge_job),
     Job("release-submission-keys", 3600, idempotency.release_submission_keys_job),
+    Job("privacy-deletion-requests", 3600, worker_data.deletion_requests_job),
+    Job("wechat-forget-signatures", 600, replay.forget_expired_job),
 ]
 
 HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from service.app import create_app
-from service.extensions import db
+from service.extensions import db, limiter
 from service.devtools.wechat_peer import WeChatPeer, new_aes_key
 
 TEST_AES_KEY = new_aes_key()
@@ -74,6 +74,7 @@ def app(tmp_path_factory):
         "REDIS_PREFIX": f"gonglian-test-{uuid.uuid4().hex[:8]}:",
         "WECHAT_CONTACT_FLUSH_SECONDS": 0,
         "WECHAT_NAME_CACHE_SECONDS": 0,  # ids are reused between tests  # last contact written at once (tests of the write-behind set it)
+        "RATELIMIT_STORAGE_URI": "memory://",  # limiter.reset() between tests must not touch a shared Redis
     })
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
@@ -103,6 +104,7 @@ def _clean_database(app):
     yield
     db.session.remove()
     _empty_tables()
+    limiter.reset()  # every test starts with no rate-limit counts
 
 
 @pytest.fixture
@@ -127,6 +129,19 @@ def gov_tree():
     kd = make_federation("石家庄市长安区快递行业工会联合会", parent=changan, industry="G6020")
     hc = make_federation("石家庄市裕华区货车司机行业工会联合会", parent=yuhua, region="130108", industry="G543")
     return {"city": city, "changan": changan, "yuhua": yuhua, "kd": kd, "hc": hc}
+
+
+@pytest.fixture
+def tree():
+    """A small union tree: a city, two districts, a federation under each (by key)."""
+    from tests.factories import make_federation, make_upper
+
+    city = make_upper("石家庄市总工会", level="city", region="130100")
+    changan = make_upper("石家庄市长安区总工会", region="130102", parent=city)
+    yuhua = make_upper("石家庄市裕华区总工会", region="130108", parent=city)
+    courier = make_federation("石家庄市长安区快递行业工会联合会", parent=changan)
+    trucks = make_federation("石家庄市裕华区货车司机行业工会联合会", region="130108", industry="G543", parent=yuhua)
+    return {"city": city, "changan": changan, "yuhua": yuhua, "courier": courier, "trucks": trucks}
 
 
 @pytest.fixture
@@ -215,7 +230,9 @@ def fast_passwords(monkeypatch):
 
     from service.staff import accounts as staff
     from service.staff import admin as staff_admin
+    from service.staff import sessions
 
     cheap = partial(generate_password_hash, method="pbkdf2:sha256:1")
     monkeypatch.setattr(staff, "generate_password_hash", cheap)
     monkeypatch.setattr(staff_admin, "generate_password_hash", cheap)
+    monkeypatch.setattr(sessions, "generate_password_hash", cheap)

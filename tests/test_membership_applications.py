@@ -60,7 +60,7 @@ def test_submit_routes_by_workplace_and_stores_the_decision(client, feds):
     assert body["federation"]["name"] == COURIER
     assert body["source"] == "routed"
     assert body["explanation"].startswith(f"由{COURIER}受理")
-    assert body["id_masked"] == "130***********" + make_resident_id()[-4:]
+    assert body["id_masked"] == "13**************" + make_resident_id()[-2:]
     assert body["status"] == "pending" and body["due_on"]
     application = db.session.scalar(select(Application))
     assert application.routing["reason"] == "coverage"
@@ -189,7 +189,7 @@ def test_correction_round_trip_keeps_the_id_when_left_empty(client, feds):
     assert response.status_code == 200, response.get_json()
     application = db.session.get(Application, application_id)
     assert application.status == "pending" and application.employer == "石家庄某某快递有限公司长安分部"
-    assert application.id_masked.endswith(make_resident_id()[-4:])
+    assert application.id_masked.endswith(make_resident_id()[-2:])
     assert [h["action"] for h in application.history] == ["submit", "correction", "resubmit"]
 
 

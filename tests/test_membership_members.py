@@ -150,7 +150,7 @@ def test_member_search(client, feds, member):
         items = client.get("/api/members", query_string={"q": q}).get_json()["items"]
         assert [m["id"] for m in items] == [member.id], q
     row = items[0]
-    assert row["phone_masked"] == "138****5678" and row["id_masked"].startswith("130***")
+    assert row["phone_masked"] == "138****5678" and row["id_masked"].startswith("13***")
     assert client.get("/api/members", query_string={"q": "李"}).get_json()["total"] == 0
 
 
@@ -166,7 +166,7 @@ def test_card_shows_masked_id_and_no_full_numbers(client, member):
     body = as_worker(client, "o-member").get("/api/card").get_json()
     assert body["name"] == "张三" and body["federation"] == COURIER
     assert body["member_no"] == member.member_no and body["status_label"] == "正常"
-    assert body["id_masked"] == "130***********" + make_resident_id()[-4:]
+    assert body["id_masked"] == "13**************" + make_resident_id()[-2:]
     assert make_resident_id() not in str(body)
 
 

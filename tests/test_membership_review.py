@@ -38,7 +38,7 @@ def test_pending_list_shows_masked_ids_and_due_dates(client, feds, staff):
     assert body["total"] == 1 and body["counts"]["pending"] == 1
     row = body["items"][0]
     assert row["id"] == application_id and row["name"] == "张三"
-    assert row["id_masked"] == "130***********" + make_resident_id()[-4:]
+    assert row["id_masked"] == "13**************" + make_resident_id()[-2:]
     assert row["phone_masked"] == "138****5678"
     assert row["overdue"] is False and row["due_on"]
     assert make_resident_id() not in str(body)
@@ -47,7 +47,7 @@ def test_pending_list_shows_masked_ids_and_due_dates(client, feds, staff):
 def test_detail_masks_the_id_and_shows_the_routing(client, feds, staff):
     application_id = apply(client)
     body = login(client, staff).get(f"/api/applications/{application_id}").get_json()
-    assert body["id_masked"].startswith("130***") and "id_number" not in body
+    assert body["id_masked"].startswith("13***") and "id_number" not in body
     assert body["explanation"].startswith(f"由{COURIER}受理")
     assert body["region_name"] == "河北省石家庄市长安区" and body["industry_name"] == "快递服务"
     assert body["gender"] == "男" and body["consent_version"]

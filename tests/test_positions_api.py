@@ -9,7 +9,6 @@ from models.position import Position
 from service.extensions import db
 from tests.conftest import as_worker, login
 from tests.factories import make_position, make_staff, make_worker
-from tests.test_staff_auth import tree  # noqa: F401  (the same small tree: city, two districts, two federations)
 
 WEEKLY = {"weekly": {str(d): ["08:00-20:00"] for d in range(1, 8)}, "holidays": "closed"}
 

@@ -120,7 +120,7 @@ def test_bad_names(raw):
 
 
 def test_masks():
-    assert mask_id("13010219900307123X") == "130***********123X"
+    assert mask_id("13010219900307123X") == "13**************3X"
     assert mask_phone("13812345678") == "138****5678"
     assert mask_name("张三丰") == "张**"
     assert mask_name("张三") == "张*"

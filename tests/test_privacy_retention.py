@@ -107,7 +107,7 @@ def test_rotation_reencrypts_every_row_with_the_newest_key(client, feds, keys, r
 
 
 # --- purge --------------------------------------------------------------------------------
-PERSONAL = ("name", "id_number_enc", "id_hash", "id_masked", "birth_date", "phone")
+PERSONAL = ("name", "id_number_enc", "id_hash", "id_masked", "birth_date", "phone_enc", "phone_hash", "phone_masked")
 
 
 def _age_retention(days=181):
@@ -167,7 +167,7 @@ def test_purge_keeps_live_members_and_open_applications(client, feds):
     _age_retention()
     counts = privacy.purge()
     db.session.commit()
-    assert counts == {"applications": 1, "workers": 0}  # only the old rejected application
+    assert counts == {"applications": 1, "workers": 0, "help_requests": 0, "signups": 0}  # only the old rejected one
     for openid in ("o-again", "o-member"):
         worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
         assert worker.name and worker.id_number_enc
@@ -187,10 +187,10 @@ def test_log_lines_never_carry_id_or_mobile_numbers(caplog):
     text_out = caplog.text
     assert ID not in text_out and ID.lower() not in text_out
     assert "13812345678" not in text_out and "19912345678" not in text_out
-    assert "130***********" + ID[-4:] in text_out and "138****5678" in text_out
+    assert "13**************" + ID[-2:] in text_out and "138****5678" in text_out
     assert "1555555555555" in text_out  # not a mobile number: left alone
 
 
 def test_scrub():
     assert pii.scrub(f"x{ID}y") == f"x{ID}y"  # glued to letters: not a standalone ID
-    assert pii.scrub(f"身份证{ID}，手机13812345678。") == f"身份证130***********{ID[-4:]}，手机138****5678。"
+    assert pii.scrub(f"身份证{ID}，手机13812345678。") == f"身份证13**************{ID[-2:]}，手机138****5678。"

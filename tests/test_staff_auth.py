@@ -1,20 +1,10 @@
-"""Staff login, lockout, CSRF and the scope rule (a node sees itself and what is beneath it)."""
+"""Staff login, throttling, CSRF and the scope rule (a node sees itself and what is beneath it)."""
 import pytest
 
 from service.staff import scope
 from service.extensions import db
 from tests.conftest import login
-from tests.factories import make_federation, make_staff, make_upper
-
-
-@pytest.fixture
-def tree():
-    city = make_upper("石家庄市总工会", level="city", region="130100")
-    changan = make_upper("石家庄市长安区总工会", region="130102", parent=city)
-    yuhua = make_upper("石家庄市裕华区总工会", region="130108", parent=city)
-    courier = make_federation("石家庄市长安区快递行业工会联合会", parent=changan)
-    trucks = make_federation("石家庄市裕华区货车司机行业工会联合会", region="130108", industry="G543", parent=yuhua)
-    return {"city": city, "changan": changan, "yuhua": yuhua, "courier": courier, "trucks": trucks}
+from tests.factories import make_staff
 
 
 def test_login_returns_the_staff_and_a_csrf_token(client, tree):
@@ -37,14 +27,19 @@ def test_unknown_user_is_the_same_401(client):
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "bad_credentials"
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(client, tree):
+def test_five_failures_from_one_address_throttle_that_address_only(client, tree):
     make_staff(tree["courier"], username="wang")
+    guesser = {"REMOTE_ADDR": "10.0.0.66"}
     for _ in range(5):
-        client.post("/api/auth/login", json={"username": "wang", "password": "nope-nope"})
-    response = client.post("/api/auth/login", json={"username": "wang", "password": "password123"})
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "locked"
-    assert "锁定" in response.get_json()["error"]["message"]
+        client.post("/api/auth/login", json={"username": "wang", "password": "nope-nope"}, environ_base=guesser)
+    response = client.post("/api/auth/login", json={"username": "wang", "password": "password123"},
+                           environ_base=guesser)
+    assert response.status_code == 429
+    assert response.get_json() == {"error": {"code": "rate_limited", "message": "登录失败次数过多，请15分钟后再试"}}
+    assert int(response.headers["Retry-After"]) > 0
+    owner = client.application.test_client()
+    assert owner.post("/api/auth/login", json={"username": "wang", "password": "password123"},
+                      environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 200
 
 
 def test_missing_fields_are_422_with_field_messages(client):

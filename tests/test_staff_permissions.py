@@ -199,19 +199,14 @@ def test_deactivation_ends_the_session_and_blocks_login(client, tree):
     assert client.post(f"/api/staff/{admin.id}/deactivate").status_code == 409  # not oneself
 
 
-def test_reset_password_lifts_a_lockout(client, tree):
+def test_reset_password_sets_a_new_password(client, tree):
     admin = make_staff(tree["changan"], role="admin", username="boss2")
-    make_staff(tree["courier"], username="forgetful")
-    for _ in range(5):
-        client.post("/api/auth/login", json={"username": "forgetful", "password": "wrong-one"})
-    assert client.post("/api/auth/login", json={"username": "forgetful", "password": "password123"}).status_code == 403
+    target = make_staff(tree["courier"], username="forgetful").id
     login(client, admin)
-    target = db.session.scalar(select(db.metadata.tables["staff"].c.id).where(
-        db.metadata.tables["staff"].c.username == "forgetful"))
-    assert client.get("/api/staff").get_json()[-1]["locked"] is True
     assert client.post(f"/api/staff/{target}/password", json={"password": "short"}).status_code == 422
     assert client.post(f"/api/staff/{target}/password", json={"password": "brand-new-pass"}).status_code == 200
     fresh = client.application.test_client()
+    assert fresh.post("/api/auth/login", json={"username": "forgetful", "password": "password123"}).status_code == 401
     assert fresh.post("/api/auth/login", json={"username": "forgetful", "password": "brand-new-pass"}).status_code == 200
 
 
@@ -253,3 +248,63 @@ def test_the_detail_offers_only_actions_the_role_may_take(client, tree, role, st
     offered = client.get(f"/api/inbox/requests/{ids['request']}").get_json()["actions"]
     allowed = {name.replace("-", "_"): roles for name, _, _, _, roles, _, _ in ENDPOINTS}
     assert [a for a in offered if a in allowed and role not in allowed[a]] == []
+
+
+# --- the contest roster's "add a person": a lookup limited to the caller's scope ----------------------
+def _people(tree):
+    """A member of the trucks federation (yuhua branch), a worker known to the courier federation only
+    through a help request, and a worker unknown to anyone."""
+    from tests.factories import make_contest, make_member
+
+    outsider = make_member(tree["trucks"], member_no="M000000901")
+    helped = make_request(make_worker("o-helped", phone="13700000002"), type="wage_arrears").worker
+    stranger = make_worker("o-stranger", phone="13700000003")
+    contest = make_contest(tree["courier"], capacity=5)
+    return {"contest": contest.id, "outsider_no": outsider.member_no, "outsider_phone": outsider.worker.phone,
+            "helped_phone": helped.phone, "stranger_phone": stranger.phone}
+
+
+# (what is looked up, where the caller sits, the answer expected)
+LOOKUPS = [
+    ("outsider_no", "own", 404), ("outsider_phone", "own", 404), ("stranger_phone", "own", 404),
+    ("helped_phone", "own", 201), ("helped_phone", "above", 201), ("missing_no", "own", 404),
+    ("missing_phone", "own", 404),
+]
+
+
+@pytest.mark.parametrize("what, place, expected", LOOKUPS, ids=[f"{w}-{p}" for w, p, _ in LOOKUPS])
+def test_the_roster_lookup_finds_only_people_in_scope(client, tree, what, place, expected):
+    from models.contest import Signup
+    from models.outbox import OutboxMessage
+
+    people = _people(tree)
+    caller = make_staff(tree[PLACES[place]], role="admin", username="roster-admin")
+    login(client, caller)
+    body = {"reason": "电话报名"}
+    if what.endswith("_no"):
+        body["member_no"] = people.get(what, "M000999999")
+    else:
+        body["phone"] = people.get(what, "13799999999")
+    response = client.post(f"/api/staff/contests/{people['contest']}/signups", json=body)
+    assert response.status_code == expected, response.get_json()
+    if expected == 404:
+        # the same answer whether the person exists elsewhere or not at all: nothing to tell them apart
+        assert response.get_json() == {"error": {"code": "not_found", "message": "找不到该职工，请核对会员号或手机号"}}
+        assert db.session.scalar(select(Signup.id).where(Signup.contest_id == people["contest"])) is None
+        sent = [m.payload for m in db.session.scalars(select(OutboxMessage))]
+        assert not any("主办方已为您报名" in str(p) for p in sent)  # nobody enrolled or messaged
+    else:
+        assert response.get_json()["phone"] == people[what]
+
+
+def test_guessing_member_numbers_of_the_province_finds_nobody(client, tree):
+    """The attack from the audit: sequential member numbers, 20 guesses."""
+    from tests.factories import make_contest, make_member
+
+    for n in range(20):
+        make_member(tree["trucks"], member_no=f"M{700000 + n:09d}")
+    contest = make_contest(tree["courier"], capacity=50)
+    login(client, make_staff(tree["courier"], role="chair", username="guesser"))
+    answers = {client.post(f"/api/staff/contests/{contest.id}/signups",
+                           json={"member_no": f"M{700000 + n:09d}", "reason": "猜"}).status_code for n in range(20)}
+    assert answers == {404}

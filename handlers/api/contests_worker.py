@@ -3,6 +3,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from handlers.api.staff_auth import worker_required
+from handlers.throttle import worker_write
 from handlers.schemas.contests import SignUpIn, WorkerContestOut
 from service.contests import listings as contest_views
 from service.contests import signups
@@ -37,6 +38,7 @@ def get_contest(contest_id):
 @worker_required
 @bp.arguments(SignUpIn)
 @bp.response(201, WorkerContestOut)
+@worker_write("30 per hour")
 def sign_up(data, contest_id):
     """Sign up: confirmed while places last, else on the waitlist; 403 not_eligible with the reason."""
     signups.sign_up(contest_id, g.worker, **data)

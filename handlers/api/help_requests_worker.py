@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from handlers.api.openapi import json_object
 from handlers.api.staff_auth import WORKER_SESSION_KEY, worker_required
+from handlers.throttle import worker_write
 from handlers.schemas.help_requests import (RequestPreviewOut, PreviewQuery, RatingIn, RequestIn, SubmissionHeaders,
                                             TextIn, UploadIn, WithdrawIn, WorkerAttachmentOut, WorkerRequestOut,
                                             WorkerRequestSummaryOut)
@@ -18,6 +19,7 @@ bp = Blueprint("requests", __name__, url_prefix="/api/requests", description="�
 @bp.get("/preview")
 @bp.arguments(PreviewQuery, location="query")
 @bp.response(200, RequestPreviewOut)
+@worker_write("60 per minute", "600 per hour")
 def preview(args):
     """Which federation would handle a request from this workplace, and why."""
     openid = session.get(WORKER_SESSION_KEY)
@@ -31,6 +33,7 @@ def preview(args):
 @bp.arguments(RequestIn)
 @bp.response(201, WorkerRequestOut, headers={"Idempotent-Replayed": {
     "description": "true：同一 Idempotency-Key 的重复提交，答的是第一次提交的诉求", "schema": {"type": "string"}}})
+@worker_write("10 per hour;30 per day", "200 per hour")
 def submit(headers, data):
     """Submit a help request (routed, numbered, deadlines set, confirmation queued). A retry with
     the same Idempotency-Key (held for a day) answers the first request and makes no second."""
@@ -78,6 +81,7 @@ def detail(request_id):
 @worker_required
 @bp.arguments(TextIn)
 @bp.response(200, WorkerRequestOut)
+@worker_write("60 per hour")
 def add_info(data, request_id):
     """Add information (answers a request for more information)."""
     updated = help_requests.add_info(g.worker, request_id, data["text"])
@@ -88,6 +92,7 @@ def add_info(data, request_id):
 @worker_required
 @bp.arguments(UploadIn, location="files")
 @bp.response(201, WorkerAttachmentOut)
+@worker_write("30 per hour", "300 per hour")
 def upload(files, request_id):
     """Upload one evidence image (JPG, PNG, GIF or WebP, at most 5 MB)."""
     upload_file = files["file"]

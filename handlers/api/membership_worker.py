@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from handlers.api.openapi import file_response
 from handlers.api.staff_auth import worker_required
+from handlers.throttle import worker_write
 from handlers.schemas.membership import (
     ApplicationIn, ApplicationOut, CardOut, JoinContextOut, ApplicationReasonIn, RetainIn, TransferRequestIn, VerifyOut,
 )
@@ -44,6 +45,7 @@ def context():
 @bp.arguments(ApplicationIn)
 @bp.response(201, ApplicationOut)
 @worker_required
+@worker_write("10 per hour", "100 per hour")
 def submit(data):
     """Submit the join form. 422 lists each field's problem; 409 when already a member
     (code already_member: offer a transfer) or an application is open."""
@@ -56,6 +58,7 @@ def submit(data):
 @bp.arguments(ApplicationIn)
 @bp.response(200, ApplicationOut)
 @worker_required
+@worker_write("20 per hour", "200 per hour")
 def resubmit(data, application_id):
     """Send the corrected form after a correction request (an empty ID number keeps the old one)."""
     data.pop("fed", None)

@@ -4,6 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from handlers.api.staff_auth import WORKER_SESSION_KEY
+from handlers.throttle import worker_write
 from handlers.schemas.routing import PreviewIn, PreviewOut, StaffPreviewOut
 from service.routing import router as routing
 
@@ -13,6 +14,7 @@ bp = Blueprint("routing", __name__, url_prefix="/api/routing", description="ÂèóÁ
 @bp.get("/preview")
 @bp.arguments(PreviewIn, location="query")
 @bp.response(200, StaffPreviewOut)
+@worker_write("60 per minute", "600 per hour")
 def preview(args):
     """Which inbox would receive a request (or, with type=join, an application) from this
     workplace, and why. Public; logged-in staff also get the candidates. A worker known to

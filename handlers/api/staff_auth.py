@@ -8,11 +8,13 @@ from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from handlers.api.openapi import login_required
-from handlers.schemas.staff import LoginIn, SessionOut
+from handlers.schemas.staff import LoginIn, PasswordChangeIn, SessionOut
+from handlers.throttle import login_limits, password_change_limits
 from models.staff import Staff
 from service.staff import accounts as staff_service
+from service.staff import sessions
 from service.errors import AppError, Forbidden, Unauthorized, error_response
-from service.extensions import db, login_manager
+from service.extensions import login_manager
 from service.wechat.followers import get_or_create_worker
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="员工登录")
@@ -21,9 +23,10 @@ WORKER_SESSION_KEY = "openid"
 
 
 @login_manager.user_loader
-def load_staff(staff_id: str):
-    staff = db.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
-    return staff if staff is not None and staff.active else None  # deactivation ends open sessions
+def load_staff(session_id: str):
+    """The account whose current session token the cookie holds (logout, a password change or
+    reset, and deactivation replace the token and so end every session)."""
+    return sessions.load_session(session_id)
 
 
 @login_manager.unauthorized_handler
@@ -69,6 +72,7 @@ def worker_required(view):
 @bp.post("/login")
 @bp.arguments(LoginIn)
 @bp.response(200, SessionOut)
+@login_limits
 def login(data):
     """Log in with username and password; answers the CSRF token to send as X-CSRF-Token."""
     try:
@@ -76,6 +80,7 @@ def login(data):
     except AppError as refused:  # answered, not raised: the request's commit keeps the failed-login count
         return error_response(refused.status, refused.code, refused.message, refused.fields)
     session.clear()
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
     login_user(staff)
     return {"staff": staff, "csrf_token": generate_csrf()}
 
@@ -83,8 +88,28 @@ def login(data):
 @bp.post("/logout")
 @bp.response(204)
 def logout():
+    """Log out everywhere: every session of this account, on every device, ends."""
+    if current_user.is_authenticated:
+        sessions.end_all_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
+
+
+@bp.post("/password")
+@bp.arguments(PasswordChangeIn)
+@bp.response(204)
+@password_change_limits
+def change_password(data):
+    """Change one's own password (the current one is required); every other session ends, and
+    this one carries on with the new session token."""
+    staff = current_staff()
+    try:
+        sessions.change_password(staff, data["current_password"], data["password"])
+    except AppError as refused:  # answered, not raised: the failure counts towards the login limit
+        return error_response(refused.status, refused.code, refused.message, refused.fields)
+    session.clear()
+    session.permanent = True
+    login_user(staff)
 
 
 @bp.get("/session")

@@ -14,7 +14,7 @@ from service.extensions import db
 from service.routing.transfers import history as transfer_history
 from service.membership.applications import is_overdue
 from service.membership.members import status_label
-from service.privacy.fields import mask_phone
+from service.privacy.fields import age_band, mask_phone
 from service import clock
 
 def region_name(code: str | None) -> str | None:
@@ -183,7 +183,8 @@ class ApplicationDetailOut(ApplicationRowOut):
     """One application for staff: ID masked (the full number is its own audited endpoint)."""
 
     gender = ma.fields.Function(lambda a: {"M": "男", "F": "女"}.get(a.gender))
-    birth_date = ma.fields.Date(allow_none=True)
+    age_band = ma.fields.Function(lambda a: age_band(a.birth_date),
+                                  metadata={"description": "年龄段（不显示出生日期：与部分身份证号一起可还原完整号码）"})
     phone = ma.fields.String(allow_none=True)
     employment_form = ma.fields.String()
     employer = ma.fields.String(allow_none=True)

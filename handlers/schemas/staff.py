@@ -26,6 +26,11 @@ class PasswordIn(InSchema):
     password = ma.fields.String(required=True, validate=length(200))
 
 
+class PasswordChangeIn(InSchema):
+    current_password = ma.fields.String(required=True, validate=length(200, 1))
+    password = ma.fields.String(required=True, validate=length(200))
+
+
 class LoginIn(InSchema):
     username = ma.fields.String(required=True, validate=length(50, 1))
     password = ma.fields.String(required=True, validate=length(200, 1))

@@ -20,6 +20,8 @@ from handlers.wechat import staff_binding  # noqa: F401  (staff bind their WeCha
 from handlers.wechat.registry import find_handler, is_pure
 from service.wechat import contact, dedup
 from service.wechat import inbound as wechat_inbound
+from service.wechat import followers as workers
+from service.wechat import replay
 from service.errors import error_response
 from service.extensions import db
 from service.wechat.inbound import CallbackRejected, WeChatSettings
@@ -61,7 +63,12 @@ def receive():
     raw = request.stream.read(settings.max_body + 1)
     try:
         xml_text, encrypted = wechat_inbound.read_body(settings, request.args, raw)
+        if not encrypted:  # plaintext: the signature does not cover the body
+            replay.remember(current_app.config, request.args.get("timestamp", ""), request.args.get("nonce", ""),
+                            request.args.get("signature", ""), raw)
         message = wechat_inbound.parse(xml_text)
+    except replay.Replayed:
+        return _rejected(CallbackRejected(403, "signature already used"))
     except CallbackRejected as error:
         return _rejected(error)
     try:

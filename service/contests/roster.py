@@ -7,13 +7,15 @@ from sqlalchemy import select
 
 from models.base import utcnow
 from models.contest import Contest, Signup
-from models.membership import Membership
+from models.membership import Application, Membership
+from models.request import HelpRequest
 from models.staff import Staff
 from models.worker import Worker
 from service import audit
 from service.contests import rules
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
+from service.staff.scope import can_see, in_scope
 from service.contests.signups import (ACTIVE, COUNTERS, bump_counters, claim_place, confirm_promoted, promote_waitlist,
                              fresh_signup, get_signup, lock_contest, notify, release_place)
 from service.privacy.fields import is_mobile
@@ -61,17 +63,42 @@ def reorder_waitlist(contest_id: int, order: list[int], *, staff: Staff) -> list
     return [by_id[i] for i in order]
 
 
-def find_worker(*, member_no: str | None = None, phone: str | None = None) -> tuple[Worker, Membership | None]:
-    """A worker by member number or by the mobile number on file."""
+NOT_FOUND = "找不到该职工，请核对会员号或手机号"
+
+
+def worker_in_scope(staff: Staff, worker_id: int) -> bool:
+    """The worker is known to a node the staff member may see: a membership, an application, a
+    help request or a contest sign-up there."""
+    signed_up = select(Signup.id).join(Contest, Contest.id == Signup.contest_id).where(
+        Signup.worker_id == worker_id, in_scope(staff, Contest.federation_id))
+    probes = [select(Membership.id).where(Membership.worker_id == worker_id, in_scope(staff, Membership.federation_id)),
+              select(Application.id).where(Application.worker_id == worker_id,
+                                           in_scope(staff, Application.federation_id)),
+              select(HelpRequest.id).where(HelpRequest.worker_id == worker_id,
+                                           in_scope(staff, HelpRequest.federation_id)),
+              signed_up]
+    return any(db.session.scalar(probe.limit(1)) is not None for probe in probes)
+
+
+def find_worker(*, staff: Staff, member_no: str | None = None,
+                phone: str | None = None) -> tuple[Worker, Membership | None]:
+    """A worker by member number or by the mobile number on file, among those `staff` may see.
+
+    A member number of another federation and a number that does not exist get the same
+    answer (a 404 with the same message), so the lookup cannot be used to probe the province."""
     if member_no:
-        membership = db.session.scalar(select(Membership).where(Membership.member_no == member_no.strip()))
+        membership = db.session.scalar(select(Membership).where(
+            Membership.member_no == member_no.strip(), in_scope(staff, Membership.federation_id)))
         if membership is not None:
             return membership.worker, membership
     if phone:
-        worker = db.session.scalar(select(Worker).where(Worker.phone == phone.strip()).order_by(Worker.id).limit(1))
-        if worker is not None:
-            return worker, rules.active_membership(worker.id)
-    raise NotFound("找不到该职工，请核对会员号或手机号")
+        for worker in db.session.scalars(select(Worker).where(Worker.phone == phone.strip()).order_by(Worker.id)):
+            if worker_in_scope(staff, worker.id):
+                membership = rules.active_membership(worker.id)
+                if membership is not None and not can_see(staff, membership.federation_id):
+                    membership = None  # another federation's member number is not ours to show
+                return worker, membership
+    raise NotFound(NOT_FOUND)
 
 
 def add_by_staff(contest_id: int, *, staff: Staff, reason: str, member_no: str | None = None,
@@ -84,7 +111,7 @@ def add_by_staff(contest_id: int, *, staff: Staff, reason: str, member_no: str |
     contest = db.session.get(Contest, contest_id)
     if contest is None or contest.status not in ("published", "closed"):
         raise Conflict("只有报名中或报名已截止的竞赛可以手动添加人员")
-    worker, membership = find_worker(member_no=member_no, phone=phone)
+    worker, membership = find_worker(staff=staff, member_no=member_no, phone=phone)
     existing = get_signup(contest.id, worker.id)
     if existing is not None and existing.status in ACTIVE:
         raise Conflict("该职工已在名单中")

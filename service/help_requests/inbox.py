@@ -26,7 +26,6 @@ from service.help_requests.deadlines import next_due
 from service.errors import Invalid
 from service.exports import csv_pieces
 from service.extensions import db
-from service.privacy.fields import mask_phone
 from service.staff.scope import require_scope, scope_ids
 from service import clock
 from service.privacy.fields import is_mobile
@@ -42,7 +41,7 @@ Assignee = aliased(Staff)
 ROW_COLUMNS = (
     HelpRequest.id, HelpRequest.number, HelpRequest.type, HelpRequest.status, HelpRequest.created_at,
     HelpRequest.federation_id, Federation.name.label("federation_name"), HelpRequest.assignee_id,
-    Assignee.display_name.label("assignee_name"), HelpRequest.worker_name, HelpRequest.worker_phone,
+    Assignee.display_name.label("assignee_name"), HelpRequest.worker_name, HelpRequest.worker_phone_masked,
     HelpRequest.employer_name, HelpRequest.first_response_due, HelpRequest.resolution_due,
     HelpRequest.first_responded_at, HelpRequest.overdue, HelpRequest.incoming, HelpRequest.escalated,
     HelpRequest.limitation_warning, HelpRequest.worker_unread,
@@ -204,7 +203,7 @@ def export_csv(staff: Staff, view: str, filters: Filters, *, batch: int = EXPORT
         while True:
             rows = db.session.execute(_after(query, cursor).limit(batch)).all()
             yield [(row.number, REQUEST_TYPE_LABELS[row.type], STATUS_LABELS[row.status], clock.minute_text(row.created_at),
-                    row.federation_name, row.assignee_name, row.worker_name, mask_phone(row.worker_phone) or "",
+                    row.federation_name, row.assignee_name, row.worker_name, row.worker_phone_masked or "",
                     row.employer_name, clock.minute_text(next_due(row)[1]), "是" if row.overdue else "",
                     "是" if row.limitation_warning else "") for row in rows]
             if len(rows) < batch:

@@ -11,7 +11,8 @@ privacy_cli = Group("privacy", help="Personal data: retention purge and key rota
 def privacy_purge():
     """Erase personal data whose retention period has run out (rejections, withdrawals)."""
     counts = retention.purge()
-    click.echo(f"erased: {counts['applications']} applications, {counts['workers']} workers")
+    click.echo(f"erased: {counts['applications']} applications, {counts['workers']} workers, "
+               f"{counts['help_requests']} help requests, {counts['signups']} contest sign-ups")
 
 
 @privacy_cli.command("rotate-keys")

@@ -122,11 +122,31 @@ def check_text(value: str | None, *, label: str, max_len: int, required: bool = 
     return text
 
 
+ID_KEEP_HEAD, ID_KEEP_TAIL = 2, 2
+
+
 def mask_id(number: str | None) -> str | None:
-    """130***********123X: the first 3 and the last 4 characters kept."""
+    """13**************3X: the province and the last two characters kept, nothing more.
+
+    What staff without the right to the full number see must not let anyone rebuild it: with the
+    gender and a ten-year age band beside it (never the birth date), at least 10,000 numbers stay
+    possible even for someone who assumes the worker was born in the county they work in
+    (tests/test_id_masking.py enumerates them). Showing 3 + 4 characters and the birth date, as
+    before, left 14–19 candidates."""
     if not number:
         return None
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    return number[:ID_KEEP_HEAD] + "*" * (len(number) - ID_KEEP_HEAD - ID_KEEP_TAIL) + number[-ID_KEEP_TAIL:]
+
+
+def age_band(birth: date | None, today: date | None = None) -> str | None:
+    """"30–39岁": the age staff see instead of the birth date (a ten-year band; 16–19 at the start)."""
+    if birth is None:
+        return None
+    age = clock.age_on(birth, today or clock.today())
+    if age < 20:
+        return "16–19岁" if age >= 16 else "16岁以下"
+    low = age // 10 * 10
+    return f"{low}–{low + 9}岁"
 
 
 def mask_phone(number: str | None) -> str | None:

@@ -83,14 +83,24 @@ def protect_id(number: str) -> dict:
 
 
 # --- logs ---------------------------------------------------------------------------------
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# A separator people (or URL encoding) put between digit groups: space, dash, dot, plus (an encoded
+# space), and their %-encodings.
+_SEP = r"(?:[\s\-.+]|%20|%2[Bb]|%2[Dd]|%2[Ee])?"
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})" + _SEP + r"(\d{8})" + _SEP + r"(\d{3}[\dXx])(?![0-9A-Za-z])")
+# 13812345678, +86 138 1234 5678, 0086-138-1234-5678, 138+1234+5678, %2B8613812345678 …
+_MOBILE_IN_TEXT = re.compile(
+    r"(?<!\d)(?:(?:\+|%2[Bb]|00)?86" + _SEP + r")?(1[3-9]\d)" + _SEP + r"(\d{4})" + _SEP + r"(\d{4})(?!\d)")
+# The signed /wechat query (and any OAuth answer): whoever holds a signature, nonce or openid from a
+# log line can replay or impersonate, so their values never reach a log.
+_SECRET_PARAMS = re.compile(r"(?i)\b(signature|msg_signature|nonce|openid|echostr|code|state)=([^&\s\"']+)")
 
 
 def scrub(text: str) -> str:
-    """Mask every resident ID number and mobile number in a piece of text."""
-    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0).upper()), text)
-    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+    """Mask every resident ID number and mobile number in a piece of text, in any of the forms people
+    and URLs write them, and blank the signed WeChat query parameters."""
+    text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
+    text = _ID_IN_TEXT.sub(lambda m: mask_id((m.group(1) + m.group(2) + m.group(3)).upper()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(1) + m.group(2) + m.group(3)), text)
 
 
 class PersonalDataFilter(logging.Filter):
@@ -132,3 +142,37 @@ def install_log_filter() -> None:
 
     logging.setLogRecordFactory(factory)
     _installed = True
+
+
+# --- mobiles --------------------------------------------------------------------------------
+def normalise_phone(value: str | None) -> str:
+    """The 11 digits of a mainland mobile as people type it (spaces, dashes, +86 dropped)."""
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    return digits
+
+
+def phone_hash(number: str | None) -> str | None:
+    """Keyed HMAC of a mobile number (the same key as ID numbers, another domain): equal numbers,
+    equal hashes, so a search by phone finds the row without storing the number in clear."""
+    if not number:
+        return None
+    return id_hash("phone:" + normalise_phone(number))
+
+
+def protect_phone(number: str | None) -> tuple[str | None, str | None, str | None]:
+    """(encrypted, keyed hash, masked) for a mobile number; all None for none."""
+    if not number:
+        return None, None, None
+    return cipher().encrypt(number.encode()).decode(), phone_hash(number), mask_phone(number)
+
+
+def reveal_phone(token: str | None) -> str | None:
+    """The mobile number from its encrypted form (staff who handle the case need to call)."""
+    if not token:
+        return None
+    try:
+        return cipher().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise IdKeyError("a mobile number cannot be decrypted with the configured ID_ENCRYPTION_KEYS") from None

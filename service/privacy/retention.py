@@ -12,21 +12,22 @@ from sqlalchemy import and_, exists, or_, select
 
 from models.base import utcnow
 from models.membership import OPEN_APPLICATION_STATUSES, Application, Membership
+from models.contest import Signup
 from models.request import HelpRequest
 from models.worker import Worker
 from service import audit
-from service.privacy import pii
+from service.privacy import erasure, pii
 from service.extensions import db
 
 log = logging.getLogger(__name__)
 
-NOTICE_VERSION = "2025-01"
+NOTICE_VERSION = "2026-12"
 NOTICE_TITLE = "工联入会个人信息处理规则"
 NOTICE_TEXT = """\
 一、处理者：受理您入会申请的工会联合会（或上级工会）及“工联”平台运营方。
 二、处理目的：审核入会申请、办理会员登记和会籍变更、发放电子会员卡、向您发送办理结果通知。
 三、处理的个人信息：姓名、身份证号、性别和出生日期（由身份证号得出）、手机号码、就业形态、工作单位或平台、工作地、所属行业，以及您的微信 OpenID。
-四、敏感个人信息：身份证号属于敏感个人信息，仅用于核实身份、防止重复入会和会籍管理。身份证号加密存储，页面和工作台默认只显示部分号码（如 130***********123X）；经授权的工作人员查看完整号码时，每次查看都会记录在案。
+四、敏感个人信息：身份证号属于敏感个人信息，仅用于核实身份、防止重复入会和会籍管理。身份证号加密存储，页面和工作台默认只显示部分号码（如 13**************3X），出生日期只显示年龄段；经授权的工作人员查看完整号码时，每次查看都会记录在案。
 五、提供与公开：除法律法规另有规定外，不向其他单位提供、不公开您的个人信息；向上级工会报送的统计数据不含可识别个人的信息。
 六、保存期限：会员期间保存。申请未通过或退会后保存 {retention_days} 日，期满删除姓名、身份证号、手机号码、出生日期和工作单位，仅保留不可识别个人的统计信息。
 七、您的权利：您可以查阅、更正您的个人信息，可以退会并撤回本同意，可以向受理的工会联合会提出删除请求或投诉。撤回同意不影响撤回前已进行的处理。
@@ -68,14 +69,16 @@ def erase_worker(worker: Worker, now: datetime) -> None:
 
 
 def _erasable_workers(now: datetime):
-    """Workers holding personal data whose every application is erased, with no live
-    membership and no open help request."""
+    """Workers holding personal data with nothing left that keeps it: every application, help request
+    and contest sign-up of theirs erased, and no live membership."""
     live = exists().where(Membership.worker_id == Worker.id, Membership.status != "withdrawn")
     kept_application = exists().where(Application.worker_id == Worker.id, Application.erased_at.is_(None))
-    any_application = exists().where(Application.worker_id == Worker.id)
-    open_help = exists().where(HelpRequest.worker_id == Worker.id, HelpRequest.status.in_(OPEN_HELP_STATUSES))
+    kept_help = exists().where(HelpRequest.worker_id == Worker.id, HelpRequest.erased_at.is_(None))
+    kept_signup = exists().where(Signup.worker_id == Worker.id, Signup.erased_at.is_(None))
+    anything = or_(exists().where(Application.worker_id == Worker.id), exists().where(HelpRequest.worker_id == Worker.id),
+                   exists().where(Signup.worker_id == Worker.id))
     has_data = or_(*(getattr(Worker, column).is_not(None) for column in WORKER_PERSONAL))
-    return select(Worker).where(has_data, any_application, ~kept_application, ~live, ~open_help)
+    return select(Worker).where(has_data, anything, ~kept_application, ~kept_help, ~kept_signup, ~live)
 
 
 def purge(now: datetime | None = None) -> dict:
@@ -95,15 +98,16 @@ def purge(now: datetime | None = None) -> dict:
     for application in applications:
         erase_application(application, now)
     db.session.flush()
+    cases = erasure.purge_cases(now, retention_days())
     workers = list(db.session.scalars(_erasable_workers(now).with_for_update(skip_locked=True, of=Worker)))
     for worker in workers:
         erase_worker(worker, now)
     db.session.flush()
-    if applications or workers:
-        audit.record("privacy.purge", actor="system",
-                     detail={"applications": len(applications), "workers": len(workers)})
-        log.info("privacy purge: %d applications, %d workers erased", len(applications), len(workers))
-    return {"applications": len(applications), "workers": len(workers)}
+    counts = {"applications": len(applications), "workers": len(workers)} | cases
+    if any(counts.values()):
+        audit.record("privacy.purge", actor="system", detail=counts)
+        log.info("privacy purge: %s", counts)
+    return counts
 
 
 # --- key rotation -------------------------------------------------------------------------
@@ -132,5 +136,4 @@ def rotate_keys(batch: int = 500) -> dict:
 
 
 def purge_job() -> int:
-    counts = purge()
-    return counts["applications"] + counts["workers"]
+    return sum(purge().values())

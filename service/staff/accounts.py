@@ -1,10 +1,10 @@
-"""Staff accounts: creation, password login with lockout, and what each account may see.
+"""Staff accounts: creation, password login, and what each account may see.
 
 Staff of a node of the union tree see that node and every node beneath it, nothing else
 (DESIGN §5). `scope_ids(staff)` is the one place that decides it; every staff query filters
 with `in_scope(staff, column)`.
 """
-from datetime import timedelta
+import secrets
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,8 +18,6 @@ from service.extensions import db
 from service.staff.scope import require_scope
 from service.staff.scope import get_in_scope
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 8
 
 
@@ -40,6 +38,8 @@ def create_staff(*, username: str, password: str, federation_id: int, role: str 
         raise Invalid(fields=errors)
     if by is not None:
         require_scope(by, federation_id)
+        if may_view_id and federation_id == by.federation_id:
+            raise Forbidden("授予查看完整身份证号的权限须由上级工会的管理员办理")
     if db.session.scalar(select(Staff.id).where(Staff.username == username)):
         raise Conflict(f"用户名“{username}”已存在")
     staff = Staff(username=username, display_name=display_name or username,
@@ -52,22 +52,31 @@ def create_staff(*, username: str, password: str, federation_id: int, role: str 
     return staff
 
 
+def _dummy_hash() -> str:
+    """A hash of the configured kind, to check unknown usernames against (same cost as a real one)."""
+    global _DUMMY
+    if _DUMMY is None:
+        _DUMMY = generate_password_hash(secrets.token_urlsafe(16))
+    return _DUMMY
+
+
+_DUMMY: str | None = None
+
+
 def authenticate(username: str, password: str) -> Staff:
-    """The staff account for these credentials; locks the account after repeated failures."""
+    """The staff account for these credentials.
+
+    An unknown username, a deactivated account and a wrong password get the same answer after the
+    same work (one password hash check each). Repeated failures are throttled per address and per
+    account at the HTTP edge (handlers/throttle.py), never by locking the account: a lock would let
+    anyone who knows a username keep its owner out."""
     staff = db.session.scalar(select(Staff).where(Staff.username == (username or "").strip()))
-    now = utcnow()
-    if staff is not None and staff.locked_until and staff.locked_until > now:
-        minutes = max(1, int((staff.locked_until - now).total_seconds() // 60) + 1)
-        raise Forbidden(f"登录失败次数过多，账号已锁定，请{minutes}分钟后再试", code="locked")
-    if staff is None or not staff.active or not check_password_hash(staff.password_hash, password or ""):
+    valid = check_password_hash(staff.password_hash if staff is not None else _dummy_hash(), password or "")
+    if staff is None or not staff.active or not valid:
         if staff is not None:
             staff.failed_logins += 1
-            if staff.failed_logins >= MAX_FAILED_LOGINS:
-                staff.locked_until = now + LOCKOUT
-                staff.failed_logins = 0
-                audit.record("staff.locked", actor="system", subject_type="staff", subject_id=staff.id,
-                             federation_id=staff.federation_id)
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    now = utcnow()
     staff.failed_logins = 0
     staff.locked_until = None
     staff.last_login_at = now

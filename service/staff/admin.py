@@ -8,8 +8,9 @@ from models.federation import KIND_LABELS, STATUS_LABELS
 from models.request import OPEN_STATUSES, HelpRequest
 from models.staff import ROLES, Staff
 from service import audit, refdata
-from service.errors import Conflict, Invalid
+from service.errors import Conflict, Forbidden, Invalid
 from service.extensions import db
+from service.staff.sessions import end_all_sessions
 from service.staff.accounts import MIN_PASSWORD, get_staff
 from service.staff.scope import in_scope, require_role, subtree_ids_query
 
@@ -25,6 +26,13 @@ def list_staff(viewer: Staff, *, include_inactive: bool = True) -> list[Staff]:
 def _not_self(viewer: Staff, target: Staff, what: str) -> None:
     if viewer.id == target.id:
         raise Conflict(f"不能{what}自己的账号，请让其他管理员操作")
+
+
+def _require_level_above(viewer: Staff, target: Staff, what: str) -> None:
+    """Only an admin of a node above the target's may do this: not the target themself, nor a peer
+    admin of the same node (who could otherwise grant it to each other)."""
+    if target.federation_id == viewer.federation_id:
+        raise Forbidden(f"{what}须由上级工会的管理员办理")
 
 
 def update_staff(viewer: Staff, staff_id: int, *, role: str | None = None, display_name: str | None = None,
@@ -48,6 +56,8 @@ def update_staff(viewer: Staff, staff_id: int, *, role: str | None = None, displ
         target.openid = openid.strip() or None
         changes["openid"] = bool(target.openid)
     if may_view_id is not None and may_view_id != target.may_view_id:
+        if may_view_id:  # revoking is always allowed; granting takes the level above
+            _require_level_above(viewer, target, "授予查看完整身份证号的权限")
         target.may_view_id = may_view_id
         changes["may_view_id"] = may_view_id
     audit.record("staff.update", staff=viewer, subject_type="staff", subject_id=target.id,
@@ -62,7 +72,8 @@ def set_active(viewer: Staff, staff_id: int, active: bool) -> Staff:
     _not_self(viewer, target, "停用")
     target.active = active
     target.deactivated_at = None if active else utcnow()
-    if not active:  # their open requests go back to the unassigned view
+    if not active:  # every session ends; their open requests go back to the unassigned view
+        end_all_sessions(target)
         for request in db.session.scalars(select(HelpRequest).where(
                 HelpRequest.assignee_id == target.id, HelpRequest.status.in_(OPEN_STATUSES))):
             request.assignee_id = None
@@ -75,11 +86,16 @@ def reset_password(viewer: Staff, staff_id: int, password: str) -> Staff:
     """Set a new password (the admin tells the colleague); also lifts a lockout."""
     require_role(viewer, "admin")
     target = get_staff(staff_id, viewer=viewer)
+    if target.id == viewer.id:
+        raise Conflict("请在“修改密码”中修改自己的密码（需要输入原密码）")
+    if target.role == "admin":
+        _require_level_above(viewer, target, "重置管理员的密码")
     if len(password or "") < MIN_PASSWORD:
         raise Invalid(fields={"password": f"密码至少{MIN_PASSWORD}位"})
     target.password_hash = generate_password_hash(password)
     target.failed_logins, target.locked_until = 0, None
     target.password_changed_at = utcnow()
+    end_all_sessions(target)  # a stolen session of the colleague ends with the old password
     audit.record("staff.reset_password", staff=viewer, subject_type="staff", subject_id=target.id,
                  federation_id=target.federation_id)
     return target

@@ -26,6 +26,27 @@ def server(app):
     http.shutdown()
 
 
+class _Chromium:
+    """The browser, whose contexts by default let Playwright's own helpers run: `wait_for_function`
+    compiles its predicate with eval, which our Content-Security-Policy forbids. A test that checks
+    the pages under the real policy opens its context with `bypass_csp=False`
+    (tests/e2e/test_privacy_pages.py)."""
+
+    def __init__(self, chromium):
+        self._chromium = chromium
+
+    def new_context(self, **options):
+        options.setdefault("bypass_csp", True)
+        return self._chromium.new_context(**options)
+
+    def new_page(self, **options):
+        options.setdefault("bypass_csp", True)
+        return self._chromium.new_page(**options)
+
+    def __getattr__(self, name):
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for every browser test; each test opens its own pages (fresh contexts)."""
@@ -35,7 +56,7 @@ def browser():
         pytest.skip("Chromium is not installed (scripts/install-browser.sh)")
     with playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
+        yield _Chromium(chromium)
         chromium.close()
 
 

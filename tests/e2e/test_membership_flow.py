@@ -81,7 +81,7 @@ def test_join_approve_card_verify(app, server, browser, shot):
     console.click("#list tbody tr[data-id]")
     console.wait_for_selector("#approve")
     assert good_id not in console.inner_text("#detail")
-    assert "130***********" + good_id[-4:] in console.inner_text("#detail")
+    assert "13**************" + good_id[-2:] in console.inner_text("#detail")
     shot(console, "join-3-console-review")
     console.once("dialog", lambda dialog: dialog.accept())
     console.click("#approve")
@@ -93,7 +93,7 @@ def test_join_approve_card_verify(app, server, browser, shot):
     page.wait_for_selector(".member-card")
     membership = db.session.scalar(select(Membership))
     assert membership.member_no in page.inner_text(".member-card")
-    assert "130***********" + good_id[-4:] in page.inner_text(".member-card")
+    assert "13**************" + good_id[-2:] in page.inner_text(".member-card")
     page.wait_for_function("document.querySelector('#qr-img') && document.querySelector('#qr-img').naturalWidth > 0")
     shot(page, "join-5-card")
 

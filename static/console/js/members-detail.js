@@ -64,7 +64,7 @@ export async function showApplication(id, { staff, detail, reload, reopen }) {
   detail.innerHTML = `<h2>入会申请 #${a.id} <span class="tag ${a.overdue ? 'red' : ''}">${a.overdue ? '已超期' : esc(a.status_label)}</span></h2>
     ${kv([
       ['姓名', esc(a.name || '（已删除）')], ['身份证号', idLine(a.id_masked, staff.may_view_id, 'application')],
-      ['性别', esc(a.gender || '')], ['出生日期', esc(a.birth_date || '')], ['手机', `<span class="mono">${esc(a.phone || '')}</span>`],
+      ['性别', esc(a.gender || '')], ['年龄段', esc(a.age_band || '')], ['手机', `<span class="mono">${esc(a.phone || '')}</span>`],
       ['就业形态', esc(a.employment_form_label || '')], ['单位/平台', esc(a.employer || '—')],
       ['工作地', `${esc(a.region_name || '')} <span class="muted mono">${esc(a.region_code)}</span>`],
       ['行业', `${esc(a.industry_name || '')} <span class="muted mono">${esc(a.industry_code)}</span>`],

@@ -12,6 +12,7 @@ export const NAV = [
   ['outbox', '发送失败', '/console/outbox.html'],
   ['federations', '联合会管理', '/console/federations.html', ['admin']],
   ['staff', '员工账号', '/console/staff.html', ['admin']],
+  ['audit', '审计日志', '/console/audit.html', ['admin']],
 ];
 
 export async function mountLayout(active) {
