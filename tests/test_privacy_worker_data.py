@@ -43,7 +43,8 @@ def _a_case(client, openid="o-mine"):
 def _close(feds, request_id):
     chair = make_staff(feds[COURIER], role="chair", username=f"closer{request_id}")
     casework.claim(chair, request_id)
-    casework.resolve(chair, request_id, {"result": "resolved", "summary": "已解决"})
+    casework.resolve(chair, request_id, {"result": "resolved", "summary": "已解决", "amount_recovered": "0.00",
+                                         "workers_covered": 1})
     casework.close(chair, request_id)
     db.session.commit()
 

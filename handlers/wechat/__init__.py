@@ -20,7 +20,6 @@ from handlers.wechat import staff_binding  # noqa: F401  (staff bind their WeCha
 from handlers.wechat.registry import find_handler, is_pure
 from service.wechat import contact, dedup
 from service.wechat import inbound as wechat_inbound
-from service.wechat import followers as workers
 from service.wechat import replay
 from service.errors import error_response
 from service.extensions import db

@@ -45,14 +45,20 @@ def remember(config, timestamp: str, nonce: str, signature: str, body: bytes) ->
     digest = hashlib.sha256(body).hexdigest()
     window = 2 * int(config["WECHAT_MAX_SKEW"])  # a timestamp may be off either way
     if config.get("REDIS_URL"):
+        import redis
+
         client = _redis(config["REDIS_URL"])
         name = config.get("REDIS_PREFIX", "gonglian:") + key
-        if client.set(name, digest, nx=True, ex=window):
+        try:
+            if client.set(name, digest, nx=True, ex=window):
+                return
+            seen = client.get(name)
+        except redis.RedisError:
+            seen = False  # Redis is down: the database remembers instead
+        if seen is not False:
+            if seen is not None and seen.decode() != digest:
+                raise Replayed()
             return
-        seen = client.get(name)
-        if seen is not None and seen.decode() != digest:
-            raise Replayed()
-        return
     now = utcnow()
     with db.engine.begin() as conn:
         try:
