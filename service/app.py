@@ -31,7 +31,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not web_only:
         register_commands(app)
     no_session_for_callback(app)  # last: it wraps whatever session interface the app has
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind nginx (docs/deploy.md) the client's address is in X-Forwarded-For: without this,
+    every per-address limit (login throttling, worker writes) would count the proxy's address."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 class _CallbackWithoutSession:

@@ -86,6 +86,7 @@ class Config:
     ID_ENCRYPTION_KEYS = os.environ.get("ID_ENCRYPTION_KEYS", "")
     ID_HASH_KEY = os.environ.get("ID_HASH_KEY", "dev-only-id-hash-key")
     # "production" refuses the development defaults for the keys above.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # trusted proxies in front (nginx: 1)
     GONGLIAN_ENV = os.environ.get("GONGLIAN_ENV", "development")
     # "json": one JSON object per log line with a request id (production, gunicorn.conf.py); "text".
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if GONGLIAN_ENV == "production" else "text")

@@ -91,3 +91,17 @@ def test_openapi_schema_names_are_unique():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         create_app({"WECHAT_SIMULATOR": True})
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one():
+    from flask import request
+
+    from service.app import create_app
+
+    seen = []
+    for hops in (0, 1):
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_HOPS": hops})
+        app.add_url_rule("/_addr", "addr", lambda: seen.append(request.remote_addr) or "ok")
+        app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.7"},
+                              environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen == ["127.0.0.1", "203.0.113.7"]
