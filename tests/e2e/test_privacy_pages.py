@@ -28,7 +28,7 @@ def test_a_worker_reads_their_data_and_asks_for_deletion(app, server, browser, s
     problems = []
     _watch(page, problems)
     page.goto(f"{server}/h5/me.html")
-    page.click("text=我的个人信息")
+    page.click("#my-data")  # 我的 → 我的个人信息
     page.wait_for_selector("text=暂不能删除的原因")
     assert "李四" in page.inner_text("#content") and "139****5678" in page.inner_text("#content")
     page.on("dialog", lambda dialog: dialog.accept())
