@@ -9,7 +9,9 @@ from service.extensions import db
 
 
 class InboundMessage(db.Model):
-    """One processed callback delivery: key "m:<from>:<MsgId>" or "e:<from>:<CreateTime>:<Event>"."""
+    """One processed callback delivery: key "m:<from>:<MsgId>" or "e:<from>:<CreateTime>:<Event>"
+    (reply: the plaintext reply XML), or the replay seal of a plaintext delivery's signed query,
+    key "s:<sha256>" (reply: the digest of the body it came with; service/wechat/replay.py)."""
 
     __tablename__ = "inbound_messages"
 

@@ -30,8 +30,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_request_hooks(app)
     if not web_only:
         register_commands(app)
-    no_session_for_callback(app)  # last: it wraps whatever session interface the app has
-    trust_proxies(app)
+    serve_callback_at_the_edge(app)
+    trust_proxies(app)  # outermost
     return app
 
 
@@ -45,35 +45,12 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
-class _CallbackWithoutSession:
-    """Delegates to the app's session interface, except for WeChat's server-to-server callback,
-    which has no cookie and needs no session (building the cookie signer costs more than the reply)."""
+def serve_callback_at_the_edge(app: Flask) -> None:
+    """WeChat's server-to-server callback is answered ahead of Flask's browser machinery
+    (sessions, CSRF, rate limits, security headers): handlers/wechat/edge.py says why."""
+    from handlers.wechat.edge import CallbackEdge
 
-    def __init__(self, inner):
-        self.inner = inner
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def open_session(self, app, request):
-        if request.path == "/wechat":
-            return self.inner.make_null_session(app)
-        return self.inner.open_session(app, request)
-
-    def save_session(self, app, session, response):
-        if request_path(response) == "/wechat" or self.inner.is_null_session(session):
-            return None
-        return self.inner.save_session(app, session, response)
-
-
-def request_path(response) -> str | None:
-    from flask import has_request_context, request
-
-    return request.path if has_request_context() else None
-
-
-def no_session_for_callback(app: Flask) -> None:
-    app.session_interface = _CallbackWithoutSession(app.session_interface)
+    app.wsgi_app = CallbackEdge(app, app.wsgi_app)
 
 
 def configure_logging(app: Flask) -> None:

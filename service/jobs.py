@@ -32,7 +32,7 @@ from service.help_requests import attachments, clocks, deadlines, delivery, idem
 from service.metrics import JOB_FAILURES, JOB_RUNS, JOB_SKIPS
 from service.privacy import retention, worker_data
 from service.stats import reports as stats_reports, rollup as stats_rollup
-from service.wechat import outbox, replay
+from service.wechat import outbox
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,6 @@ JOBS: list[Job] = [
     Job("privacy-purge", 24 * 3600, retention.purge_job),
     Job("release-submission-keys", 3600, idempotency.release_submission_keys_job),
     Job("privacy-deletion-requests", 3600, worker_data.deletion_requests_job),
-    Job("wechat-forget-signatures", 600, replay.forget_expired_job),
 ]
 
 HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

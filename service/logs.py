@@ -60,18 +60,24 @@ def formatter(fmt: str) -> logging.Formatter:
     return logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s")
 
 
-def register_request_id(app: Flask) -> None:
-    """One hook before and one after each request (they are run for every request, the callback's
-    included): take or make the request id, start the timer for service.metrics."""
+def take_request_id(environ: dict) -> str:
+    """Take the request id from X-Request-Id (when well formed) or make one; start the timer for
+    service.metrics. Also called by the callback's edge (handlers/wechat/edge.py)."""
     import time
+
+    given = environ.get("HTTP_X_REQUEST_ID", "")
+    environ["gonglian.request_id"] = rid = given if given and _VALID_ID.match(given) else new_request_id()
+    environ["gonglian.started"] = time.perf_counter()
+    REQUEST_ID.set(rid)
+    return rid
+
+
+def register_request_id(app: Flask) -> None:
+    """One hook before and one after each request: take or make the request id, start the timer."""
 
     @app.before_request
     def _take_request_id():
-        given = request.headers.get("X-Request-Id", "")
-        environ = request.environ
-        environ["gonglian.request_id"] = rid = given if given and _VALID_ID.match(given) else new_request_id()
-        environ["gonglian.started"] = time.perf_counter()
-        REQUEST_ID.set(rid)
+        take_request_id(request.environ)
 
     @app.after_request
     def _send_request_id(response):

@@ -42,20 +42,26 @@ def render(extra=()) -> tuple[bytes, str]:
 def register_request_metrics(app) -> None:
     """Count and time every request by endpoint (the rule's endpoint name, never the URL); the
     timer starts in service.logs's before-request hook."""
-    import time
-
     from flask import request
-
-    children: dict[tuple, tuple] = {}
 
     @app.after_request
     def _observe(response):
-        key = (request.endpoint or "unmatched", request.method, response.status_code)
-        pair = children.get(key)
-        if pair is None:
-            pair = children[key] = (REQUESTS.labels(key[0], key[1], str(key[2])), LATENCY.labels(key[0]))
-        pair[0].inc()
-        started = request.environ.get("gonglian.started")
-        if started is not None:
-            pair[1].observe(time.perf_counter() - started)
+        observe_request(request.endpoint or "unmatched", request.method, response.status_code,
+                        request.environ.get("gonglian.started"))
         return response
+
+
+_children: dict[tuple, tuple] = {}
+
+
+def observe_request(endpoint: str, method: str, status: int, started: float | None) -> None:
+    """Count one answered request and its latency (labels resolved once per key)."""
+    import time
+
+    key = (endpoint, method, status)
+    pair = _children.get(key)
+    if pair is None:
+        pair = _children[key] = (REQUESTS.labels(endpoint, method, str(status)), LATENCY.labels(endpoint))
+    pair[0].inc()
+    if started is not None:
+        pair[1].observe(time.perf_counter() - started)

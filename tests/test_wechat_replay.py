@@ -1,12 +1,14 @@
-"""A signed plaintext /wechat query cannot be reused with another body inside the time window (its
-signature does not cover the body); WeChat's own retry of the same delivery still goes through.
-Both stores: the database, and Redis when REDIS_URL is set."""
+"""A signed plaintext /wechat query cannot be reused with another body that has side effects inside
+the time window (its signature does not cover the body); WeChat's own retry of the same delivery
+still goes through. The seal rides on the exactly-once claim: both stores, the database, and Redis
+when REDIS_URL is set."""
 import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from models.wechat import InboundMessage
+from models.worker import Worker
 from service.extensions import db
 from service.wechat import dedup
 from service.wechat import replay
@@ -41,15 +43,26 @@ def test_a_seen_signature_with_another_body_is_refused(client, wechat, store):
     retry = _post(client, delivery.args, delivery.body)  # WeChat retrying the same delivery
     assert retry.status_code == 200 and retry.get_data() == first.get_data()
     if store == "database":  # with Redis the delivery is de-duplicated there (service/wechat/dedup.py)
-        assert db.session.scalar(select(func.count()).select_from(InboundMessage)) == 1
+        assert db.session.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.key.not_like("s:%"))) == 1  # claims, not seals
 
 
 def test_a_replay_is_refused_even_before_the_first_body_was_processed(client, wechat, store):
     """Two different bodies raced on one signature: exactly one is processed."""
-    delivery = wechat.peer.deliver(wechat.peer.text("o-a", "竞赛"))
-    other = wechat.peer.text("o-b", "求助")
+    delivery = wechat.peer.deliver(wechat.peer.text("o-a", "入会"))
+    other = wechat.peer.text("o-b", "入会")
     answers = [_post(client, delivery.args, delivery.body).status_code, _post(client, delivery.args, other).status_code]
     assert answers == [200, 403]
+    assert db.session.scalar(select(func.count()).select_from(Worker).where(Worker.openid == "o-b")) == 0
+
+
+def test_a_keyword_body_under_a_seen_signature_gets_only_the_public_reply(client, wechat, store):
+    """A pure reply is answered without any store: the forged keyword gets what anyone gets by
+    sending it, and records nothing; a side effect under the same signature is still refused."""
+    delivery = wechat.peer.deliver(wechat.peer.text("o-a", "入会"))
+    assert _post(client, delivery.args, delivery.body).status_code == 200
+    keyword = _post(client, delivery.args, wechat.peer.text("o-b", "竞赛"))
+    assert keyword.status_code == 200 and "contests.html" in keyword.get_data(as_text=True)
+    assert _post(client, delivery.args, wechat.peer.text("o-c", "入会")).status_code == 403
 
 
 def test_safe_mode_is_covered_by_its_message_signature(client, wechat):
@@ -59,16 +72,20 @@ def test_safe_mode_is_covered_by_its_message_signature(client, wechat):
     assert _post(client, delivery.args, tampered).status_code == 403
 
 
-def test_expired_signatures_are_forgotten(app, wechat):
+def test_seals_are_kept_with_the_claims_and_expire_with_the_window(client, wechat, app):
     from datetime import timedelta
 
     from models.base import utcnow
-    from models.wechat import KeyValue
+    from service.jobs import purge_inbound
 
-    db.session.add(KeyValue(key=replay.PREFIX + "old", value="x", expires_at=utcnow() - timedelta(seconds=1)))
-    db.session.add(KeyValue(key=replay.PREFIX + "new", value="x", expires_at=utcnow() + timedelta(seconds=60)))
-    db.session.add(KeyValue(key="other:old", value="x", expires_at=utcnow() - timedelta(seconds=1)))
+    delivery = wechat.peer.deliver(wechat.peer.text("o-seal", "入会"))
+    assert _post(client, delivery.args, delivery.body).status_code == 200
+    seal = replay.seal_for(app.config, delivery.args, delivery.body.encode())
+    row = db.session.get(InboundMessage, seal.key)
+    assert row.reply == seal.digest  # one more row of the claim's INSERT
+    assert timedelta(seconds=seal.seconds - 5) < row.expires_at - utcnow() <= timedelta(seconds=seal.seconds)
+    row.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert replay.forget_expired_job() == 1
+    assert purge_inbound() == 1
     db.session.commit()
-    assert sorted(db.session.scalars(select(KeyValue.key))) == ["other:old", replay.PREFIX + "new"]
+    assert db.session.get(InboundMessage, seal.key) is None

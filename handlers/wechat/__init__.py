@@ -47,6 +47,18 @@ def _rejected(error: CallbackRejected):
 
 @bp.get("/wechat")
 def verify():
+    return verify_url(request)
+
+
+@bp.post("/wechat")
+def receive():
+    return receive_delivery(request)
+
+
+# The routes above put /wechat in Flask's URL map (a PUT gets our 405); under the app the
+# callback's edge (handlers/wechat/edge.py) serves GET and POST with these two functions directly.
+def verify_url(request) -> Response:
+    """WeChat's URL check: echo `echostr` when the signature is right."""
     try:
         echostr = wechat_inbound.verify_url(_settings(), request.args)
     except CallbackRejected as error:
@@ -54,24 +66,24 @@ def verify():
     return Response(echostr, content_type="text/plain; charset=utf-8")
 
 
-@bp.post("/wechat")
-def receive():
+def receive_delivery(request) -> Response:
+    """A message or event: verify → parse → dispatch (exactly once where it has effects) → reply."""
     settings = _settings()
     if (request.content_length or 0) > settings.max_body:
         return _rejected(CallbackRejected(400, "body too large"))
     raw = request.stream.read(settings.max_body + 1)
     try:
         xml_text, encrypted = wechat_inbound.read_body(settings, request.args, raw)
-        if not encrypted:  # plaintext: the signature does not cover the body
-            replay.remember(current_app.config, request.args.get("timestamp", ""), request.args.get("nonce", ""),
-                            request.args.get("signature", ""), raw)
         message = wechat_inbound.parse(xml_text)
-    except replay.Replayed:
-        return _rejected(CallbackRejected(403, "signature already used"))
     except CallbackRejected as error:
         return _rejected(error)
+    # plaintext: the signature does not cover the body, so a side effect is sealed to it
+    seal = None if encrypted else replay.seal_for(current_app.config, request.args, raw)
     try:
-        reply = handle_once(message)
+        reply = handle_once(message, seal)
+    except replay.Replayed:
+        db.session.rollback()
+        return _rejected(CallbackRejected(403, "signature already used"))
     except (DatabaseUnavailable, OperationalError, InterfaceError):
         db.session.rollback()
         log.warning("wechat callback: database unavailable")
@@ -96,8 +108,9 @@ def _render(message, text: str | None) -> str:
     return wechat_inbound.text_reply(message, text) if text else "success"
 
 
-def handle_once(message) -> str:
-    """Answer a delivery; a retry gets the first reply and causes no second side effect."""
+def handle_once(message, seal: replay.Seal | None = None) -> str:
+    """Answer a delivery; a retry gets the first reply and causes no second side effect. A
+    plaintext delivery's seal is recorded with the claim (raises replay.Replayed)."""
     handler = find_handler(message)
     event = message.type == "event"
     if is_pure(handler):
@@ -109,28 +122,30 @@ def handle_once(message) -> str:
         contact.note(message.source, event=event)
         return reply
     key = wechat_inbound.dedup_key(message)
-    claimed = dedup.claim(key)  # Redis: one round trip; None: de-duplicate in the database below
+    claimed = dedup.claim(key, seal)  # Redis: one round trip; None: de-duplicate in the database below
     if claimed is False:
         return dedup.reply_for(key)
     try:
         with serialized(db.engine):  # SQLite: writers queue on a file lock (service/wechat/writes.py)
-            if claimed is None and not dedup.insert_once(key):
+            if claimed is None and not dedup.insert_once(key, seal=seal):
                 db.session.rollback()
                 return dedup.reply_for(key)
             reply = _render(message, handler(message))
             if claimed is None:
                 dedup.store_reply(key, reply)
             db.session.commit()
+    except replay.Replayed:
+        raise
     except DBAPIError as error:
         db.session.rollback()
         if claimed:
             dedup.release(key)
         if error.connection_invalidated or _is_unavailable(error):
             raise DatabaseUnavailable() from error
-        reply = _failed(message, key, claimed)
+        reply = _failed(message, key, claimed, seal)
     except Exception:
         db.session.rollback()
-        reply = _failed(message, key, claimed)
+        reply = _failed(message, key, claimed, seal)
     else:
         if claimed:
             dedup.remember(key, reply)
@@ -142,11 +157,11 @@ def _is_unavailable(error: DBAPIError) -> bool:
     return isinstance(error, (OperationalError, InterfaceError))
 
 
-def _failed(message, key: str, claimed: bool | None) -> str:
+def _failed(message, key: str, claimed: bool | None, seal: replay.Seal | None) -> str:
     log.exception("wechat handler failed for %s %s", message.type, getattr(message, "event", ""))
     reply = wechat_inbound.text_reply(message, bot.POLITE_ERROR)
     try:
-        dedup.record_failure(key, reply, claimed)
+        dedup.record_failure(key, reply, claimed, seal)
     except Exception:
         db.session.rollback()
         log.exception("wechat: could not record the failed delivery")

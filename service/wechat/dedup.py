@@ -15,6 +15,10 @@ first reply. Two stores, one API:
 
 Handlers call: ``claim`` → (None: ``insert_once``) → run → (``store_reply``) → commit →
 (True: ``remember``); a duplicate is answered with ``reply_for``.
+
+A plaintext delivery's replay seal (service/wechat/replay.py) rides on the claim: in the same
+Redis pipeline, or as a second row of the same ``INSERT``; a seal already recorded with another
+body raises ``Replayed`` (the claim is given back / the caller rolls back).
 """
 import logging
 import os
@@ -29,6 +33,8 @@ from models.base import utcnow
 from models.wechat import InboundMessage
 from service.extensions import db
 from service.metrics import DEDUP_HITS, REDIS_ERRORS
+from service.wechat import replay
+from service.wechat.replay import Seal
 
 log = logging.getLogger(__name__)
 _clients: dict[str, object] = {}
@@ -56,14 +62,30 @@ def _ttl() -> int:
     return int(current_app.config["WECHAT_DEDUP_TTL"])
 
 
-def claim(key: str) -> bool | None:
+def claim(key: str, seal: Seal | None = None) -> bool | None:
     """True: first delivery, claimed in Redis. False: a retry. None: no Redis (or Redis is
-    down): the caller de-duplicates in the database with ``insert_once``."""
+    down): the caller de-duplicates in the database with ``insert_once``. One round trip, the
+    seal included; raises ``replay.Replayed`` when the seal came before with another body."""
     client = _redis()
     if client is None:
         return None
     try:
-        first = bool(client.set(_redis_key(key), PENDING, nx=True, ex=_ttl()))
+        pipe = client.pipeline(transaction=False)
+        if seal is not None:
+            pipe.set(_redis_key(seal.key), seal.digest, nx=True, ex=seal.seconds)
+        pipe.set(_redis_key(key), PENDING, nx=True, ex=_ttl())
+        *sealed, first = pipe.execute()
+        first = bool(first)
+        if sealed and not sealed[0]:  # the seal was recorded before: WeChat's retry, or a replay
+            recorded = client.get(_redis_key(seal.key))
+            try:
+                replay.check(seal, recorded.decode() if recorded is not None else None)
+            except replay.Replayed:
+                if first:
+                    client.delete(_redis_key(key))
+                raise
+    except replay.Replayed:
+        raise
     except Exception as error:  # redis.RedisError, OSError: degrade to the database
         REDIS_ERRORS.labels("dedup").inc()
         log.warning("wechat dedup: Redis unavailable (%s), using the database", type(error).__name__)
@@ -126,20 +148,33 @@ def release(key: str) -> None:
         log.warning("wechat dedup: could not release a claim (%s)", type(error).__name__)
 
 
-# One statement text for SQLite (3.35+) and PostgreSQL, built once: no ORM, no compile per call.
-INSERT_ONCE = text(
-    "INSERT INTO inbound_messages (key, reply, created_at, expires_at) VALUES (:key, :reply, :created, :expires) "
-    "ON CONFLICT (key) DO NOTHING RETURNING key"
-).bindparams(bindparam("created", type_=DateTime()), bindparam("expires", type_=DateTime()))
+# Statement texts for SQLite (3.35+) and PostgreSQL, built once: no ORM, no compile per call.
+_INSERT = "INSERT INTO inbound_messages (key, reply, created_at, expires_at) VALUES (:key, :reply, :created, :expires)"
+_ON_CONFLICT = " ON CONFLICT (key) DO NOTHING RETURNING key"
+_TIMES = (bindparam("created", type_=DateTime()), bindparam("expires", type_=DateTime()))
+INSERT_ONCE = text(_INSERT + _ON_CONFLICT).bindparams(*_TIMES)
+INSERT_SEALED = text(_INSERT + ", (:seal_key, :digest, :created, :seal_expires)" + _ON_CONFLICT).bindparams(
+    *_TIMES, bindparam("seal_expires", type_=DateTime()))
 STORE_REPLY = text("UPDATE inbound_messages SET reply = :reply WHERE key = :key")
 
 
-def insert_once(key: str, reply: str | None = None) -> bool:
-    """Claim the delivery in the caller's transaction (one statement). False when it was
-    recorded before: the caller rolls back and answers ``reply_for(key)``."""
+def insert_once(key: str, reply: str | None = None, seal: Seal | None = None) -> bool:
+    """Claim the delivery in the caller's transaction (one statement, with the seal's row).
+    False when it was recorded before: the caller rolls back and answers ``reply_for(key)``.
+    Raises ``replay.Replayed`` (the caller rolls back) when the seal came with another body."""
     now = utcnow()
-    first = db.session.execute(INSERT_ONCE, {"key": key, "reply": reply, "created": now,
-                                             "expires": now + timedelta(seconds=_ttl())}).first() is not None
+    params = {"key": key, "reply": reply, "created": now, "expires": now + timedelta(seconds=_ttl())}
+    if seal is None:
+        inserted = set(db.session.scalars(INSERT_ONCE, params))
+    else:
+        params.update(seal_key=seal.key, digest=seal.digest, seal_expires=now + timedelta(seconds=seal.seconds))
+        inserted = set(db.session.scalars(INSERT_SEALED, params))
+        if seal.key not in inserted:
+            recorded = db.session.execute(
+                select(InboundMessage.reply, InboundMessage.expires_at).where(InboundMessage.key == seal.key)).first()
+            if recorded is not None and recorded.expires_at > now:
+                replay.check(seal, recorded.reply)
+    first = key in inserted
     if not first:
         DEDUP_HITS.inc()
     return first
@@ -150,12 +185,12 @@ def store_reply(key: str, reply: str) -> None:
     db.session.execute(STORE_REPLY, {"key": key, "reply": reply})
 
 
-def record_failure(key: str, reply: str, claimed: bool | None) -> None:
+def record_failure(key: str, reply: str, claimed: bool | None, seal: Seal | None = None) -> None:
     """After a handler failed and was rolled back: keep the polite reply for the retries."""
     if claimed:
         remember(key, reply)
         return
-    insert_once(key, reply)
+    insert_once(key, reply, seal)
     db.session.commit()
 
 

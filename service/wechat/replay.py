@@ -2,78 +2,42 @@
 
 In plaintext mode WeChat signs only token + timestamp + nonce, not the body: whoever sees one signed
 query (a proxy log, a browser history) could post any body with it for as long as the timestamp is
-fresh. So each (timestamp, nonce, signature) is remembered with a digest of the body for the time
-window; the same delivery again (WeChat's retry) is let through to the de-duplication, another body
-with the same signature is refused. Kept in Redis when REDIS_URL is set, else in the key_values table."""
+fresh. So a delivery that has side effects carries a *seal* — the (timestamp, nonce, signature)
+with a digest of the body — and the seal is recorded in the same store and the same round trip as
+the delivery's exactly-once claim (service/wechat/dedup.py: one Redis pipeline, or one more row in
+the claim's ``INSERT … ON CONFLICT``). The same delivery again (WeChat's retry) is let through to
+the de-duplication; another body under a seal already recorded is refused.
+
+A keyword or menu reply (a pure handler) is public text and changes nothing, so it is answered
+without any store: a forged body under a seen signature can get only the reply anyone gets by
+sending that keyword. Safe mode needs no seal: its message signature covers the body.
+"""
 import hashlib
-from datetime import timedelta
+from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
-
-from models.base import utcnow
-from models.wechat import KeyValue
-from service.extensions import db
-
-PREFIX = "wechat-nonce:"
-_redis_clients: dict[str, object] = {}
+KEY_PREFIX = "s:"  # beside the claims' "m:" and "e:" keys (models/wechat.py:InboundMessage)
 
 
 class Replayed(Exception):
     """This signature was already used with another body."""
 
 
-def _key(timestamp: str, nonce: str, signature: str) -> str:
-    return PREFIX + hashlib.sha256(f"{timestamp}\n{nonce}\n{signature}".encode()).hexdigest()
+@dataclass(frozen=True)
+class Seal:
+    key: str  # identifies the signed query
+    digest: str  # of the body delivered with it
+    seconds: int  # how long the query can be replayed: the timestamp window, either way
 
 
-def _redis(url: str):
-    import redis
+def seal_for(config, args, body: bytes) -> Seal:
+    """The seal of a plaintext delivery: its signed query and the digest of its body."""
+    signed = f"{args.get('timestamp', '')}\n{args.get('nonce', '')}\n{(args.get('signature') or '').lower()}"
+    return Seal(key=KEY_PREFIX + hashlib.sha256(signed.encode()).hexdigest(),
+                digest=hashlib.sha256(body).hexdigest(),
+                seconds=2 * int(config["WECHAT_MAX_SKEW"]))
 
-    client = _redis_clients.get(url)
-    if client is None:
-        client = _redis_clients[url] = redis.Redis.from_url(url)
-    return client
 
-
-def remember(config, timestamp: str, nonce: str, signature: str, body: bytes) -> None:
-    """Record this signed delivery; raise Replayed when its signature came before with another body.
-
-    The database store writes on a connection of its own (committed at once), so the record
-    survives whatever the callback's own transaction does."""
-    key = _key(timestamp, nonce, (signature or "").lower())
-    digest = hashlib.sha256(body).hexdigest()
-    window = 2 * int(config["WECHAT_MAX_SKEW"])  # a timestamp may be off either way
-    if config.get("REDIS_URL"):
-        import redis
-
-        client = _redis(config["REDIS_URL"])
-        name = config.get("REDIS_PREFIX", "gonglian:") + key
-        try:
-            if client.set(name, digest, nx=True, ex=window):
-                return
-            seen = client.get(name)
-        except redis.RedisError:
-            seen = False  # Redis is down: the database remembers instead
-        if seen is not False:
-            if seen is not None and seen.decode() != digest:
-                raise Replayed()
-            return
-    now = utcnow()
-    with db.engine.begin() as conn:
-        try:
-            with conn.begin_nested():
-                conn.execute(insert(KeyValue).values(key=key, value=digest, expires_at=now + timedelta(seconds=window)))
-            return
-        except IntegrityError:
-            pass
-        seen = conn.execute(select(KeyValue.value, KeyValue.expires_at).where(KeyValue.key == key)).first()
-    if seen is not None and seen.value != digest and (seen.expires_at is None or seen.expires_at > now):
+def check(seal: Seal, recorded: str | None) -> None:
+    """A seal found already recorded: WeChat's retry of this delivery passes, another body raises."""
+    if recorded is not None and recorded != seal.digest:
         raise Replayed()
-
-
-def forget_expired_job() -> int:
-    """Drop remembered signatures whose window has passed (database store only)."""
-    result = db.session.execute(delete(KeyValue).where(KeyValue.key.like(PREFIX + "%"),
-                                                       KeyValue.expires_at < utcnow()))
-    return result.rowcount or 0
