@@ -91,10 +91,24 @@ def register_extensions(app: Flask, migrations: bool = True) -> None:
 
 def configure_sqlite(engine) -> None:
     """SQLite (the embedded default): write-ahead log, so readers never wait for the writer and a
-    commit needs no fsync of its own (synchronous=NORMAL), and a busy timeout for writers."""
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+    commit needs no fsync of its own (synchronous=NORMAL), and a busy timeout for writers.
+
+    pysqlite begins a transaction only before the first INSERT/UPDATE/DELETE; a SAVEPOINT taken
+    earlier (``begin_nested()`` before any write, as ``queue_message`` does) would then start a
+    transaction of its own that its RELEASE commits, whatever the caller later rolls back. So a
+    savepoint outside a transaction begins one first: a savepoint is always nested."""
+    if engine.dialect.name != "sqlite":
         return
     from sqlalchemy import event
+
+    @event.listens_for(engine, "savepoint")
+    def _savepoint_inside_a_transaction(connection, name):
+        raw = connection.connection.dbapi_connection
+        if not raw.in_transaction:
+            raw.execute("BEGIN")
+
+    if engine.url.database in (None, "", ":memory:"):
+        return
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, record):

@@ -206,3 +206,17 @@ def test_outbox_run_once_cli(runner, live_server):
     result = runner.invoke(args=["outbox", "run", "--once"])
     assert result.exit_code == 0, result.output
     assert "delivered 1" in result.output
+
+
+def test_a_message_queued_in_a_transaction_that_is_rolled_back_is_never_sent(app):
+    """queue_message takes a SAVEPOINT before the transaction's first write; on SQLite that savepoint
+    must still sit inside the caller's transaction (service/app.py:configure_sqlite)."""
+    from models.outbox import OutboxMessage
+    from service.wechat.outbox import queue_message
+
+    queue_message("o-rolled-back", "不会发出", dedup_key="rolled-back-1")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    queue_message("o-kept", "会发出", dedup_key="kept-1")
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1

@@ -1,6 +1,5 @@
 """Workers as WeChat followers: created on first contact, window times kept for the outbox."""
-from sqlalchemy import case, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import DateTime, bindparam, select, text
 
 from models.base import utcnow
 from models.worker import Worker
@@ -25,20 +24,23 @@ def get_or_create_worker(openid: str) -> Worker:
     return worker
 
 
+# One statement for SQLite (3.24+) and PostgreSQL, built once: compiled once, then cached.
+FOLLOW = text(
+    "INSERT INTO workers (openid, subscribed, subscribed_at, last_scene, created_at, updated_at) "
+    "VALUES (:openid, true, :now, :scene, :now, :now) "
+    "ON CONFLICT (openid) DO UPDATE SET subscribed = true, updated_at = :now, "
+    "subscribed_at = CASE WHEN workers.subscribed THEN workers.subscribed_at ELSE :now END, "
+    "last_scene = COALESCE(:scene, workers.last_scene)"
+).bindparams(bindparam("now", type_=DateTime()))
+
+
 def follow(openid: str, scene: str | None = None) -> None:
     """The worker follows (a subscribe or a scan): one upsert statement, no ORM load — a burst
     of scans at a poster costs one row write each. Flushed with the caller's transaction."""
-    table = Worker.__table__
-    now = utcnow()
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(table).values(openid=openid, subscribed=True, subscribed_at=now, last_scene=scene,
-                                          created_at=now, updated_at=now)
-    changes = {"subscribed": True, "updated_at": now,
-               "subscribed_at": case((table.c.subscribed.is_(True), table.c.subscribed_at), else_=now)}
-    if scene:
-        changes["last_scene"] = scene
+    if not openid or len(openid) > MAX_OPENID:
+        raise BadRequest("无法识别的微信用户", code="bad_openid")
     db.session.flush()  # the ORM's pending changes first, so nothing overwrites this one
-    db.session.execute(insert.on_conflict_do_update(index_elements=["openid"], set_=changes))
+    db.session.execute(FOLLOW, {"openid": openid, "now": utcnow(), "scene": scene or None})
 
 
 def unfollow(openid: str) -> Worker:
