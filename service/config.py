@@ -74,10 +74,11 @@ class Config:
     WECHAT_MAX_SKEW = 300  # seconds a callback timestamp may be off
     WECHAT_MAX_BODY = 64 * 1024
     WECHAT_DEDUP_TTL = 24 * 3600
-    # Last-contact times are written behind, this often (0: at once, as the tests do).
-    # A federation's name in scan welcomes is cached this long per process (a renamed or dissolved
-    # federation shows within it); 0 reads it every time (tests).
+    # A federation's name in scan welcomes is cached per process under the routing token (a rename
+    # or dissolution shows at the next scan) and at most this long (for changes made outside the
+    # ORM); 0 reads it every time (tests).
     WECHAT_NAME_CACHE_SECONDS = float(os.environ.get("WECHAT_NAME_CACHE_SECONDS", "30"))
+    # Last-contact times are written behind, this often (0: at once, as the tests do).
     WECHAT_CONTACT_FLUSH_SECONDS = float(os.environ.get("WECHAT_CONTACT_FLUSH_SECONDS", "1"))
     # Where links sent to workers point (the H5 pages).
     PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")

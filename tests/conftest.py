@@ -72,8 +72,8 @@ def app(tmp_path_factory):
         "PUBLIC_BASE_URL": "http://gonglian.test",
         "WTF_CSRF_ENABLED": False,  # tests/test_staff_auth.py turns it on to prove it
         "REDIS_PREFIX": f"gonglian-test-{uuid.uuid4().hex[:8]}:",
-        "WECHAT_CONTACT_FLUSH_SECONDS": 0,
-        "WECHAT_NAME_CACHE_SECONDS": 0,  # ids are reused between tests  # last contact written at once (tests of the write-behind set it)
+        "WECHAT_CONTACT_FLUSH_SECONDS": 0,  # last contact written at once (tests of the write-behind set it)
+        "WECHAT_NAME_CACHE_SECONDS": 0,  # names read every time (tests of the cache set it)
         "RATELIMIT_STORAGE_URI": "memory://",  # limiter.reset() between tests must not touch a shared Redis
     })
     app.test_client_class = RequestIsolatedClient

@@ -210,7 +210,7 @@ def test_a_burst_of_scans_reads_the_federation_once(app, wechat, monkeypatch):
     from handlers.wechat import bot
 
     monkeypatch.setitem(app.config, "WECHAT_NAME_CACHE_SECONDS", 30)
-    monkeypatch.setattr(bot, "_names", {})  # ids restart in every test: no name cached by an earlier one
+    bot.federation_names.clear()
     federation = make_federation()
     scene, name = federation.scene, federation.name
     with statements() as seen:
@@ -219,6 +219,24 @@ def test_a_burst_of_scans_reads_the_federation_once(app, wechat, monkeypatch):
     assert len([s for s in seen if "FROM federations" in s]) == 1
     workers = db.session.scalars(select(Worker).where(Worker.openid.like("o-burst-%"))).all()
     assert len(workers) == 3 and all(w.subscribed and w.last_scene == federation.scene for w in workers)
+
+
+def test_a_renamed_or_dissolved_federation_is_seen_at_the_next_scan(app, wechat, monkeypatch):
+    from tests.factories import make_federation
+
+    from handlers.wechat import bot
+
+    monkeypatch.setitem(app.config, "WECHAT_NAME_CACHE_SECONDS", 30)
+    bot.federation_names.clear()
+    federation = make_federation()
+    scene = federation.scene
+    assert federation.name in wechat.scan("o-rename-1", scene, new_follower=False).reply["Content"]
+    federation.name = "石家庄市长安区改名测试行业工会联合会"
+    db.session.commit()
+    assert "改名测试" in wechat.scan("o-rename-2", scene, new_follower=False).reply["Content"]
+    federation.status = "dissolved"
+    db.session.commit()
+    assert wechat.scan("o-rename-3", scene, new_follower=False).reply["Content"] == bot.WELCOME
 
 
 def test_following_again_keeps_the_first_follow_time(wechat):

@@ -28,6 +28,43 @@ def _saved(federation_id: int) -> dict:
     return views.overview(g.staff, federation_id)
 
 
+def _letter_out(letter: SupervisionLetter) -> SupervisionLetter:
+    """The letter with its issuing federation's name (the printed letterhead)."""
+    letter.federation_name = get_governed(None, letter.federation_id).name
+    return letter
+
+
+def _itself(record):
+    return record
+
+
+WRITERS = ("admin", "chair")
+
+
+def _write(name: str, rule: str, schema, service, doc: str | None = None, *, method: str = "post",
+           status: int = 201, roles: tuple[str, ...] = WRITERS, whole: bool = False, out=GovernanceOut,
+           answer=None) -> None:
+    """Declare one write view `name` at FED + `rule`: staff with one of `roles` send `schema`, and
+    the view calls `service(federation, *ids, staff=, **data)` (`whole`: the data as one dict after
+    the ids), the ids being the rule's after federation_id, in the rule's order. It answers
+    `status` with the federation's governance page, or with `answer(result)` dumped by `out`.
+    `doc` is the view's docstring (the OpenAPI summary)."""
+    def view(data, federation_id, **ids):
+        federation = _federation(federation_id)
+        if whole:
+            result = service(federation, *ids.values(), data, staff=g.staff)
+        else:
+            result = service(federation, *ids.values(), staff=g.staff, **data)
+        return _saved(federation_id) if answer is None else answer(result)
+
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = doc
+    view = bp.response(status, out)(view)
+    view = bp.arguments(schema)(view)
+    view = staff_required(*roles)(view)
+    bp.route(FED + rule, methods=[method.upper()])(view)
+
+
 @bp.get("/board")
 @staff_required()
 @bp.arguments(BoardQuery, location="query")
@@ -45,142 +82,35 @@ def overview(federation_id):
     return views.overview(g.staff, federation_id)
 
 
-@bp.post(f"{FED}/formation-steps")
-@staff_required("admin", "chair")
-@bp.arguments(FormationStepIn)
-@bp.response(201, GovernanceOut)
-def add_step(data, federation_id):
-    """Record a formation step (the upper union's approval only by its admin)."""
-    formation.record_step(_federation(federation_id), staff=g.staff, **data)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/base-unions")
-@staff_required("admin", "chair")
-@bp.arguments(BaseUnionIn)
-@bp.response(201, GovernanceOut)
-def add_base_union(data, federation_id):
-    """Register a covered base union (one of the three kinds)."""
-    register.add_base_union(_federation(federation_id), staff=g.staff, **data)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/base-unions/<int:base_union_id>/chair")
-@staff_required("admin", "chair")
-@bp.arguments(ChairChangeIn)
-@bp.response(200, GovernanceOut)
-def change_chair(data, federation_id, base_union_id):
-    """A base union's new chair: its committee member who is no longer chair is flagged for 替补."""
-    committee.change_base_union_chair(_federation(federation_id), base_union_id, staff=g.staff, **data)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/units")
-@staff_required("admin", "chair")
-@bp.arguments(UnitIn)
-@bp.response(201, GovernanceOut)
-def add_unit(data, federation_id):
-    """Register a covered unit (with its base union or covered directly) or scattered workers."""
-    register.add_unit(_federation(federation_id), staff=g.staff, **data)
-    return _saved(federation_id)
-
-
-@bp.patch(f"{FED}/units/<int:unit_id>")
-@staff_required("admin", "chair")
-@bp.arguments(UnitUpdateIn)
-@bp.response(200, GovernanceOut)
-def update_unit(data, federation_id, unit_id):
-    register.update_unit(_federation(federation_id), unit_id, data, staff=g.staff)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/elections")
-@staff_required("admin", "chair")
-@bp.arguments(ElectionIn)
-@bp.response(201, GovernanceOut)
-def elect(data, federation_id):
-    """Record an election: the new committee replaces the sitting one and starts the next term."""
-    terms.elect_committee(_federation(federation_id), staff=g.staff, **data)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/members")
-@staff_required("admin", "chair")
-@bp.arguments(MemberIn)
-@bp.response(201, GovernanceOut)
-def add_member(data, federation_id):
-    """替补 (replacement) or 增补 (addition) of a member of the sitting committee."""
-    committee.add_member(_federation(federation_id), data, staff=g.staff)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/members/<int:member_id>/leave")
-@staff_required("admin", "chair")
-@bp.arguments(LeaveIn)
-@bp.response(200, GovernanceOut)
-def remove_member(data, federation_id, member_id):
-    committee.remove_member(_federation(federation_id), member_id, staff=g.staff, **data)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/renewal-approvals")
-@staff_required("admin")
-@bp.arguments(ApprovalIn)
-@bp.response(201, GovernanceOut)
-def approve_renewal(data, federation_id):
-    """The upper union approves an early or late renewal."""
-    terms.approve_renewal(_federation(federation_id), staff=g.staff, **data)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/committees")
-@staff_required("admin", "chair")
-@bp.arguments(SpecialCommitteeIn)
-@bp.response(201, GovernanceOut)
-def add_committee(data, federation_id):
-    """Record the funds review, women workers' or labour-law supervision committee."""
-    register.record_special_committee(_federation(federation_id), staff=g.staff, **data)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/meetings")
-@staff_required("admin", "chair")
-@bp.arguments(MeetingIn)
-@bp.response(201, GovernanceOut)
-def add_meeting(data, federation_id):
-    """Record a congress, a committee plenary or a half-year report."""
-    meetings.record_meeting(_federation(federation_id), staff=g.staff, **data)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/contracts")
-@staff_required("admin", "chair")
-@bp.arguments(ContractIn)
-@bp.response(201, GovernanceOut)
-def start_contract(data, federation_id):
-    """Start a collective bargaining led by the chair as chief representative."""
-    contracts.start_negotiation(_federation(federation_id), data, staff=g.staff)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/contracts/<int:contract_id>/<any(draft, vote, file, review, cover):step>")
-@staff_required("admin", "chair")
-@bp.arguments(ContractStepIn)
-@bp.response(200, GovernanceOut)
-def contract_step(data, federation_id, contract_id, step):
-    """One step of a contract: draft, vote, file (15-day review clock), review, cover."""
-    contracts.advance(_federation(federation_id), contract_id, step, data, staff=g.staff)
-    return _saved(federation_id)
-
-
-@bp.post(f"{FED}/letters")
-@staff_required("admin", "chair")
-@bp.arguments(LetterIn)
-@bp.response(201, LetterOut)
-def issue_letter(data, federation_id):
-    """Issue a 提示函 or 意见书 from a help request or an inspection."""
-    letter = letters.issue_letter(_federation(federation_id), data, staff=g.staff)
-    return _letter_out(letter)
+# ---------------------------------------------------------------- the writes (and the reads behind two of them)
+_write("add_step", "/formation-steps", FormationStepIn, formation.record_step,
+       "Record a formation step (the upper union's approval only by its admin).")
+_write("add_base_union", "/base-unions", BaseUnionIn, register.add_base_union,
+       "Register a covered base union (one of the three kinds).")
+_write("change_chair", "/base-unions/<int:base_union_id>/chair", ChairChangeIn, committee.change_base_union_chair,
+       "A base union's new chair: its committee member who is no longer chair is flagged for 替补.", status=200)
+_write("add_unit", "/units", UnitIn, register.add_unit,
+       "Register a covered unit (with its base union or covered directly) or scattered workers.")
+_write("update_unit", "/units/<int:unit_id>", UnitUpdateIn, register.update_unit, method="patch", status=200,
+       whole=True)
+_write("elect", "/elections", ElectionIn, terms.elect_committee,
+       "Record an election: the new committee replaces the sitting one and starts the next term.")
+_write("add_member", "/members", MemberIn, committee.add_member,
+       "替补 (replacement) or 增补 (addition) of a member of the sitting committee.", whole=True)
+_write("remove_member", "/members/<int:member_id>/leave", LeaveIn, committee.remove_member, status=200)
+_write("approve_renewal", "/renewal-approvals", ApprovalIn, terms.approve_renewal,
+       "The upper union approves an early or late renewal.", roles=("admin",))
+_write("add_committee", "/committees", SpecialCommitteeIn, register.record_special_committee,
+       "Record the funds review, women workers' or labour-law supervision committee.")
+_write("add_meeting", "/meetings", MeetingIn, meetings.record_meeting,
+       "Record a congress, a committee plenary or a half-year report.")
+_write("start_contract", "/contracts", ContractIn, contracts.start_negotiation,
+       "Start a collective bargaining led by the chair as chief representative.", whole=True)
+_write("contract_step", "/contracts/<int:contract_id>/<any(draft, vote, file, review, cover):step>", ContractStepIn,
+       contracts.advance, "One step of a contract: draft, vote, file (15-day review clock), review, cover.",
+       status=200, whole=True)
+_write("issue_letter", "/letters", LetterIn, letters.issue_letter,
+       "Issue a 提示函 or 意见书 from a help request or an inspection.", whole=True, out=LetterOut, answer=_letter_out)
 
 
 @bp.get(f"{FED}/letters/<int:letter_id>")
@@ -191,39 +121,12 @@ def get_letter(federation_id, letter_id):
     return _letter_out(get_owned(SupervisionLetter, letter_id, _federation(federation_id)))
 
 
-@bp.post(f"{FED}/letters/<int:letter_id>/response")
-@staff_required("admin", "chair")
-@bp.arguments(LetterResponseIn)
-@bp.response(200, LetterOut)
-def letter_response(data, federation_id, letter_id):
-    """Record the addressee's answer."""
-    letter = letters.record_response(_federation(federation_id), letter_id, staff=g.staff, **data)
-    return _letter_out(letter)
-
-
-@bp.post(f"{FED}/letters/<int:letter_id>/escalate")
-@staff_required("admin", "chair")
-@bp.arguments(LetterEscalateIn)
-@bp.response(201, LetterOut)
-def escalate_letter(data, federation_id, letter_id):
-    """提示函 → 意见书 → 建议书, when the previous one is overdue or was not put right."""
-    letter = letters.escalate_letter(_federation(federation_id), letter_id, data, staff=g.staff)
-    return _letter_out(letter)
-
-
-def _letter_out(letter: SupervisionLetter) -> SupervisionLetter:
-    """The letter with its issuing federation's name (the printed letterhead)."""
-    letter.federation_name = get_governed(None, letter.federation_id).name
-    return letter
-
-
-@bp.post(f"{FED}/employers")
-@staff_required("admin", "chair")
-@bp.arguments(EmployerIn)
-@bp.response(201, GovernanceOut)
-def add_employer(data, federation_id):
-    employers.add_employer(_federation(federation_id), staff=g.staff, **data)
-    return _saved(federation_id)
+_write("letter_response", "/letters/<int:letter_id>/response", LetterResponseIn, letters.record_response,
+       "Record the addressee's answer.", status=200, out=LetterOut, answer=_letter_out)
+_write("escalate_letter", "/letters/<int:letter_id>/escalate", LetterEscalateIn, letters.escalate_letter,
+       "提示函 → 意见书 → 建议书, when the previous one is overdue or was not put right.", whole=True, out=LetterOut,
+       answer=_letter_out)
+_write("add_employer", "/employers", EmployerIn, employers.add_employer)
 
 
 @bp.get(f"{FED}/employers/<int:employer_id>")
@@ -234,21 +137,8 @@ def dossier(federation_id, employer_id):
     return employers.dossier(_federation(federation_id), employer_id)
 
 
-@bp.post(f"{FED}/warnings")
-@staff_required("admin", "chair")
-@bp.arguments(WarningIn)
-@bp.response(201, LabourWarningOut)
-def raise_warning(data, federation_id):
-    """Raise a warning by hand (a red one alerts the upper union at once)."""
-    warning = early_warning.raise_warning(_federation(federation_id), staff=g.staff, **data)
-    return warning
+_write("raise_warning", "/warnings", WarningIn, early_warning.raise_warning,
+       "Raise a warning by hand (a red one alerts the upper union at once).", out=LabourWarningOut, answer=_itself)
+_write("close_warning", "/warnings/<int:warning_id>/close", WarningCloseIn, early_warning.close_warning,
+       "The warning was dealt with.", status=200, out=LabourWarningOut, answer=_itself)
 
-
-@bp.post(f"{FED}/warnings/<int:warning_id>/close")
-@staff_required("admin", "chair")
-@bp.arguments(WarningCloseIn)
-@bp.response(200, LabourWarningOut)
-def close_warning(data, federation_id, warning_id):
-    """The warning was dealt with."""
-    warning = early_warning.close_warning(_federation(federation_id), warning_id, staff=g.staff, **data)
-    return warning

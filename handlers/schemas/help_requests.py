@@ -1,5 +1,6 @@
-"""Schemas for help requests: the worker's pages (In/Out) and the staff console (staff-only Out
-schemas live apart, so no staff field can leak to a worker through a shared schema)."""
+"""Schemas for help requests: the worker's pages (In/Out) and the facts both sides show
+(RequestFactsOut). Staff-only Out schemas live apart (inbox.py), so no staff field can leak to a
+worker through a shared schema."""
 import marshmallow as ma
 
 from handlers.schemas.base import InSchema, OutSchema, Scalar, length
@@ -81,7 +82,10 @@ class WorkerAttachmentOut(OutSchema):
     created_at = ma.fields.DateTime()
 
 
-class WorkerRequestSummaryOut(OutSchema):
+# --------------------------------------------------------------------------- shown to both sides
+class RequestHeadOut(OutSchema):
+    """What a list row and a detail page show of a request, to the worker and to staff."""
+
     id = ma.fields.Integer()
     number = ma.fields.String()
     type = ma.fields.String()
@@ -91,14 +95,14 @@ class WorkerRequestSummaryOut(OutSchema):
     federation_name = ma.fields.String()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
-    due_at = ma.fields.DateTime(allow_none=True)
-    due_kind = ma.fields.String(allow_none=True)
 
 
-class WorkerRequestOut(WorkerRequestSummaryOut):
+class RequestFactsOut(RequestHeadOut):
+    """A request's facts as both the worker (WorkerRequestOut) and staff (inbox.RequestDetailOut)
+    see them; what only one side sees is declared in that side's schema."""
+
     employer_name = ma.fields.String()
     region_name = ma.fields.String()
-    industry_name = ma.fields.String()
     facts = ma.fields.String()
     wants = ma.fields.String()
     amount = ma.fields.Decimal(as_string=True, allow_none=True)
@@ -106,6 +110,16 @@ class WorkerRequestOut(WorkerRequestSummaryOut):
     outcome_text = ma.fields.String(allow_none=True)
     rating = ma.fields.Integer(allow_none=True)
     rating_comment = ma.fields.String(allow_none=True)
+
+
+# --------------------------------------------------------------------------- worker side: my requests
+class WorkerRequestSummaryOut(RequestHeadOut):
+    due_at = ma.fields.DateTime(allow_none=True)
+    due_kind = ma.fields.String(allow_none=True)
+
+
+class WorkerRequestOut(RequestFactsOut, WorkerRequestSummaryOut):
+    industry_name = ma.fields.String()
     can_add_info = ma.fields.Boolean()
     can_withdraw = ma.fields.Boolean()
     can_rate = ma.fields.Boolean()

@@ -2,6 +2,7 @@
 import marshmallow as ma
 
 from handlers.schemas.base import InSchema, OutSchema, length
+from handlers.schemas.help_requests import RequestFactsOut
 
 
 class InboxQuery(InSchema):
@@ -108,17 +109,11 @@ class InboxCountOut(OutSchema):
     assigned = ma.fields.Integer()
 
 
-class RequestDetailOut(OutSchema):
-    """Assembled by service.help_requests.detail.staff_detail (see there for every key)."""
+class RequestDetailOut(RequestFactsOut):
+    """Assembled by service.help_requests.detail.staff_detail (see there for every key); the
+    facts the worker sees too come from RequestFactsOut."""
 
-    id = ma.fields.Integer()
-    number = ma.fields.String()
-    type = ma.fields.String()
-    type_label = ma.fields.String()
-    status = ma.fields.String()
-    status_label = ma.fields.String()
     federation_id = ma.fields.Integer()
-    federation_name = ma.fields.String()
     assignee_id = ma.fields.Integer(allow_none=True)
     assignee_name = ma.fields.String(allow_none=True)
     incoming = ma.fields.Boolean()
@@ -127,19 +122,11 @@ class RequestDetailOut(OutSchema):
     escalated = ma.fields.Boolean()
     limitation_warning = ma.fields.Boolean()
     limitation_date = ma.fields.Date(allow_none=True)
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
     worker = ma.fields.Dict()
-    employer_name = ma.fields.String()
     region_code = ma.fields.String()
-    region_name = ma.fields.String()
     industry_code = ma.fields.String()
     industry_name = ma.fields.String(allow_none=True)
     worker_unread = ma.fields.Integer()
-    facts = ma.fields.String()
-    wants = ma.fields.String()
-    amount = ma.fields.Decimal(as_string=True, allow_none=True)
-    learned_on = ma.fields.Date(allow_none=True)
     details = ma.fields.List(ma.fields.Dict())
     consent_at = ma.fields.DateTime(allow_none=True)
     consent_version = ma.fields.String(allow_none=True)
@@ -147,9 +134,6 @@ class RequestDetailOut(OutSchema):
     deadlines = ma.fields.Method("dump_deadlines")
     outcome = ma.fields.Dict(allow_none=True)
     outcome_label = ma.fields.String(allow_none=True)
-    outcome_text = ma.fields.String(allow_none=True)
-    rating = ma.fields.Integer(allow_none=True)
-    rating_comment = ma.fields.String(allow_none=True)
     attachments = ma.fields.List(ma.fields.Nested(lambda: AttachmentOut()))
     timeline = ma.fields.List(ma.fields.Nested(lambda: TimelineOut()))
     transfers = ma.fields.List(ma.fields.Nested(lambda: RequestTransferOut()))

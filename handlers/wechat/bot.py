@@ -10,6 +10,7 @@ from models.federation import Federation
 from service.wechat import followers as workers
 from service.extensions import db
 from service.links import h5_url
+from service.routing import cache as routing_cache
 
 MENU_TEXT = (
     "您可以点击下方菜单，或直接说出您要办的事，例如：\n"
@@ -29,23 +30,53 @@ def link(url: str, label: str) -> str:
     return f'<a href="{url}">{label}</a>'
 
 
-_names: dict[int, tuple[float, str | None]] = {}
+def _read_name(federation_id: int) -> str | None:
+    return db.session.scalar(select(Federation.name).where(Federation.id == federation_id,
+                                                           Federation.status != "dissolved"))
+
+
+class FederationNames:
+    """Names of federations that are not dissolved, cached per process: a burst of scans at one
+    poster reads the federation once, not once per scan.
+
+    Entries hold under the routing token they were read with: a rename or a dissolution replaces
+    the token (models/federation.py), so the next scan reads the new name. They also expire after
+    WECHAT_NAME_CACHE_SECONDS, for changes made behind the ORM's back; 0 reads every time."""
+
+    def __init__(self, max_entries: int = 10000):
+        self.max_entries = max_entries
+        self._state: tuple[str | None, dict[int, tuple[float, str | None]]] = (None, {})
+
+    def get(self, federation_id: int) -> str | None:
+        """The federation's name, or None if there is no such federation or it is dissolved."""
+        max_age = current_app.config["WECHAT_NAME_CACHE_SECONDS"]
+        token = routing_cache.current_token() if max_age > 0 else None
+        if token is None:
+            return _read_name(federation_id)
+        seen, entries = self._state
+        if seen != token or len(entries) >= self.max_entries:
+            entries = {}
+            self._state = (token, entries)  # one swap: a token never meets entries of another
+        now, cached = time.monotonic(), entries.get(federation_id)
+        if cached is None or now - cached[0] >= max_age:
+            cached = entries[federation_id] = (now, _read_name(federation_id))
+        return cached[1]
+
+    def clear(self) -> None:
+        """Forget every name (tests)."""
+        self._state = (None, {})
+
+
+federation_names = FederationNames()
 
 
 def _federation_name(value: str) -> tuple[int, str] | None:
-    """(id, name) of a federation that is not dissolved, cached per process: a burst of scans at
-    one poster reads the federation once, not once per scan."""
+    """(id, name) of the federation a `fed:` scene names, if it is not dissolved."""
     if not value.isdigit() or len(value) > 18:
         return None
-    federation_id, now = int(value), time.monotonic()
-    cached = _names.get(federation_id)
-    if cached is None or now - cached[0] >= current_app.config["WECHAT_NAME_CACHE_SECONDS"]:
-        name = db.session.scalar(select(Federation.name).where(Federation.id == federation_id,
-                                                               Federation.status != "dissolved"))
-        if len(_names) > 10000:
-            _names.clear()
-        cached = _names[federation_id] = (now, name)
-    return (federation_id, cached[1]) if cached[1] else None
+    federation_id = int(value)
+    name = federation_names.get(federation_id)
+    return (federation_id, name) if name else None
 
 
 @on_scene("fed")

@@ -15,7 +15,7 @@ from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.guarded import guarded_update, same_as
 from service.help_requests.outcomes import clean_outcome, describe
-from service.help_requests.status import add_event, notify_worker, transition
+from service.help_requests.status import add_event, notify_worker, tell_worker, transition
 from service.staff.scope import can_see, require_role
 from service import clock
 from service.staff.scope import get_in_scope
@@ -157,9 +157,8 @@ def reply(staff: Staff, request_id: int, body: str, *, now: datetime | None = No
         raise Conflict("该诉求已结案或已撤回，不能再回复")
     if request.status == "new":
         _accept(staff, request, now, staff, notify=False)
-    event = add_event(request, "reply", public=True, staff=staff, now=now, body=body)
     deadlines.on_first_response(request, now)
-    notify_worker(request, f"工会回复：{body}", dedup_key=f"request:{request.id}:event:{event.id}", now=now)
+    event = tell_worker(request, "reply", body, message=f"工会回复：{body}", staff=staff, now=now)
     _touch(request, now)
     _audit(staff, request, "reply", event=event.id)
     return request
@@ -184,9 +183,8 @@ def ask_info(staff: Staff, request_id: int, body: str, *, now: datetime | None =
     if request.status == "new":
         _accept(staff, request, now, staff, notify=False)
     transition(request, "awaiting_worker")
-    event = add_event(request, "info_requested", public=True, staff=staff, now=now, body=body)
     deadlines.on_first_response(request, now)
-    notify_worker(request, f"请补充材料：{body}", dedup_key=f"request:{request.id}:event:{event.id}", now=now)
+    event = tell_worker(request, "info_requested", body, message=f"请补充材料：{body}", staff=staff, now=now)
     _touch(request, now)
     _audit(staff, request, "ask_info", event=event.id)
     return request
@@ -199,8 +197,8 @@ def resume(staff: Staff, request_id: int, *, now: datetime | None = None) -> Hel
     if request.status != "awaiting_worker":
         raise Conflict("该诉求不在“待职工补充”状态", code="bad_transition")
     transition(request, "in_progress")
-    event = add_event(request, "resumed", public=True, staff=staff, now=now, body="工会已根据现有材料继续办理")
-    notify_worker(request, "工会已根据现有材料继续办理您的诉求。", dedup_key=f"request:{request.id}:event:{event.id}", now=now)
+    tell_worker(request, "resumed", "工会已根据现有材料继续办理", message="工会已根据现有材料继续办理您的诉求。",
+                staff=staff, now=now)
     _touch(request, now)
     _audit(staff, request, "resume")
     return request
@@ -216,9 +214,9 @@ def resolve(staff: Staff, request_id: int, outcome: dict, *, now: datetime | Non
     transition(request, "resolved")
     request.outcome, request.resolved_at = clean, now
     text = describe(clean)
-    event = add_event(request, "resolved", public=True, staff=staff, now=now, body=text, data=clean)
     deadlines.on_first_response(request, now)
-    notify_worker(request, f"{text}\n欢迎对本次办理作出评价。", dedup_key=f"request:{request.id}:event:{event.id}", now=now)
+    tell_worker(request, "resolved", text, message=f"{text}\n欢迎对本次办理作出评价。", staff=staff, data=clean,
+                now=now)
     _touch(request, now)
     _audit(staff, request, "resolve", result=clean["result"])
     return request
@@ -234,8 +232,8 @@ def reopen(staff: Staff, request_id: int, reason: str, *, now: datetime | None =
         raise Conflict("只有已办结的诉求可以重新办理", code="bad_transition")
     transition(request, "in_progress")
     request.resolved_at = None
-    event = add_event(request, "reopened", public=True, staff=staff, now=now, body=f"诉求重新办理：{reason}")
-    notify_worker(request, f"您的诉求已重新办理。原因：{reason}", dedup_key=f"request:{request.id}:event:{event.id}", now=now)
+    tell_worker(request, "reopened", f"诉求重新办理：{reason}", message=f"您的诉求已重新办理。原因：{reason}",
+                staff=staff, now=now)
     _touch(request, now)
     _audit(staff, request, "reopen")
     return request
@@ -246,8 +244,7 @@ def close(staff: Staff, request_id: int, *, now: datetime | None = None) -> Help
     request = get_request(staff, request_id, lock=True)
     transition(request, "closed")
     request.closed_at = now
-    event = add_event(request, "closed", public=True, staff=staff, now=now, body="诉求已结案")
-    notify_worker(request, "您的诉求已结案。感谢您的信任。", dedup_key=f"request:{request.id}:event:{event.id}", now=now)
+    tell_worker(request, "closed", "诉求已结案", message="您的诉求已结案。感谢您的信任。", staff=staff, now=now)
     request.updated_at = now
     _audit(staff, request, "close")
     return request

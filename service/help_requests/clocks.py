@@ -12,7 +12,7 @@ from models.request import OPEN_STATUSES, HelpRequest, RequestEvent
 from service.extensions import db
 from service.help_requests import deadlines
 from service import clock
-from service.help_requests.status import add_event, notify_worker
+from service.help_requests.status import tell_worker
 
 MEDIATION_DAYS = timedelta(days=15)
 BATCH = 200
@@ -52,11 +52,6 @@ def _not_told(kind: str):
     return ~exists().where(RequestEvent.request_id == HelpRequest.id, RequestEvent.kind == kind)
 
 
-def _tell(request: HelpRequest, kind: str, text: str, now: datetime) -> None:
-    event = add_event(request, kind, public=True, now=now, body=text)
-    notify_worker(request, text, dedup_key=f"request:{request.id}:event:{event.id}", now=now)
-
-
 def tell_clocks(now: datetime | None = None, limit: int = BATCH) -> int:
     """Tell each worker once: mediation past 15 days, limitation near. Answers how many told."""
     now = now or utcnow()
@@ -66,7 +61,7 @@ def tell_clocks(now: datetime | None = None, limit: int = BATCH) -> int:
         HelpRequest.type == "mediation", HelpRequest.status.in_(OPEN_STATUSES),
         HelpRequest.accepted_at <= now - MEDIATION_DAYS, _not_told("clock_mediation")).limit(limit)).all()
     for request in mediations:
-        _tell(request, "clock_mediation", mediation_sentence(mediation_due(request), today), now)
+        tell_worker(request, "clock_mediation", mediation_sentence(mediation_due(request), today), now=now)
         told += 1
     bound = deadlines.limitation_learned_bound(today)
     near = db.session.scalars(select(HelpRequest).where(
@@ -74,7 +69,8 @@ def tell_clocks(now: datetime | None = None, limit: int = BATCH) -> int:
         _not_told("clock_limitation")).limit(limit)).all()
     for request in near:
         if deadlines.limitation_near(request.learned_on, today):
-            _tell(request, "clock_limitation", limitation_sentence(deadlines.limitation_date(request.learned_on)), now)
+            tell_worker(request, "clock_limitation", limitation_sentence(deadlines.limitation_date(request.learned_on)),
+                        now=now)
             told += 1
     db.session.flush()
     return told

@@ -58,6 +58,16 @@ def add_event(request: HelpRequest, kind: str, *, public: bool, body: str | None
     return event
 
 
+def tell_worker(request: HelpRequest, kind: str, body: str, *, message: str | None = None,
+                staff: Staff | None = None, data: dict | None = None, now: datetime | None = None) -> RequestEvent:
+    """A public line on the timeline and the WeChat message that carries it (`message`, else the
+    line itself), queued under the key service/help_requests/delivery.py reads its state by."""
+    event = add_event(request, kind, public=True, staff=staff, now=now, body=body, data=data)
+    notify_worker(request, body if message is None else message,
+                  dedup_key=f"request:{request.id}:event:{event.id}", now=now)
+    return event
+
+
 def _short(value: str) -> str:
     return value if len(value) <= TEMPLATE_FIELD_MAX else value[: TEMPLATE_FIELD_MAX - 1] + "…"
 

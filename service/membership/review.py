@@ -113,6 +113,15 @@ def approve(staff: Staff, application_id: int) -> Membership:
     return membership
 
 
+def _tell_applicant(application: Application, text: str, result: str, key: str, *, reason: str | None = None) -> None:
+    """The `application_result` message of a decision that sends the worker back to the join page."""
+    fields = {"result": result, "federation": application.federation.name}
+    if reason is not None:
+        fields["reason"] = reason
+    queue_message(application.worker.openid, text, url=h5_url("join"), template="application_result",
+                  fields=fields, dedup_key=f"application:{application.id}:{key}")
+
+
 def _required(value: str | None, field: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -132,13 +141,8 @@ def reject(staff: Staff, application_id: int, reason: str) -> Application:
     application.retention_until = privacy.retention_deadline(application.decided_at)
     add_history(application, history_entry("reject", f"staff:{staff.id}", reason))
     db.session.flush()
-    queue_message(
-        application.worker.openid,
-        f"很抱歉，您的入会申请未通过。原因：{reason}。您可以修改后重新申请。",
-        url=h5_url("join"), template="application_result",
-        fields={"result": "未通过", "federation": application.federation.name, "reason": reason},
-        dedup_key=f"application:{application.id}:rejected",
-    )
+    _tell_applicant(application, f"很抱歉，您的入会申请未通过。原因：{reason}。您可以修改后重新申请。", "未通过",
+                    "rejected", reason=reason)
     audit.record("application.reject", staff=staff, subject_type="application", subject_id=application.id,
                  federation_id=application.federation_id)
     return application
@@ -153,12 +157,8 @@ def request_correction(staff: Staff, application_id: int, reason: str) -> Applic
                    status="correction", reason=reason)
     add_history(application, history_entry("correction", f"staff:{staff.id}", reason))
     db.session.flush()
-    queue_message(
-        application.worker.openid, f"您的入会申请需要补正：{reason}。请点击修改后重新提交。",
-        url=h5_url("join"), template="application_result",
-        fields={"result": "需补正", "federation": application.federation.name, "reason": reason},
-        dedup_key=f"application:{application.id}:correction:{len(application.history or [])}",
-    )
+    _tell_applicant(application, f"您的入会申请需要补正：{reason}。请点击修改后重新提交。", "需补正",
+                    f"correction:{len(application.history or [])}", reason=reason)
     audit.record("application.correction", staff=staff, subject_type="application", subject_id=application.id,
                  federation_id=application.federation_id)
     return application
@@ -173,12 +173,8 @@ def transfer_application(staff: Staff, application_id: int, to_federation_id: in
     db.session.refresh(application, ["federation"])
     add_history(application, history_entry("transfer", f"staff:{staff.id}", reason, federation_id=to_federation_id))
     db.session.flush()
-    queue_message(
-        application.worker.openid, f"您的入会申请已转交{application.federation.name}审核。",
-        url=h5_url("join"), template="application_result",
-        fields={"result": "已转交", "federation": application.federation.name},
-        dedup_key=f"application:{application.id}:transfer:{len(application.history or [])}",
-    )
+    _tell_applicant(application, f"您的入会申请已转交{application.federation.name}审核。", "已转交",
+                    f"transfer:{len(application.history or [])}")
     return application
 
 
