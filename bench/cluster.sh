@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Debian's nginx (docs/deploy/nginx.conf, as shipped) in front of two app servers and two
 # workers on loopback, all on one PostgreSQL database and Redis; runs the callback load through
-# nginx and prints the figures. Cleans up after itself (own database, own Redis prefix, own ports).
+# nginx, then the join → approve → card flow (bench/cluster_flow.py: OAuth through the WeChat
+# stand-in, which the app servers mount, the outbox delivered to it by the two workers), and prints
+# the figures. Cleans up after itself (own database, own Redis prefix, own ports).
 #   bash bench/cluster.sh [seconds per run, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,8 @@ APP1=$(free_port); APP2=$(free_port); FRONT=$(free_port)
 export DATABASE_URL="$PGADMIN/$DB" REDIS_URL="redis://127.0.0.1:6379/0" REDIS_PREFIX="gonglian-ops-cluster-$$:"
 export FLASK_APP=wsgi WECHAT_TOKEN=bench-token WECHAT_APPID=wxbench000000001 LOG_FORMAT=json
 export WECHAT_AES_KEY="$("$BIN/python" -c 'import base64,hashlib; print(base64.b64encode(hashlib.sha256(b"bench").digest()).decode().rstrip("="))')"
+# The WeChat stand-in, reached through nginx like every other path (WeChat's servers are not reachable here).
+export WECHAT_SIMULATOR=1 WECHAT_API_BASE="http://127.0.0.1:$FRONT/sim/wechat" PUBLIC_BASE_URL="http://127.0.0.1:$FRONT"
 unset GONGLIAN_WEB PROMETHEUS_MULTIPROC_DIR
 PIDS=()
 cleanup() {
@@ -60,5 +64,6 @@ print("%7.0f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  reused %d" % (rps, r[
     rm -f "$WORK"/req-"$kind"-"$conc"-*.txt
   done
 done
+"$BIN/python" bench/cluster_flow.py "http://127.0.0.1:$FRONT" --flows "${FLOWS:-40}"
 echo "requests per app server: $(wc -l <"$WORK/access-$APP1.log") / $(wc -l <"$WORK/access-$APP2.log")"
 echo "metrics through nginx from loopback: $(curl -s "http://127.0.0.1:$FRONT/metrics" | grep -c '^gonglian_') gonglian_* samples"

@@ -18,11 +18,9 @@ import time
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import DateTime, bindparam, text
 
 from models.base import utcnow
-from models.worker import Worker
 from service.metrics import CONTACT_FLUSHES
 from service.wechat.writes import serialized
 
@@ -69,17 +67,20 @@ def _run(app, interval: float) -> None:
             log.exception("contact flush failed; the notes are kept for the next try")
 
 
-def _upsert(rows: list[dict], dialect: str):
-    table = Worker.__table__
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(rows)
-    newest = func.greatest if dialect == "postgresql" else func.max
+def _upsert_statement(newest: str):
+    """One row's upsert; flushed with executemany (compiled once, a pipeline on PostgreSQL)."""
+    def later(column: str) -> str:
+        return f"{newest}(COALESCE(workers.{column}, excluded.{column}), COALESCE(excluded.{column}, workers.{column}))"
 
-    def later(column: str):
-        old, new = table.c[column], insert.excluded[column]
-        return newest(func.coalesce(old, new), func.coalesce(new, old))
+    return text(
+        "INSERT INTO workers (openid, last_message_at, last_event_at, subscribed, created_at, updated_at) "
+        "VALUES (:openid, :last_message_at, :last_event_at, false, :now, :now) "
+        f"ON CONFLICT (openid) DO UPDATE SET last_message_at = {later('last_message_at')}, "
+        f"last_event_at = {later('last_event_at')}"
+    ).bindparams(*(bindparam(name, type_=DateTime()) for name in ("last_message_at", "last_event_at", "now")))
 
-    return insert.on_conflict_do_update(index_elements=["openid"], set_={
-        "last_message_at": later("last_message_at"), "last_event_at": later("last_event_at")})
+
+UPSERTS = {"postgresql": _upsert_statement("GREATEST"), "sqlite": _upsert_statement("MAX")}
 
 
 def flush(app=None) -> int:
@@ -92,14 +93,14 @@ def flush(app=None) -> int:
         batch = dict(_pending)
         _pending.clear()
     now = utcnow()
-    rows = [{"openid": openid, "last_message_at": times[0], "last_event_at": times[1], "subscribed": False,
-             "created_at": now, "updated_at": now} for openid, times in sorted(batch.items())]
+    rows = [{"openid": openid, "last_message_at": times[0], "last_event_at": times[1], "now": now}
+            for openid, times in sorted(batch.items())]
     from service.extensions import db
 
     try:
         with app.app_context():
             with serialized(db.engine), db.engine.begin() as conn:
-                conn.execute(_upsert(rows, conn.dialect.name))
+                conn.execute(UPSERTS[conn.dialect.name], rows)
     except Exception:
         with _lock:
             for openid, times in batch.items():
