@@ -78,6 +78,8 @@ class Config:
     # or dissolution shows at the next scan) and at most this long (for changes made outside the
     # ORM); 0 reads it every time (tests).
     WECHAT_NAME_CACHE_SECONDS = float(os.environ.get("WECHAT_NAME_CACHE_SECONDS", "30"))
+    # How often that cache re-reads the routing token (a rename shows this much later at most).
+    WECHAT_NAME_TOKEN_SECONDS = float(os.environ.get("WECHAT_NAME_TOKEN_SECONDS", "1"))
     # Last-contact times are written behind, this often (0: at once, as the tests do).
     WECHAT_CONTACT_FLUSH_SECONDS = float(os.environ.get("WECHAT_CONTACT_FLUSH_SECONDS", "1"))
     # Where links sent to workers point (the H5 pages).

@@ -217,6 +217,7 @@ def test_a_burst_of_scans_reads_the_federation_once(app, wechat, monkeypatch):
         replies = [wechat.scan(f"o-burst-{n}", scene, new_follower=False).reply["Content"] for n in range(3)]
     assert all(name in reply for reply in replies)
     assert len([s for s in seen if "FROM federations" in s]) == 1
+    assert len([s for s in seen if "routing_version" in s]) == 1  # the token too: once in a second
     workers = db.session.scalars(select(Worker).where(Worker.openid.like("o-burst-%"))).all()
     assert len(workers) == 3 and all(w.subscribed and w.last_scene == federation.scene for w in workers)
 
@@ -227,6 +228,7 @@ def test_a_renamed_or_dissolved_federation_is_seen_at_the_next_scan(app, wechat,
     from handlers.wechat import bot
 
     monkeypatch.setitem(app.config, "WECHAT_NAME_CACHE_SECONDS", 30)
+    monkeypatch.setitem(app.config, "WECHAT_NAME_TOKEN_SECONDS", 0)  # production: within a second
     bot.federation_names.clear()
     federation = make_federation()
     scene = federation.scene

@@ -40,24 +40,34 @@ class FederationNames:
     poster reads the federation once, not once per scan.
 
     Entries hold under the routing token they were read with: a rename or a dissolution replaces
-    the token (models/federation.py), so the next scan reads the new name. They also expire after
-    WECHAT_NAME_CACHE_SECONDS, for changes made behind the ORM's back; 0 reads every time."""
+    the token (models/federation.py), and the token is read again at most every
+    WECHAT_NAME_TOKEN_SECONDS (a scan in a burst costs no statement), so a scan that much later
+    reads the new name. Entries also expire after WECHAT_NAME_CACHE_SECONDS, for changes made
+    behind the ORM's back; 0 reads every time."""
 
     def __init__(self, max_entries: int = 10000):
         self.max_entries = max_entries
         self._state: tuple[str | None, dict[int, tuple[float, str | None]]] = (None, {})
+        self._token_read_at = float("-inf")
+
+    def _token(self, now: float) -> str | None:
+        seen = self._state[0]
+        if seen is None or now - self._token_read_at >= current_app.config["WECHAT_NAME_TOKEN_SECONDS"]:
+            seen, self._token_read_at = routing_cache.current_token(), now
+        return seen
 
     def get(self, federation_id: int) -> str | None:
         """The federation's name, or None if there is no such federation or it is dissolved."""
         max_age = current_app.config["WECHAT_NAME_CACHE_SECONDS"]
-        token = routing_cache.current_token() if max_age > 0 else None
+        now = time.monotonic()
+        token = self._token(now) if max_age > 0 else None
         if token is None:
             return _read_name(federation_id)
         seen, entries = self._state
         if seen != token or len(entries) >= self.max_entries:
             entries = {}
             self._state = (token, entries)  # one swap: a token never meets entries of another
-        now, cached = time.monotonic(), entries.get(federation_id)
+        cached = entries.get(federation_id)
         if cached is None or now - cached[0] >= max_age:
             cached = entries[federation_id] = (now, _read_name(federation_id))
         return cached[1]
@@ -65,6 +75,7 @@ class FederationNames:
     def clear(self) -> None:
         """Forget every name (tests)."""
         self._state = (None, {})
+        self._token_read_at = float("-inf")
 
 
 federation_names = FederationNames()
