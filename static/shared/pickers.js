@@ -195,12 +195,19 @@ export function industryPicker({ input, results, chosen, chips = null },
       results.hidden = false;
     }, 250);
   });
-  // Enter chooses the first hit instead of submitting the form.
+  // Enter chooses the first hit instead of submitting the form; Escape closes the list.
   input.addEventListener('keydown', e => {
+    if (e.key === 'Escape') { results.hidden = true; return; }
     if (e.key !== 'Enter') return;
     e.preventDefault();
     if (!results.hidden && shown.length) choose(shown[0].code, shown[0].name, shown[0].path);
   });
+  input.addEventListener('focus', () => { if (input.value.trim() && shown.length) results.hidden = false; });
+  const outside = e => {
+    if (!input.isConnected) { document.removeEventListener('click', outside); return; } // its form was re-drawn
+    if (e.target !== input && !results.contains(e.target)) results.hidden = true;
+  };
+  document.addEventListener('click', outside);
   results.addEventListener('click', e => {
     const code = e.target.closest('[data-code]')?.dataset.code;
     const hit = shown.find(i => i.code === code);

@@ -42,6 +42,16 @@ def test_federations_page(server, browser):
     page.wait_for_selector(".fed-head h2:has-text('石家庄市长安区建筑行业工会联合会')")
     assert "届满" in page.locator(".warnings").inner_text()
 
+    # a coverage rule is picked by name: the form starts at the federation's own place and trade
+    page.wait_for_selector("#cov-preview:has-text('新规则：石家庄市 › 长安区 · 建筑业')")
+    page.wait_for_selector("#cov-region select[data-level='3'] option[value='130102001']", state="attached")
+    page.select_option("#cov-region select[data-level='3']", "130102001")
+    assert page.inner_text("#cov-preview") == "新规则：石家庄市 › 长安区 › 建北街道 · 建筑业"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#coverage-form").screenshot(path=str(SHOTS / "e2e-federations-coverage-picker.png"))
+    page.click("#coverage-form button[type=submit]")
+    page.wait_for_selector("table:has-text('建北街道')")
+
     page.wait_for_selector("#tester-region select[data-level='2'] option[value='130102']:checked", state="attached")
     page.fill("#tester-industry", "出租车")  # the industry is searched by name and shown by name
     page.click("#tester-industry-picker .picker-result[data-code='G5413']")

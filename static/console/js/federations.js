@@ -188,6 +188,7 @@ function coverageCard(f) {
       <div class="inline"><div><label>地区</label><div id="cov-region"></div></div>
       ${f.kind === 'industry' ? '<div><label for="cov-industry">行业（不选为全部行业）</label><div id="cov-industry-picker"></div></div>' : ''}
       <div><button type="submit" class="primary">添加规则</button></div></div>
+      <p class="muted" id="cov-preview"></p>
       <p class="field-error" data-for="region_code"></p><p class="field-error" data-for="industry_code"></p>
       <p class="error" data-error="coverage"></p></form>` : '';
   return `<section class="card"><h3>覆盖范围 <span class="muted" style="font-weight:normal;font-size:13px">
@@ -251,11 +252,15 @@ function renderDetail(f) {
   }));
   const coverageForm = $('#coverage-form', root);
   if (coverageForm) {
-    const picker = mountRegionPicker($('#cov-region', root), { hints: AREA_HINTS });
-    picker.set(f.region_code);
+    // the rule about to be added, in words: 石家庄市 › 长安区 · 快递服务
+    const preview = () => {
+      $('#cov-preview', root).textContent = picker.value()
+        ? `新规则：${picker.label()} · ${industry?.name || '全部行业'}` : '';
+    };
+    const picker = mountRegionPicker($('#cov-region', root), { hints: AREA_HINTS, onChange: preview });
     const host = $('#cov-industry-picker', root);
-    const industry = host && mountIndustryPicker(host, { inputId: 'cov-industry' });
-    if (industry) industry.set(f.industry_code);
+    const industry = host && mountIndustryPicker(host, { inputId: 'cov-industry', onChange: preview });
+    Promise.all([picker.set(f.region_code), industry?.set(f.industry_code)]).then(preview);
     coverageForm.addEventListener('submit', async e => {
       e.preventDefault();
       try {
