@@ -59,6 +59,21 @@ def test_chair_creates_a_draft_with_questions_keyed(client, tree):
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "contest.create"))
 
 
+def test_coverage_eligibility_takes_the_pickers_codes(client, tree):
+    """The console's pickers send a region's code and an industry's; the rule keeps the prefixes
+    coverage rules use (130100 → 1301, G6020 → G602) and says them by name."""
+    login(client, make_staff(tree["courier"], role="chair"))
+    response = client.post("/api/staff/contests", json=payload(
+        eligibility={"scope": "coverage", "region_prefix": "130100", "industry_prefix": "G6020"}))
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["eligibility"]["region_prefix"] == "1301" and body["eligibility"]["industry_prefix"] == "G602"
+    assert body["scope_text"] == "河北省石家庄市快递服务相关工会联合会会员"
+    missing = client.post("/api/staff/contests", json=payload(eligibility={"scope": "coverage", "region_prefix": ""}))
+    assert missing.status_code == 422
+    assert missing.get_json()["error"]["fields"]["eligibility.region_prefix"] == "请选择覆盖的地区"
+
+
 @pytest.mark.parametrize("over, field", [
     ({"industry_code": "Z999"}, "industry_code"),
     ({"title": "  "}, "title"),

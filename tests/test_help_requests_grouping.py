@@ -40,6 +40,8 @@ def test_a_group_case_one_reply_reaches_every_worker(client, three):
     client.post(f"/api/inbox/requests/{first.id}/reply", json={"body": "明天上午一起到站点协商"})
     told = {m.openid for m in db.session.scalars(select(OutboxMessage)) if "明天上午一起到站点协商" in m.payload["text"]}
     assert told == {"o-g0", "o-g1", "o-g2"}
+    merged = client.get(f"/api/inbox/requests/{second.id}").get_json()
+    assert merged["merged_into"] == first.number and merged["merged_into_id"] == first.id  # the console links it
     page = as_worker(client, "o-g1").get(f"/api/requests/{second.id}").get_json()
     assert page["merged_into"] == first.number and page["status"] == "closed"
     assert any("明天上午一起到站点协商" in e["body"] for e in page["events"])  # their page follows the group

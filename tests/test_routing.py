@@ -447,6 +447,9 @@ def test_preview_for_a_join_and_for_staff(client, tree):
     body = client.get("/api/routing/preview?region=130102001&industry=G6020&type=join").get_json()
     assert body["sentence"].startswith(f"此入会申请将由{COURIER.name}受理")
     assert [c["federation_id"] for c in body["candidates"]] == [built[COURIER.name].id]
+    candidate = body["candidates"][0]  # the console's routing tester shows the matched rule by name
+    assert candidate["region_name"] == refdata.region_full_name(candidate["region_prefix"].ljust(6, "0"))
+    assert candidate["industry_name"] == refdata.get_industry(candidate["industry_prefix"]).name
 
 
 def test_preview_takes_the_workers_membership_into_account(client, tree):

@@ -4,6 +4,7 @@ import marshmallow as ma
 from models.contest import CONTEST_STATUS_LABELS, ELIGIBILITY_SCOPES, QUESTION_KINDS, SIGNUP_STATUS_LABELS
 from handlers.schemas.base import InSchema, OutSchema, UtcDateTime, length
 from service import refdata
+from service.contests import rules as contest_rules
 
 
 # --- staff: contest -----------------------------------------------------------------------
@@ -69,6 +70,8 @@ class ContestOut(OutSchema):
     places_left = ma.fields.Integer()
     members_only = ma.fields.Boolean()
     eligibility = ma.fields.Dict()
+    scope_text = ma.fields.Function(lambda c: contest_rules.scope_text(c),
+                                    metadata={"description": "who may take part, in words: 河北省石家庄市快递服务相关工会联合会会员"})
     exclusions = ma.fields.String(allow_none=True)
     questions = ma.fields.List(ma.fields.Dict())
     scoring_note = ma.fields.String(allow_none=True)

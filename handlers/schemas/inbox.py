@@ -142,6 +142,7 @@ class RequestDetailOut(RequestFactsOut):
     group_label = ma.fields.String(allow_none=True, metadata={"description": "群体性欠薪等（有其他职工的诉求并入时）"})
     group = ma.fields.List(ma.fields.Dict(), metadata={"description": "并入本诉求的诉求（编号、职工、电话）"})
     merged_into = ma.fields.String(allow_none=True)
+    merged_into_id = ma.fields.Integer(allow_none=True, metadata={"description": "已并入的诉求（合并办理）"})
     read_only = ma.fields.Boolean(metadata={"description": "已转出：参与办理过的员工只能查看"})
     moved_to = ma.fields.String(allow_none=True, metadata={"description": "已转出时：现在由哪家受理"})
 

@@ -13,6 +13,7 @@ from service import refdata
 from service.errors import Invalid
 from service.extensions import db
 from service import clock
+from service.routing.router import industry_prefix, region_prefix
 
 MAX_QUESTIONS = 20
 MAX_OPTIONS = 20
@@ -161,11 +162,16 @@ def clean_eligibility(members_only: bool, rule: dict | None) -> dict:
     if scope == "coverage":
         region = str(rule.get("region_prefix") or "").strip()
         industry = str(rule.get("industry_prefix") or "").strip().upper() or None
-        if not re.fullmatch(r"\d{2,12}", region) or not refdata.is_region(_region_code(region)):
-            errors["eligibility.region_prefix"] = "请填写有效的行政区划代码前缀，如 1301 或 130102"
+        if not region:
+            errors["eligibility.region_prefix"] = "请选择覆盖的地区"
+        elif not re.fullmatch(r"\d{2,12}", region) or not refdata.is_region(_region_code(region)):
+            errors["eligibility.region_prefix"] = "请选择有效的地区（行政区划代码或其前缀，如 130100 或 1301）"
         if industry and not refdata.is_industry(industry):
             errors["eligibility.industry_prefix"] = "行业代码不在 GB/T 4754-2017 中"
-        out.update(region_prefix=region, industry_prefix=industry)
+        # the pickers send a region's code (130100) and an industry's (G6020); coverage rules keep
+        # the significant prefixes (1301, G602), which is what _covers compares with
+        out.update(region_prefix=region_prefix(region) if region else region,
+                   industry_prefix=industry_prefix(industry) if industry else None)
     for key in ("age_min", "age_max"):
         value = rule.get(key)
         if value in (None, ""):

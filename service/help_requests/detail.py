@@ -176,5 +176,5 @@ def staff_detail(staff: Staff, request: HelpRequest, *, clear_unread: bool = Tru
         "group_label": grouping.group_label(request),
         "group": [{"id": m.id, "number": m.number, "worker_name": m.worker_name, "phone": m.worker_phone}
                   for m in grouping.members(request)],
-        "merged_into": _number(request.merged_into_id),
+        "merged_into": _number(request.merged_into_id), "merged_into_id": request.merged_into_id,
     }

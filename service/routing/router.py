@@ -307,4 +307,12 @@ def preview(region_code: str, industry_code: str | None = None, request_type: st
         worker_id = db.session.scalar(select(Worker.id).where(Worker.openid == openid))
     decision = route(region_code, industry_code, request_type, worker_id)
     noun = "入会申请" if request_type == "join" else "诉求"
-    return {**decision.as_dict(), "sentence": f"此{noun}将{decision.explanation}"}
+    answer = {**decision.as_dict(), "sentence": f"此{noun}将{decision.explanation}"}
+    answer["candidates"] = [{**c, "region_name": refdata.region_full_name(prefix_region_code(c["region_prefix"])),
+                             "industry_name": _industry_name(c["industry_prefix"])} for c in answer["candidates"]]
+    return answer
+
+
+def _industry_name(code: str | None) -> str | None:
+    industry = refdata.get_industry(code) if code else None
+    return industry.name if industry else None

@@ -190,7 +190,17 @@ def test_staff_roster_check_in_and_results(browser, app, server, fake_wechat):
     page.click("text=新建竞赛")
     page.wait_for_selector("#editor")
     page.fill("[name=title]", "外卖送餐员技能竞赛")
-    page.fill("[name=industry_code]", "H6242")
+    page.fill("#industry-q", "外卖")  # the trade is searched and shown by name, submitted as its code
+    page.wait_for_selector("#industry-picker .picker-result[data-code='H6242']")
+    shot(page, "console-editor-industry-search", full_page=False)
+    page.click("#industry-picker .picker-result[data-code='H6242']")
+    assert "外卖送餐服务" in page.inner_text("#industry-picker .chosen")
+    page.select_option("[name=who]", "coverage")  # eligibility by area and trade: the same pickers
+    page.wait_for_selector("#cover-region select[data-level='1'] option[value='130100']", state="attached")
+    page.select_option("#cover-region select[data-level='1']", "130100")
+    page.fill("#cover-industry", "快递")
+    page.click("#cover-industry-picker .picker-result[data-code='G6020']")
+    shot(page, "console-editor-pickers", full_page=False)
     page.click("#add-question")
     page.fill(".question:nth-child(1) [data-q=label]", "是否持有健康证")
     page.select_option(".question:nth-child(1) [data-q=kind]", "single")

@@ -160,8 +160,11 @@ def test_worker_pages(server, browser, app, demo_world):
     page.wait_for_selector("#region-3 option[value='130102']", state="attached")
     page.select_option("#region-3", "130102")
     page.fill("#employer_name", "石家庄某某快递有限公司")
+    page.wait_for_selector("#industry-chosen:not([hidden])")  # pre-filled from the worker's earlier request
+    assert "快递服务" in page.inner_text("#industry-chosen")
+    page.click("#industry-chosen [data-picker-clear]")  # 更改: search again
     page.fill("#industry-q", "快递")
-    page.click("#industry-results button[data-code='G6020']")
+    page.click("#industry-results [data-code='G6020']")
     page.fill("#facts", "公司拖欠两个月工资，多次讨要未果，要求调解。")
     page.fill("#wants", "支付拖欠工资")
     page.fill("#learned_on", (utcnow() - timedelta(days=20)).date().isoformat())

@@ -154,7 +154,7 @@ def test_help_request_loop_through_the_phone_simulator(app, site, browser, demo_
     frame.select_option("#region-3", "130102")
     frame.fill("#industry-q", "快递")
     frame.click("#industry-results button[data-code='G6020']", timeout=WAIT)
-    assert "G6020" in frame.inner_text("#industry-chosen")
+    assert "快递服务" in frame.inner_text("#industry-chosen")  # by name; the code is what is submitted
     frame.fill("#facts", "2026年起公司以业绩不达标为由扣发两个月工资，并口头通知解除劳动合同，未支付经济补偿。")
     frame.fill("#wants", "支付拖欠工资和解除劳动合同的经济补偿")
     frame.fill("#amount", "23600")

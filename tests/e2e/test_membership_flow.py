@@ -48,7 +48,7 @@ def test_join_approve_card_verify(app, server, browser, shot):
     page.wait_for_selector(".region-picker select[data-level='2'] option[value='130102']", state="attached")
     page.select_option(".region-picker select[data-level='2']", "130102")
     page.fill("#industry-q", "快递")
-    page.click(".search-results__item[data-code='G6020']")
+    page.click(".picker-result[data-code='G6020']")
     page.click("label:has(input[name=declaration])")
     page.click("label:has(input[name=constitution])")
     page.click("label:has(input[name=privacy_consent])")

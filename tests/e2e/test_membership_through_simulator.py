@@ -66,7 +66,7 @@ def test_join_through_the_phone(app, simulator):
     form.wait_for_selector(".region-picker select[data-level='2'] option[value='130102']", state="attached")
     form.select_option(".region-picker select[data-level='2']", "130102")
     form.fill("#industry-q", "快递")
-    form.click(".search-results__item[data-code='G6020']")
+    form.click(".picker-result[data-code='G6020']")
     form.click("label:has(input[name=declaration])")
     form.click("label:has(input[name=constitution])")
     form.click("label:has(input[name=privacy_consent])")

@@ -13,6 +13,7 @@ from models.position import Position
 from service.devtools import demo
 from service.devtools.simulator import PLACES
 from service.extensions import db
+from tests.e2e.conftest import SHOTS
 from tests.e2e.phone import text_of
 
 pytestmark = pytest.mark.e2e
@@ -93,7 +94,8 @@ def test_a_courier_finds_the_nearest_stations_and_a_new_one_appears(app, simulat
     console.click("#new")
     form = console.locator("#position-form")
     form.wait_for()
-    console.wait_for_selector("#region select >> nth=1")  # 石家庄市 › 长安区 preselected
+    console.wait_for_selector("#position-form[data-ready='1']")
+    assert console.locator("#region select[data-level='2'] option:checked").inner_text() == "长安区"  # preselected
     form.locator("[name=name]").fill(NEW_STATION)
     form.locator("[name=address]").fill("石家庄市长安区中山东路 200 号快递网点门口")
     console.fill("#paste", "118.18,39.63")  # 唐山: the check says no before saving
@@ -101,6 +103,7 @@ def test_a_courier_finds_the_nearest_stations_and_a_new_one_appears(app, simulat
     assert "不在河北省石家庄市长安区范围内" in console.inner_text("#coords-check")
     console.fill("#paste", "114.53801,38.04203")  # longitude first, as a map copies it
     console.wait_for_selector("#coords-check.ok")
+    form.locator("fieldset").first.screenshot(path=str(SHOTS / "e2e-positions-04a-console-region-picker.png"))
     assert console.input_value("[name=latitude]") == "38.04203"
     form.locator("#day-1").fill("07:00-22:00")
     for day in range(2, 8):

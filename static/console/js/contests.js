@@ -4,6 +4,7 @@ import { api, esc } from '../lib/api.js';
 import { mountLayout } from '../lib/layout.js';
 import { STATUS_TAG, ask, cn, fieldErrors, fromInput, note, tag, toInput } from './contest-util.js';
 import { renderCheckin, renderResults, renderRoster } from './contest-people.js';
+import { AREA_HINTS, mountIndustryPicker, mountRegionPicker } from '/shared/pickers.js';
 
 const staff = await mountLayout('contests');
 const main = document.getElementById('main');
@@ -111,8 +112,7 @@ async function runAction(c, action) {
 
 function overview(el, c) {
   const rule = c.eligibility || {};
-  const who = !c.members_only ? '所有职工（不限会员）' : rule.scope === 'federation' ? '本联合会会员'
-    : rule.scope === 'coverage' ? `覆盖 ${esc(rule.region_prefix)}${rule.industry_prefix ? ' / ' + esc(rule.industry_prefix) : ''} 的联合会会员` : '工会会员';
+  const who = !c.members_only ? '所有职工（不限会员）' : esc(c.scope_text);
   const age = rule.age_min != null || rule.age_max != null ? `${rule.age_min ?? '不限'} 至 ${rule.age_max ?? '不限'} 周岁` : '不限';
   const qr = c.qr_url
     ? `<img src="/api/staff/contests/${c.id}/qrcode.svg?v=${encodeURIComponent(c.qr_expires_at)}" alt="报名二维码" class="qr">
@@ -120,7 +120,7 @@ function overview(el, c) {
     : '<p class="muted">尚未生成。临时二维码有效期至报名截止后一天（最长30天）。</p>';
   el.innerHTML = `<div class="grid2">
     <div class="card"><h2>竞赛信息</h2><dl class="facts">
-      <dt>工种 / 行业</dt><dd>${esc(c.trade || '')} ${esc(c.industry_code || '')}</dd>
+      <dt>工种 / 行业</dt><dd>${esc(c.trade || '未填')}</dd>
       <dt>比赛时间</dt><dd>${cn(c.starts_at)}${c.ends_at ? ' 至 ' + cn(c.ends_at) : ''}</dd>
       <dt>地点</dt><dd>${esc(c.venue)}</dd>
       <dt>报名时间</dt><dd>${cn(c.registration_opens_at)} 至 ${cn(c.registration_closes_at)}</dd>
@@ -164,7 +164,7 @@ function showEditor(c, el = null) {
     <div class="form-errors"></div>
     <div class="grid2">
       <div><label>竞赛名称</label><input data-field="title" name="title" value="${esc(v.title || '')}" required style="width:100%"></div>
-      <div><label>工种所属行业（GB/T 4754-2017 代码，如 G6020）</label><input data-field="industry_code" name="industry_code" value="${esc(v.industry_code || '')}"></div>
+      <div><label for="industry-q">工种所属行业</label><div data-field="industry_code" id="industry-picker"></div></div>
       <div><label>比赛开始</label><input type="datetime-local" data-field="starts_at" name="starts_at" value="${toInput(v.starts_at)}"></div>
       <div><label>比赛结束（可选）</label><input type="datetime-local" data-field="ends_at" name="ends_at" value="${toInput(v.ends_at)}"></div>
       <div><label>报名开始</label><input type="datetime-local" data-field="registration_opens_at" name="registration_opens_at" value="${toInput(v.registration_opens_at)}"></div>
@@ -183,9 +183,8 @@ function showEditor(c, el = null) {
           <option value="federation" ${v.members_only && rule.scope === 'federation' ? 'selected' : ''}>本联合会会员</option>
           <option value="any" ${v.members_only && rule.scope === 'any' ? 'selected' : ''}>所有工会会员</option>
           <option value="coverage" ${v.members_only && rule.scope === 'coverage' ? 'selected' : ''}>按地区/行业覆盖的联合会会员</option></select></div>
-        <div class="coverage"><label>地区代码前缀 / 行业代码前缀</label>
-          <input name="region_prefix" data-field="eligibility.region_prefix" placeholder="如 1301" value="${esc(rule.region_prefix || '')}" size="10">
-          <input name="industry_prefix" data-field="eligibility.industry_prefix" placeholder="如 G602" value="${esc(rule.industry_prefix || '')}" size="10"></div>
+        <div class="coverage span2"><label>覆盖这一地区的联合会</label><div data-field="eligibility.region_prefix" id="cover-region"></div>
+          <label for="cover-industry">及这一行业（不选为全部行业）</label><div data-field="eligibility.industry_prefix" id="cover-industry-picker"></div></div>
         <div><label>年龄（周岁，可留空）</label><input type="number" name="age_min" data-field="eligibility.age_min" value="${rule.age_min ?? ''}" style="width:80px"> 至
           <input type="number" name="age_max" data-field="eligibility.age_max" value="${rule.age_max ?? ''}" style="width:80px"></div>
         <div class="span2"><label>不参赛情形（原文展示给职工）</label><textarea name="exclusions" data-field="exclusions">${esc(v.exclusions || '')}</textarea></div>
@@ -196,6 +195,12 @@ function showEditor(c, el = null) {
     <div class="toolbar" style="margin-top:16px"><button type="submit" class="primary">${c ? '保存修改' : '保存为草稿'}</button></div>
   </form>`;
   const form = el.querySelector('#editor');
+  const trade = mountIndustryPicker(form.querySelector('#industry-picker'), { inputId: 'industry-q', chips: true });
+  trade.set(v.industry_code);
+  const coverRegion = mountRegionPicker(form.querySelector('#cover-region'), { hints: AREA_HINTS });
+  coverRegion.set(rule.region_prefix ? rule.region_prefix.padEnd(6, '0') : '');
+  const coverIndustry = mountIndustryPicker(form.querySelector('#cover-industry-picker'), { inputId: 'cover-industry' });
+  coverIndustry.set(rule.industry_prefix);
   const who = form.elements.who;
   const syncWho = () => { form.querySelector('.coverage').hidden = who.value !== 'coverage'; };
   who.onchange = syncWho;
@@ -217,7 +222,7 @@ function showEditor(c, el = null) {
     const f = form.elements;
     const num = (x) => (x === '' ? null : Number(x));
     const body = {
-      title: f.title.value.trim(), industry_code: f.industry_code.value.trim() || null, venue: f.venue.value.trim(),
+      title: f.title.value.trim(), industry_code: trade.code || null, venue: f.venue.value.trim(),
       description: f.description.value, scoring_note: f.scoring_note.value.trim() || null,
       starts_at: fromInput(f.starts_at.value), ends_at: fromInput(f.ends_at.value),
       registration_opens_at: fromInput(f.registration_opens_at.value),
@@ -227,7 +232,7 @@ function showEditor(c, el = null) {
     if (!locked) {
       body.members_only = who.value !== 'open';
       body.eligibility = { scope: who.value === 'open' ? 'any' : who.value, age_min: num(f.age_min.value), age_max: num(f.age_max.value) };
-      if (who.value === 'coverage') Object.assign(body.eligibility, { region_prefix: f.region_prefix.value.trim(), industry_prefix: f.industry_prefix.value.trim() || null });
+      if (who.value === 'coverage') Object.assign(body.eligibility, { region_prefix: coverRegion.value(), industry_prefix: coverIndustry.code || null });
       body.exclusions = f.exclusions.value.trim() || null;
       body.questions = [...qs.querySelectorAll('.question')].map(row => {
         const kind = row.querySelector('[data-q=kind]').value;

@@ -2,6 +2,7 @@
 // overlaps between federations, term and committee warnings, and the routing tester.
 import { api, ApiError, esc, flash } from '/console/lib/api.js';
 import { mountLayout } from '/console/lib/layout.js';
+import { AREA_HINTS, mountIndustryPicker, mountRegionPicker } from '/shared/pickers.js';
 
 const staff = await mountLayout('federations');
 const state = { nodes: [], byId: new Map(), selected: null, filter: '' };
@@ -35,53 +36,6 @@ function showErrors(form, err, fallbackKey) {
 function debounce(fn, ms = 250) {
   let timer;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
-}
-
-// A cascade of selects from the provinces down; value() is the deepest region chosen.
-function regionPicker(el) {
-  let onChange = () => {};
-  async function addLevel(parent, selected) {
-    const children = await api('/api/regions' + (parent ? `?parent=${parent}` : ''));
-    if (!children.length) return;
-    const select = document.createElement('select');
-    select.innerHTML = `<option value="">${parent ? '（不再细分）' : '请选择省份'}</option>` +
-      children.map(r => `<option value="${r.code}">${esc(r.name)}${r.custom ? '（功能区）' : ''}</option>`).join('');
-    select.value = selected || '';
-    el.appendChild(select);
-    select.addEventListener('change', async () => {
-      while (select.nextSibling) select.nextSibling.remove();
-      if (select.value) await addLevel(select.value);
-      onChange(picker.value());
-    });
-  }
-  const picker = {
-    value() {
-      const chosen = [...el.querySelectorAll('select')].map(s => s.value).filter(Boolean);
-      return chosen[chosen.length - 1] || '';
-    },
-    async set(code) {
-      el.innerHTML = '';
-      const path = code ? await api(`/api/regions/${code}/path`) : [];
-      await addLevel(null, path[0]?.code);
-      for (let i = 0; i < path.length; i++) {
-        if (path[i].has_children) await addLevel(path[i].code, path[i + 1]?.code);
-      }
-    },
-    onChange(fn) { onChange = fn; },
-  };
-  return picker;
-}
-
-// An input that suggests GB/T 4754-2017 codes as you type a code or a Chinese keyword.
-function industryInput(input, list) {
-  input.addEventListener('input', debounce(async () => {
-    const q = input.value.trim();
-    if (!q) { list.innerHTML = ''; return; }
-    try {
-      const found = await api(`/api/industries?q=${encodeURIComponent(q)}&limit=15`);
-      list.innerHTML = found.map(i => `<option value="${i.code}">${i.code} ${esc(i.name)}</option>`).join('');
-    } catch { list.innerHTML = ''; }
-  }));
 }
 
 // ------------------------------------------------------------------ the tree
@@ -231,10 +185,10 @@ function coverageCard(f) {
     <td>${esc(r.label)}</td>
     <td>${manage ? `<button type="button" class="link" data-remove="${r.id}">删除</button>` : ''}</td></tr>`).join('');
   const form = manage ? `<form id="coverage-form" class="subtle-box">
-      <div class="inline"><div><label>地区</label><div class="region-picker" id="cov-region"></div></div>
-      ${f.kind === 'industry' ? `<div><label for="cov-industry">行业</label><input id="cov-industry" list="cov-industry-list"
-        placeholder="代码或关键词" value="${f.industry_code || ''}" style="width:200px"><datalist id="cov-industry-list"></datalist></div>` : ''}
+      <div class="inline"><div><label>地区</label><div id="cov-region"></div></div>
+      ${f.kind === 'industry' ? '<div><label for="cov-industry">行业（不选为全部行业）</label><div id="cov-industry-picker"></div></div>' : ''}
       <div><button type="submit" class="primary">添加规则</button></div></div>
+      <p class="muted" id="cov-preview"></p>
       <p class="field-error" data-for="region_code"></p><p class="field-error" data-for="industry_code"></p>
       <p class="error" data-error="coverage"></p></form>` : '';
   return `<section class="card"><h3>覆盖范围 <span class="muted" style="font-weight:normal;font-size:13px">
@@ -298,15 +252,20 @@ function renderDetail(f) {
   }));
   const coverageForm = $('#coverage-form', root);
   if (coverageForm) {
-    const picker = regionPicker($('#cov-region', root));
-    picker.set(f.region_code);
-    const industry = $('#cov-industry', root);
-    if (industry) industryInput(industry, $('#cov-industry-list', root));
+    // the rule about to be added, in words: 石家庄市 › 长安区 · 快递服务
+    const preview = () => {
+      $('#cov-preview', root).textContent = picker.value()
+        ? `新规则：${picker.label()} · ${industry?.name || '全部行业'}` : '';
+    };
+    const picker = mountRegionPicker($('#cov-region', root), { hints: AREA_HINTS, onChange: preview });
+    const host = $('#cov-industry-picker', root);
+    const industry = host && mountIndustryPicker(host, { inputId: 'cov-industry', onChange: preview });
+    Promise.all([picker.set(f.region_code), industry?.set(f.industry_code)]).then(preview);
     coverageForm.addEventListener('submit', async e => {
       e.preventDefault();
       try {
         await api(`/api/admin/federations/${f.id}/coverage`, { method: 'POST',
-          body: { region_code: picker.value(), industry_code: industry ? industry.value.trim() || null : null } });
+          body: { region_code: picker.value(), industry_code: industry?.code || null } });
         flash('已添加覆盖规则');
         await refresh(f.id);
       } catch (err) { showErrors(coverageForm, err, 'coverage'); }
@@ -338,19 +297,18 @@ async function loadOverlaps() {
 
 // ------------------------------------------------------------------ routing tester
 
-const testerRegion = regionPicker($('#tester-region'));
-industryInput($('#tester-industry'), $('#tester-industry-list'));
+const testerRegion = mountRegionPicker($('#tester-region'));
+const testerIndustry = mountIndustryPicker($('#tester-industry-picker'), { inputId: 'tester-industry', chips: true });
 $('#tester-form').addEventListener('submit', async e => {
   e.preventDefault();
   const form = e.target;
   const params = new URLSearchParams({ region: testerRegion.value(), type: $('#tester-type').value });
-  const industry = $('#tester-industry').value.trim();
-  if (industry) params.set('industry', industry);
+  if (testerIndustry.code) params.set('industry', testerIndustry.code);
   try {
     const answer = await api(`/api/routing/preview?${params}`);
     form.querySelector('[data-error="tester"]').textContent = '';
     const candidates = (answer.candidates || []).map(c => `<tr><td>${esc(c.name)}</td>
-      <td>${c.region_prefix}${c.industry_prefix ? ' · ' + c.industry_prefix : ' · 全部行业'}</td><td>${c.priority}</td>
+      <td>${esc(c.region_name || c.region_prefix)} · ${c.industry_prefix ? esc(c.industry_name || c.industry_prefix) : '全部行业'}</td><td>${c.priority}</td>
       <td>${c.member ? '是' : ''}</td><td>${c.open_requests ?? ''}</td></tr>`).join('');
     $('#tester-answer').innerHTML = `<div class="answer"><div><strong>${esc(answer.federation_name)}</strong>
       <span class="tag ${answer.reason === 'coverage' ? 'green' : 'orange'}">${answer.reason === 'coverage' ? '按覆盖范围' : '由上级工会兜底'}</span></div>
@@ -368,8 +326,8 @@ $('#tester-form').addEventListener('submit', async e => {
 
 const dialog = $('#create-dialog');
 const createForm = $('#create-form');
-const createRegion = regionPicker($('#c-region'));
-industryInput($('#c-industry'), $('#c-industry-list'));
+const createRegion = mountRegionPicker($('#c-region'), { hints: AREA_HINTS });
+const createIndustry = mountIndustryPicker($('#c-industry-picker'), { inputId: 'c-industry' });
 
 function syncKind() {
   $('#c-industry-row').hidden = $('#c-kind').value !== 'industry';
@@ -386,6 +344,7 @@ if (staff.role === 'admin') {
     const preferred = selected?.kind === 'upper' ? selected : state.byId.get(selected?.parent_id) || uppers[0];
     $('#c-parent').innerHTML = uppers.map(u => `<option value="${u.id}" ${u.id === preferred?.id ? 'selected' : ''}>${esc(u.name)}</option>`).join('');
     createForm.reset();
+    createIndustry.clear();
     $('#c-parent').value = preferred ? String(preferred.id) : '';
     syncKind();
     clearErrors(createForm);
@@ -403,7 +362,7 @@ if (staff.role === 'admin') {
     const body = {
       name: $('#c-name').value.trim(), kind, region_code: createRegion.value(),
       parent_id: Number($('#c-parent').value),
-      industry_code: kind === 'industry' ? $('#c-industry').value.trim() || null : null,
+      industry_code: kind === 'industry' ? createIndustry.code || null : null,
       term_start: $('#c-term-start').value || null,
       term_years: $('#c-term-years').value ? Number($('#c-term-years').value) : null,
     };

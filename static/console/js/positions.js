@@ -2,12 +2,13 @@
 // typed or pasted and checked to lie in the region as they are entered), open/suspend/close.
 import { api, ApiError, esc, flash } from '/console/lib/api.js';
 import { mountLayout } from '/console/lib/layout.js';
+import { mountRegionPicker } from '/shared/pickers.js';
 
 const staff = await mountLayout('positions');
 const MANAGER = ['admin', 'chair'].includes(staff.role);
 const $ = (sel, root = document) => root.querySelector(sel);
 const DAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
-const state = { rows: [], options: null, federations: [], editing: null };
+const state = { rows: [], options: null, federations: [], editing: null, region: null };
 const STATE_TAG = { open: 'green', suspended: 'orange', closed: '' };
 
 function debounce(fn, ms = 300) {
@@ -39,7 +40,7 @@ export function parseCoordinates(text) {
 
 async function checkCoordinates(form) {
   const out = $('#coords-check', form);
-  const region = regionValue(form);
+  const region = state.region?.value() || '';
   const lat = form.latitude.value.trim();
   const lng = form.longitude.value.trim();
   out.className = 'coords-check';
@@ -52,36 +53,6 @@ async function checkCoordinates(form) {
     out.textContent = '✗ ' + (Object.values(err.fields || {}).join('；') || err.message);
     out.classList.add('bad');
   }
-}
-
-// ------------------------------------------------------------------ region cascade (Hebei)
-async function addRegionLevel(box, parent, selected) {
-  const children = await api(`/api/regions?parent=${parent}`);
-  if (!children.length) return;
-  const select = document.createElement('select');
-  select.innerHTML = `<option value="">${parent === '130000' ? '请选择市' : '（不再细分）'}</option>` +
-    children.map(r => `<option value="${r.code}">${esc(r.name)}</option>`).join('');
-  select.value = selected || '';
-  box.appendChild(select);
-  select.addEventListener('change', async () => {
-    while (select.nextSibling) select.nextSibling.remove();
-    if (select.value && select.value.length < 9) await addRegionLevel(box, select.value);
-    box.dispatchEvent(new Event('region-change'));
-  });
-}
-
-async function setRegion(box, code) {
-  box.innerHTML = '';
-  const path = code ? (await api(`/api/regions/${code}/path`)).filter(r => r.code !== '130000') : [];
-  await addRegionLevel(box, '130000', path[0]?.code);
-  for (let i = 0; i < path.length && i < 2; i++) {
-    if (path[i].has_children) await addRegionLevel(box, path[i].code, path[i + 1]?.code);
-  }
-}
-
-function regionValue(form) {
-  const chosen = [...form.querySelectorAll('.region-cascade select')].map(s => s.value).filter(Boolean);
-  return chosen[chosen.length - 1] || '';
 }
 
 // ------------------------------------------------------------------ opening hours
@@ -143,7 +114,7 @@ function editorHtml(p) {
         <div><label>场地提供单位</label><input type="text" name="host_unit" value="${esc(v.host_unit || '')}" maxlength="100"></div>
       </div>
       <fieldset><legend>位置</legend>
-        <label>地区 *</label><div class="region-cascade" id="region"></div><div class="field-msg" data-for="region_code"></div>
+        <label>地区 *</label><div id="region"></div><div class="field-msg" data-for="region_code"></div>
         <label>详细地址 *</label><input type="text" name="address" value="${esc(v.address || '')}" maxlength="200"><div class="field-msg" data-for="address"></div>
         <label>粘贴坐标（地图上复制的“经度,纬度”或“纬度,经度”均可）</label>
         <input type="text" id="paste" placeholder="如 114.53572,38.04391">
@@ -186,7 +157,7 @@ function readForm(form) {
   const number = value => (value.trim() === '' ? null : Number(value));
   return {
     federation_id: Number(form.federation_id.value), name: form.name.value, kind: form.kind.value,
-    host_unit: form.host_unit.value || null, address: form.address.value, region_code: regionValue(form),
+    host_unit: form.host_unit.value || null, address: form.address.value, region_code: state.region.value(),
     latitude: number(form.latitude.value), longitude: number(form.longitude.value), hours: readHours(form),
     hours_note: form.hours_note.value || null,
     facilities: [...form.querySelectorAll('input[name=facilities]:checked')].map(el => el.value),
@@ -202,9 +173,11 @@ async function openEditor(position) {
   box.hidden = false;
   box.innerHTML = editorHtml(position);
   const form = $('#position-form', box);
-  await setRegion($('#region', form), position?.region_code || '130102');
+  // Positions are in Hebei: the province is fixed, the city and county chosen by name.
   const recheck = debounce(() => checkCoordinates(form));
-  $('#region', form).addEventListener('region-change', recheck);
+  state.region = mountRegionPicker($('#region', form), { province: '130000', lockProvince: true,
+    hints: ['', '请选择市', '请选择区县', '街道乡镇（选填）'], onChange: recheck });
+  await state.region.set(position?.region_code || '130102');
   form.latitude.addEventListener('input', recheck);
   form.longitude.addEventListener('input', recheck);
   $('#paste', form).addEventListener('input', (e) => {
@@ -217,6 +190,7 @@ async function openEditor(position) {
   checkCoordinates(form);
   $('#cancel', form).addEventListener('click', () => { box.hidden = true; location.hash = ''; });
   if (!MANAGER) form.querySelectorAll('input, select, textarea, button[type=submit]').forEach(el => { el.disabled = true; });
+  form.dataset.ready = '1';
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const data = readForm(form);

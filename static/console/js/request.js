@@ -36,7 +36,8 @@ function render(r) {
     `<span class="tag ${['resolved', 'closed', 'withdrawn'].includes(r.status) ? '' : 'green'}">${esc(r.status_label)}</span>`,
     r.overdue ? `<span class="tag red">超期（${r.overdue_kind === 'first_response' ? '首次答复' : '办结'}）</span>` : '',
     r.group_label ? `<span class="tag red" id="group-label">${esc(r.group_label)}（${r.group.length + 1}人）</span>` : '',
-    r.merged_into ? `<span class="tag">已并入 ${esc(r.merged_into)}</span>` : '',
+    r.same_employer.length ? `<a class="tag orange" id="same-employer-tag" href="#group-card">同一用人单位另有 ${r.same_employer.length} 件在办</a>` : '',
+    r.merged_into ? `<a class="tag" id="merged-into" href="/console/request.html?id=${r.merged_into_id}">已并入 ${esc(r.merged_into)}</a>` : '',
     r.read_only ? `<span class="tag orange" id="moved-out">已转出：现由${esc(r.moved_to)}办理（只读）</span>` : '',
     r.incoming && !r.read_only ? '<span class="tag orange">转入待认领</span>' : '',
     r.escalated ? '<span class="tag orange">已上报</span>' : '',
@@ -76,12 +77,7 @@ function render(r) {
   $('#transfers').innerHTML = r.transfers.length ? '<h2 style="margin-top:12px">转办记录</h2>' + r.transfers.map(t =>
     `<p>${fmtTime(t.created_at)} ${t.kind === 'escalate' ? '上报' : '转办'}：${esc(t.from)} → ${esc(t.to)}<br><span class="muted">原因：${esc(t.reason)}</span></p>`).join('') : '';
   renderTimeline(r.timeline);
-  $('#group-card').hidden = !(r.group.length || r.same_employer.length);
-  $('#group').innerHTML = r.group.length ? `<p><strong>并入本件的诉求</strong>（回复会同时发给这些职工）</p>` + r.group.map(m =>
-    `<p><a href="/console/request.html?id=${m.id}">${esc(m.number)}</a> ${esc(m.worker_name)} ${esc(m.phone)}</p>`).join('') : '';
-  $('#same-employer').innerHTML = r.same_employer.length ? `<p><strong>该单位的其他在办诉求</strong></p>` + r.same_employer.map(o =>
-    `<p><a href="/console/request.html?id=${o.id}">${esc(o.number)}</a> ${esc(o.type_label)} · ${esc(o.worker_name)} · ${esc(o.status_label)}${o.same_worker ? ' <span class="tag orange">同一职工，可能重复</span>' : ''}
-     ${r.actions.includes('merge') ? `<br><button type="button" class="link" data-merge-into="${o.id}">将本件并入 ${esc(o.number)}</button>` : ''}</p>`).join('') : '';
+  renderGroup(r);
   const shown = r.actions.filter(a => ACTION_LABELS[a]);
   const primary = shown.includes('claim') ? 'claim' : 'resolve';  // one primary action at a time
   $('#actions').innerHTML = shown
@@ -100,6 +96,77 @@ function render(r) {
   $('#detail').hidden = false;
 }
 $('#print').addEventListener('click', () => window.print());
+
+// --- the same employer: the group of this case, the employer's other open cases, merging ----------
+const workersOf = r => new Set([r.worker.name, ...r.group.map(m => m.worker_name)].filter(Boolean)).size;
+const groupWord = r => (r.type === 'wage_arrears' ? '群体性欠薪' : `群体性${r.type_label}`);
+
+function renderGroup(r) {
+  const canMerge = r.actions.includes('merge');
+  $('#group-card').hidden = !(r.group.length || r.same_employer.length);
+  $('#group').innerHTML = r.group.length ? `<p><strong>并入本件的诉求</strong>（共 ${workersOf(r)} 名职工；本件的回复和办理结果会同时发给他们）</p>
+    <ul class="plain-list" id="group-members">${r.group.map(m => `<li><a href="/console/request.html?id=${m.id}">${esc(m.number)}</a>
+      ${esc(m.worker_name)} <span class="muted">${esc(m.phone)}</span></li>`).join('')}</ul>` : '';
+  $('#same-employer').innerHTML = r.same_employer.length ? `<p><strong>该单位的其他在办诉求</strong></p>
+    <ul class="plain-list" id="others">${r.same_employer.map(o => `<li data-other="${o.id}">
+      <a href="/console/request.html?id=${o.id}">${esc(o.number)}</a> ${esc(o.type_label)} · ${esc(o.worker_name)} · ${esc(o.status_label)}
+      ${o.same_worker ? '<span class="tag orange">同一职工，可能重复</span>' : ''}
+      ${canMerge ? `<div class="row no-print"><button type="button" class="link" data-merge-into="${o.id}">将本件并入 ${esc(o.number)}</button>
+        <button type="button" class="link" data-merge-here="${o.id}">并入本件</button></div>` : ''}</li>`).join('')}</ul>
+    ${canMerge && r.same_employer.some(o => !o.same_worker) ? `<button type="button" id="gather" class="no-print">合并为${groupWord(r)}案件…</button>` : ''}`
+    : '';
+}
+
+// Several requests into this one, as the API merges them: each other request "into" this one.
+async function mergeHere(others) {
+  const box = document.querySelector('.modal .error');
+  box.textContent = '';
+  let merged = 0;
+  for (const other of others) {
+    try {
+      await api(`/api/inbox/requests/${other.id}/merge`, { method: 'POST', body: { into_id: id } });
+      merged += 1;
+    } catch (err) {
+      box.textContent = `${other.number}：${Object.values(err.fields || {}).join('；') || err.message}` +
+        (merged ? `（已并入 ${merged} 件）` : '');
+      if (merged) await load();
+      return;
+    }
+  }
+  closeModal();
+  flash(merged > 1 || workersOf(current) > 1 ? `已并入 ${merged} 件，作为${groupWord(current)}一并办理` : '已合并办理');
+  await load();
+}
+
+function openGather(preselected = null) {
+  const others = current.same_employer;
+  const rows = others.map(o => `<label class="check-row"><input type="checkbox" name="gather" value="${o.id}"
+      ${(preselected ? o.id === preselected : !o.same_worker) ? 'checked' : ''}>
+    ${esc(o.number)} ${esc(o.type_label)} · ${esc(o.worker_name)}${o.same_worker ? ' <span class="tag orange">同一职工</span>' : ''}</label>`).join('');
+  modal(preselected ? '并入本件' : `合并为${groupWord(current)}案件`, `
+    <p>勾选的诉求将并入本件 <strong>${esc(current.number)}</strong>（${esc(current.worker.name)}），由本件的承办人统一办理：</p>
+    <div id="gather-list">${rows}</div>
+    <p class="muted">被并入的诉求结束办理，其职工会收到合并通知；之后本件的每条公开回复和办理结果会同时发给所有职工。</p>`,
+  () => {
+    const chosen = [...document.querySelectorAll('.modal [name=gather]:checked')].map(el => Number(el.value));
+    if (!chosen.length) { document.querySelector('.modal .error').textContent = '请至少勾选一件诉求'; return; }
+    mergeHere(others.filter(o => chosen.includes(o.id)));
+  }, '并入本件');
+}
+
+$('#group-card').addEventListener('click', e => {
+  const into = Number(e.target.dataset.mergeInto || 0);
+  const here = Number(e.target.dataset.mergeHere || 0);
+  if (e.target.id === 'gather') openGather();
+  else if (here) openGather(here);
+  else if (into) {
+    const other = current.same_employer.find(o => o.id === into);
+    modal('合并办理', `<p>将本件 <strong>${esc(current.number)}</strong>（${esc(current.worker.name)}）并入
+        <strong>${esc(other.number)}</strong>（${esc(other.worker_name)}）？</p>
+      <p class="muted">本件将结束办理，职工会收到合并通知；之后 ${esc(other.number)} 的每条公开回复和办理结果都会同时发给本件的职工。</p>`,
+    () => act('merge', { into_id: into }, '已合并办理'), '合并');
+  }
+});
 
 function renderAttachments(r) {
   $('#attachments').innerHTML = r.attachments.length ? r.attachments.map(a => a.status === 'stored'
@@ -237,14 +304,6 @@ function openTransfer() {
 
 const reasonDialog = (title, path, done, hint = '') => modal(title, `<label>原因${hint}</label><textarea name="reason"></textarea>`,
   () => act(path, { reason: field('reason') || '' }, done));
-
-$('#same-employer').addEventListener('click', e => {
-  const into = Number(e.target.dataset.mergeInto);
-  if (!into) return;
-  modal('合并办理', `<p>将 ${esc(current.number)} 并入 ${esc(e.target.textContent.replace('将本件并入 ', ''))}？</p>
-    <p class="muted">本件将结束办理；之后对方诉求的每条回复和结果都会同时发给本件的职工。</p>`,
-  () => act('merge', { into_id: into }, '已合并办理'), '合并');
-});
 
 $('#actions').addEventListener('click', e => {
   const action = e.target.dataset.act;

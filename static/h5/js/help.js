@@ -2,6 +2,7 @@
 // then submit and upload the chosen photos one by one.
 import { api, ApiError } from '/h5/lib/api.js';
 import { $, esc, loading, showFieldErrors, toast } from '/h5/lib/ui.js';
+import { industryPicker, regionPicker } from '/shared/pickers.js';
 
 const TYPES = [
   ['wage_arrears', '欠薪', '被拖欠工资、加班费'],
@@ -16,7 +17,6 @@ const form = $('#help-form');
 // Learn who is asking (WeChat OAuth on a 401) before anything is typed: the first call that
 // needs the worker used to be the submit, whose OAuth hop then threw the whole form away.
 await api('/api/requests');
-let industry = null;
 let photos = [];
 
 // --- type ---------------------------------------------------------------------------------
@@ -41,65 +41,11 @@ function showExemption() { $('#exempt-note').hidden = !exempt(); $('#ground-fiel
 $('#migrant_worker').addEventListener('change', showExemption);
 $('#claim').addEventListener('change', showExemption);
 
-// --- cascading region picker ------------------------------------------------------------------
-const levels = [1, 2, 3, 4].map(n => $(`#region-${n}`));
-async function fill(select, parent, wanted) {
-  const items = await api('/api/regions' + (parent ? `?parent=${parent}` : ''));
-  select.innerHTML = '<option value="">请选择</option>' +
-    items.map(r => `<option value="${r.code}" data-children="${r.has_children ? 1 : 0}">${esc(r.name)}</option>`).join('');
-  if (wanted) select.value = wanted;
-  return items.length;
-}
-function clearFrom(n) {
-  for (let i = n; i < 4; i++) levels[i].innerHTML = '<option value="">请选择</option>';
-  if (n <= 3) $('#region-4-cell').hidden = true;
-}
-levels.forEach((select, i) => select.addEventListener('change', async () => {
-  clearFrom(i + 1);
-  const option = select.selectedOptions[0];
-  if (i < 3 && select.value && option?.dataset.children === '1') {
-    const count = await fill(levels[i + 1], select.value);
-    if (i === 2) $('#region-4-cell').hidden = count === 0;
-  }
-}));
-function region() {
-  for (let i = 3; i >= 0; i--) if (levels[i].value) return levels[i].value;
-  return '';
-}
-await fill(levels[0], null, '130000');
-await fill(levels[1], '130000');
-clearFrom(2);
-
-async function setRegion(code) {
-  if (!code || code.length < 6 || !code.startsWith('13')) return;
-  await fill(levels[1], '130000', code.slice(0, 4) + '00');
-  await fill(levels[2], code.slice(0, 4) + '00', code.slice(0, 6));
-  if (code.length > 6 && await fill(levels[3], code.slice(0, 6), code)) $('#region-4-cell').hidden = false;
-}
-
-// --- industry search ------------------------------------------------------------------------------
-let searchTimer = null;
-$('#industry-q').addEventListener('input', () => {
-  clearTimeout(searchTimer);
-  searchTimer = setTimeout(async () => {
-    const q = $('#industry-q').value.trim();
-    const box = $('#industry-results');
-    if (!q) { box.innerHTML = ''; return; }
-    const items = await api('/api/industries?q=' + encodeURIComponent(q));
-    box.innerHTML = items.length ? items.slice(0, 8).map(i =>
-      `<button type="button" data-code="${i.code}" data-name="${esc(i.name)}">${esc(i.name)}<small>${esc(i.path)}</small></button>`).join('')
-      : '<p class="weui-cells__tips" style="padding:8px 16px">没有找到，换个关键词试试</p>';
-  }, 250);
-});
-$('#industry-results').addEventListener('click', e => {
-  const button = e.target.closest('button[data-code]');
-  if (!button) return;
-  industry = { code: button.dataset.code, name: button.dataset.name };
-  $('#industry-chosen').hidden = false;
-  $('#industry-chosen').textContent = `已选择：${industry.name}（${industry.code}）`;
-  $('#industry-results').innerHTML = '';
-  $('#industry-q').value = industry.name;
-});
+// --- the shared pickers: the region cascade and the industry search ---------------------------------
+const region = regionPicker([1, 2, 3, 4].map(n => $(`#region-${n}`)), { wrap: select => select.closest('.weui-cell') });
+const industry = industryPicker({ input: $('#industry-q'), results: $('#industry-results'), chosen: $('#industry-chosen'),
+  chips: $('#industry-chips') });
+await region.set('');
 
 // --- photos ------------------------------------------------------------------------------------------
 $('#photos').addEventListener('change', () => {
@@ -127,7 +73,7 @@ function payload() {
     consultation: {},
   }[type];
   return {
-    type, employer_name: val('employer_name'), region: region(), industry: industry?.code || '',
+    type, employer_name: val('employer_name'), region: region.value(), industry: industry.code,
     facts: val('facts'), wants: val('wants'), amount: val('amount') || null, learned_on: val('learned_on') || null,
     name: val('name'), phone: val('phone'), consent: $('#consent').checked, details,
   };
@@ -154,7 +100,7 @@ form.addEventListener('submit', async e => {
   e.preventDefault();
   const data = payload();
   const missing = {};
-  if (!data.region || levels[2].value === '') missing.region = '请选择到区县一级';
+  if (!data.region || region.chosen().length < 3) missing.region = '请选择到区县一级';
   if (!data.industry) missing.industry = '请搜索并选择所在行业';
   if (!data.consent) missing.consent = '请阅读并同意个人信息处理说明';
   if (Object.keys(missing).length) { showErrors(missing); return; }
@@ -200,13 +146,8 @@ $('#submit').addEventListener('click', async () => {
 // --- what the worker already gave, and character counts --------------------------------------------
 const known = await api('/api/requests/prefill').catch(() => ({}));
 for (const key of ['name', 'phone', 'employer_name']) if (known[key] && !val(key)) $(`#${key}`).value = known[key];
-if (known.region_code && !region()) await setRegion(known.region_code);
-if (known.industry_code && !industry) {
-  industry = { code: known.industry_code, name: known.industry_name };
-  $('#industry-chosen').hidden = false;
-  $('#industry-chosen').textContent = `已选择：${industry.name}（${industry.code}）`;
-  $('#industry-q').value = industry.name;
-}
+if (known.region_code && region.chosen().length < 3) await region.set(known.region_code);
+if (known.industry_code && !industry.code) await industry.set(known.industry_code);
 const MINIMUM = { facts: 10, wants: 2 };
 form.querySelectorAll('textarea[maxlength]').forEach(area => {
   const counter = document.createElement('div');

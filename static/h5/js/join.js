@@ -4,7 +4,7 @@
 import { api, ApiError, qs } from '../lib/api.js';
 import { $, esc, loading, showFieldErrors, toast } from '../lib/ui.js';
 import { checkId } from './idcard.js';
-import { industryPicker, regionPicker } from './pickers.js';
+import { industryPicker, regionPicker } from '/shared/pickers.js';
 
 const form = $('#join-form');
 const stateBox = $('#state');
@@ -30,8 +30,10 @@ function fmtDate(iso) {
 
 function show(el, on = true) { el.hidden = !on; }
 
-const { regionCode, setRegion } = regionPicker(form, setError);
-const industry = industryPicker(setError);
+const region = regionPicker([...form.querySelectorAll('.region-picker select')],
+  { hints: ['请选择省份', '请选择城市', '请选择区县', '乡镇(选填)'], onChange: () => setError('region_code', '') });
+const industry = industryPicker({ input: $('#industry-q'), results: $('#industry-results'), chosen: $('#industry-chosen'),
+  chips: $('#industry-chips') }, { onChange: () => setError('industry_code', '') });
 
 // --- live help while typing ---------------------------------------------------------------
 form.id_number.addEventListener('blur', () => {
@@ -116,13 +118,13 @@ function showPending(a, justSubmitted = false) {
   });
 }
 
-function prefill(a) {
+async function prefill(a) {
   form.name.value = a.name || '';
   form.phone.value = a.phone || '';
   form.employer.value = a.employer || '';
   const radio = form.querySelector(`input[name="employment_form"][value="${a.employment_form}"]`);
   if (radio) { radio.checked = true; radio.dispatchEvent(new Event('change')); }
-  if (a.industry_code) industry.chooseIndustry(a.industry_code, a.industry_name || '');
+  if (a.industry_code) await industry.set(a.industry_code);
 }
 
 async function showForm(application) {
@@ -143,8 +145,8 @@ async function showForm(application) {
     note.innerHTML = `<b>您上次的申请未通过。</b>原因：${esc(application.reason)}。修改后可以重新申请。`;
   }
   show(note, !!application && ['correction', 'rejected'].includes(application.status));
-  if (application && ['correction', 'rejected'].includes(application.status)) prefill(application);
-  await setRegion(application?.region_code || '');
+  if (application && ['correction', 'rejected'].includes(application.status)) await prefill(application);
+  await region.set(application?.region_code || '');
   $('#notice-title').textContent = ctx.notice.title;
   $('#notice-text').textContent = ctx.notice.text;
   $('#notice-version').textContent = '版本 ' + ctx.notice.version;
@@ -177,7 +179,7 @@ function collect() {
     phone: form.phone.value,
     employment_form: form.employment_form.value || '',
     employer: form.employer.value,
-    region_code: regionCode(),
+    region_code: region.value(),
     industry_code: industry.code,
     declaration: form.declaration.checked,
     constitution: form.constitution.checked,
