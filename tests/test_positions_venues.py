@@ -128,3 +128,100 @@ def test_a_contest_without_a_position_reads_as_before(client, tree):
     db.session.commit()
     text = db.session.scalars(select(OutboxMessage).where(OutboxMessage.openid == "o-novenue")).one().payload["text"]
     assert "地点：另行通知。" in text and "position.html" not in text
+
+
+# --- a mediation's meeting place -------------------------------------------------------------------
+@pytest.fixture
+def mediation(tree):
+    from service.help_requests import casework
+    from tests.factories import cover, make_request
+
+    cover(tree["courier"], "130102", "G602")
+    cover(tree["trucks"], "130108", "G543")
+    request = make_request(make_worker("o-mediation"), type="mediation")
+    assert request.federation_id == tree["courier"].id
+    casework.claim(make_staff(tree["courier"], display_name="李调解员"), request.id)
+    db.session.commit()
+    return request
+
+
+def worker_messages(openid="o-mediation") -> list[str]:
+    return [m.payload["text"] for m in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.openid == openid).order_by(OutboxMessage.id))]
+
+
+@pytest.mark.parametrize("owner, allowed", OWNERS.items())
+def test_staff_set_a_meeting_place_they_can_see_and_the_worker_is_told(client, tree, mediation, owner, allowed):
+    position = make_position(tree[owner], name="长安区职工法律援助工作站", address="长安区建设北大街8号")
+    login(client, make_staff(tree["courier"]))
+    url = f"/api/inbox/requests/{mediation.id}/meeting"
+    response = client.post(url, json={"position_id": position.id, "note": "12月8日下午3点，二楼调解室"})
+    if not allowed:
+        assert response.status_code == 422 and "position_id" in response.get_json()["error"]["fields"]
+        assert client.get(f"/api/inbox/requests/{mediation.id}").get_json()["meeting"] is None
+        return
+    assert response.status_code == 200, response.get_json()
+    detail = client.get(f"/api/inbox/requests/{mediation.id}").get_json()
+    assert detail["meeting"]["position"]["name"] == "长安区职工法律援助工作站"
+    assert detail["meeting"]["note"] == "12月8日下午3点，二楼调解室"
+    assert "meeting" in detail["actions"]
+    assert detail["timeline"][-1]["body"] == ("调解地点：长安区职工法律援助工作站（长安区建设北大街8号） "
+                                              "12月8日下午3点，二楼调解室")
+    text = worker_messages()[-1]
+    assert text.startswith("【劳动争议调解诉求 ") and "调解地点：长安区职工法律援助工作站（长安区建设北大街8号）" in text
+    assert f'<a href="http://gonglian.test/h5/position.html?id={position.id}">查看地点和导航</a>' in text
+    assert audit_details("request.meeting") == [{"position_id": position.id, "previous": None, "note": True}]
+    as_worker(client, "o-mediation")
+    mine = client.get(f"/api/requests/{mediation.id}").get_json()
+    assert mine["meeting"]["position"]["url"] == f"http://gonglian.test/h5/position.html?id={position.id}"
+    assert mine["events"][-1]["body"].startswith("调解地点：长安区职工法律援助工作站")
+
+
+def test_clearing_and_a_note_alone(client, tree, mediation):
+    position = make_position(tree["courier"], name="甲驿站")
+    login(client, make_staff(tree["courier"]))
+    url = f"/api/inbox/requests/{mediation.id}/meeting"
+    assert client.post(url, json={"position_id": position.id}).status_code == 200
+    assert client.post(url, json={"position_id": position.id}).status_code == 200  # unchanged: nothing sent
+    assert len(audit_details("request.meeting")) == 1
+    note_only = client.post(url, json={"position_id": None, "note": "长安区人民调解委员会（和平路5号）"})
+    assert note_only.status_code == 200
+    meeting = client.get(f"/api/inbox/requests/{mediation.id}").get_json()["meeting"]
+    assert meeting == {"position": None, "note": "长安区人民调解委员会（和平路5号）", "text": "长安区人民调解委员会（和平路5号）"}
+    assert client.post(url, json={"position_id": None, "note": "  "}).status_code == 200
+    assert client.get(f"/api/inbox/requests/{mediation.id}").get_json()["meeting"] is None
+    assert worker_messages()[-1].endswith("调解地点已取消，工会将另行通知。")
+    assert [d["previous"] for d in audit_details("request.meeting")] == [None, position.id, None]
+
+
+def test_only_accepted_open_mediations_get_a_meeting_place(client, tree):
+    from service.help_requests import casework
+    from tests.factories import cover, make_request
+
+    cover(tree["courier"], "130102", "G602")
+    position = make_position(tree["courier"])
+    staff = make_staff(tree["courier"])
+    login(client, staff)
+    wages = make_request(make_worker("o-wages"), type="wage_arrears")
+    new = make_request(make_worker("o-new"), type="mediation")
+    for request, code in ((wages, "bad_type"), (new, "bad_transition")):
+        response = client.post(f"/api/inbox/requests/{request.id}/meeting", json={"position_id": position.id})
+        assert response.status_code == 409 and response.get_json()["error"]["code"] == code
+    assert "meeting" not in client.get(f"/api/inbox/requests/{new.id}").get_json()["actions"]
+    casework.claim(staff, new.id)
+    casework.resolve(staff, new.id, {"result": "no_agreement", "summary": "未达成协议"})
+    db.session.commit()
+    done = client.post(f"/api/inbox/requests/{new.id}/meeting", json={"position_id": position.id})
+    assert done.status_code == 409
+    other = make_staff(tree["trucks"])  # cannot see the request at all
+    login(client, other)
+    assert client.post(f"/api/inbox/requests/{new.id}/meeting", json={"position_id": None}).status_code == 404
+
+
+@pytest.mark.parametrize("body", [{"position_id": "甲"}, {"position_id": 0}, {"position_id": 2**40},
+                                  {"note": "长" * 201}, {"position_id": None, "extra": 1}, {"note": "a\x00b"}])
+def test_bad_meeting_input_is_a_4xx_in_chinese(client, tree, mediation, body):
+    login(client, make_staff(tree["courier"]))
+    response = client.post(f"/api/inbox/requests/{mediation.id}/meeting", json=body)
+    assert 400 <= response.status_code < 500 and response.status_code != 404, response.get_json()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in str(response.get_json()["error"]))

@@ -35,15 +35,6 @@ def page_url(position: Position) -> str | None:
     return h5_url("position", id=position.id) if position.status != "closed" else None
 
 
-def describe(position: Position | None) -> dict | None:
-    """What a page shows of the place: name, kind, address, state and the link."""
-    if position is None:
-        return None
-    return {"id": position.id, "name": position.name, "kind_label": position.kind_label,
-            "address": position.address, "status": position.status, "status_label": position.status_label,
-            "status_note": position.status_note, "url": page_url(position)}
-
-
 def place_text(position: Position | None, extra: str | None = None, *, fallback: str = "另行通知") -> str:
     """One line for a message: 甲驿站（中山东路1号）二楼培训室; `extra` alone without a position."""
     extra = (extra or "").strip()
