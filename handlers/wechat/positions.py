@@ -14,7 +14,7 @@ from service.positions.answers import link, nearest_reply, note_location
 from service.positions.geo import valid_point
 
 HOW_TO = ("发送您的位置，即可查看离您最近的服务阵地（职工驿站）：点击输入框旁的“＋”→“位置”，"
-          "或点击菜单“更多”→“附近驿站”。\n")
+          "或点击菜单“求助”→“附近驿站”。\n")
 
 
 def _remember(openid: str, latitude, longitude) -> None:
