@@ -16,6 +16,7 @@ from models.request import Attachment
 from models.staff import Staff
 from service.help_requests import casework
 from service.help_requests import inbox
+from service.help_requests import meetings
 from service.errors import NotFound
 from service.extensions import db
 from service.help_requests.detail import read_only_detail, staff_detail, staff_updates
@@ -248,8 +249,6 @@ def close(request_id):
 def set_meeting(data, request_id):
     """Where a mediation meets: a service position the caller can see and/or a note; both null
     clears it. The worker is told in WeChat, with a link to the position's page."""
-    from service.help_requests import meetings
-
     return _done(meetings.set_meeting_place(g.staff, request_id, data.get("position_id"), data.get("note")))
 
 

@@ -23,13 +23,16 @@ def upgrade():
     with op.batch_alter_table('contests', schema=None) as batch_op:
         batch_op.add_column(sa.Column('venue_position_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_contests_venue_position_id'), ['venue_position_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_contests_venue_position_id_positions'), 'positions', ['venue_position_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_contests_venue_position_id_positions'), 'positions',
+                                    ['venue_position_id'], ['id'])
 
     with op.batch_alter_table('help_requests', schema=None) as batch_op:
         batch_op.add_column(sa.Column('meeting_position_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('meeting_note', sa.String(length=200), nullable=True))
-        batch_op.create_index(batch_op.f('ix_help_requests_meeting_position_id'), ['meeting_position_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_help_requests_meeting_position_id_positions'), 'positions', ['meeting_position_id'], ['id'])
+        batch_op.create_index(batch_op.f('ix_help_requests_meeting_position_id'), ['meeting_position_id'],
+                              unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_help_requests_meeting_position_id_positions'), 'positions',
+                                    ['meeting_position_id'], ['id'])
 
 
 def downgrade():

@@ -65,4 +65,5 @@ def totals(rows: list[dict]) -> dict:
     opened = sum(r["open"] for r in rows)
     hours = sum(r["weekly_hours_avg"] * r["open"] for r in rows)
     return {"positions": sum(r["positions"] for r in rows), "open": opened,
-            "open_now": sum(r["open_now"] for r in rows), "weekly_hours_avg": round(hours / opened, 1) if opened else 0.0}
+            "open_now": sum(r["open_now"] for r in rows),
+            "weekly_hours_avg": round(hours / opened, 1) if opened else 0.0}

@@ -254,3 +254,25 @@ def test_a_contest_venue_and_a_meeting_place_link_to_the_position_page(app, simu
     phone.frame.click(".meeting-link")
     phone.wait_in_browser("#name")
     assert phone.frame.inner_text("#name") == MEETING_STATION
+
+
+def test_the_boards_reminder_opens_the_form_for_that_federation(app, browser, live_server, shot):
+    demo.seed_demo()
+    demo.seed_staff()
+    db.session.commit()
+    from models.federation import Federation
+
+    name = "石家庄市裕华区道路运输行业工会联合会"
+    federation = db.session.scalar(select(Federation).where(Federation.name == name))
+    page, errors = console_as(browser, live_server, "sjz-admin", "/console/governance.html")
+    row = page.locator("tr.gov-row", has_text=name)
+    row.wait_for()
+    reminder = row.locator("li.gov-check", has_text="尚未登记服务阵地")
+    assert reminder.locator("a").get_attribute("href") == f"/console/positions.html#new={federation.id}"
+    reminder.locator("a", has_text="去处理").click()
+    page.wait_for_selector("#position-form")
+    page.wait_for_function("document.querySelectorAll('#region select').length >= 2")
+    assert page.input_value("#position-form [name=federation_id]") == str(federation.id)
+    assert page.input_value("#region select >> nth=1") == federation.region_code  # 裕华区, not the default 长安区
+    shot(page, "e2e-venue-05-board-to-new-position", full_page=False)
+    assert errors == []
