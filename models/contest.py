@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import JSONType, TimestampMixin
 from models.federation import Federation
+from models.position import Position
 from models.worker import Worker
 from models.encrypted import encrypted_phone
 from service.extensions import db
@@ -36,6 +37,8 @@ class Contest(TimestampMixin, db.Model):
     industry_code: Mapped[str | None] = mapped_column(String(8))  # the trade (GB/T 4754-2017)
     description: Mapped[str] = mapped_column(Text, default="")
     venue: Mapped[str] = mapped_column(String(200), default="")
+    # The service position where it is held (optional; `venue` then adds the room or the floor).
+    venue_position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column()
     ends_at: Mapped[datetime | None] = mapped_column()
     registration_opens_at: Mapped[datetime] = mapped_column()
@@ -65,6 +68,7 @@ class Contest(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     federation: Mapped[Federation] = relationship()
+    venue_position: Mapped[Position | None] = relationship()
 
     @property
     def scene(self) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import JSONType, TimestampMixin, utcnow
 from models.federation import Federation
+from models.position import Position
 from models.worker import Worker
 from models.encrypted import encrypted_phone
 from service.extensions import db
@@ -115,6 +116,9 @@ class HelpRequest(TimestampMixin, db.Model):
     escalated_at: Mapped[datetime | None] = mapped_column()
     limitation_warning: Mapped[bool] = mapped_column(Boolean, default=False)
     outcome: Mapped[dict | None] = mapped_column(JSONType)
+    # Where a mediation meets (a service position picked by staff) and when or in which room.
+    meeting_position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
+    meeting_note: Mapped[str | None] = mapped_column(String(200))
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None] = mapped_column()
@@ -125,6 +129,7 @@ class HelpRequest(TimestampMixin, db.Model):
     worker: Mapped[Worker] = relationship()
     federation: Mapped[Federation] = relationship()
     assignee: Mapped["Staff | None"] = relationship("Staff")
+    meeting_position: Mapped[Position | None] = relationship()
     events: Mapped[list["RequestEvent"]] = relationship(back_populates="request", order_by="RequestEvent.id")
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="request", order_by="Attachment.id")
 

@@ -9,7 +9,7 @@ from models.outbox import OutboxMessage
 from service.errors import Invalid
 from service.extensions import db
 from service.governance import board, formation, meetings, register, reminders, terms
-from tests.factories import make_federation, make_staff
+from tests.factories import make_federation, make_position, make_staff
 
 TODAY = date(2026, 6, 1)
 
@@ -24,6 +24,7 @@ def fed(gov_tree):
                                    {"name": "李强", "role": "member", "source": "representative", "body": "企业",
                                     "chosen_how": "congress_election"}])
     db.session.commit()
+    make_position(fed)  # it has a service position (a federation without one: tests/test_positions_api.py)
     return fed
 
 

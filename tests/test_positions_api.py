@@ -210,3 +210,46 @@ def test_statistics_per_region(client, tree, monkeypatch):
     city = client.get("/api/staff/positions/stats", query_string={"level": "city"}).get_json()
     assert [(r["region_code"], r["positions"], r["open_now"]) for r in city] == [("130100", 4, 2)]
     assert client.get("/api/staff/positions/stats", query_string={"level": "street"}).status_code == 422
+
+
+def test_the_statistics_page_counts_positions_and_their_hours_per_county(client, tree, monkeypatch):
+    from datetime import datetime
+
+    day = {"weekly": {str(d): ["08:00-20:00"] for d in range(1, 8)}}
+    make_position(tree["courier"], name="甲", hours=day)
+    make_position(tree["courier"], name="乙", status="suspended")
+    make_position(tree["courier"], name="旧", status="closed")
+    make_position(tree["trucks"], name="丁", region="130108", latitude=38.0028, longitude=114.5230,
+                  hours={"weekly": {"1": ["09:00-17:00"]}})
+    monkeypatch.setattr("service.stats.live.utcnow", lambda: datetime(2026, 12, 1, 4, 0))  # Tuesday 12:00 China
+    login(client, make_staff(tree["city"], role="admin"))
+    out = client.get("/api/stats/positions").get_json()
+    assert out["as_of"] == "2026-12-01T04:00:00Z"
+    assert out["totals"] == {"positions": 3, "open": 2, "open_now": 1, "weekly_hours_avg": 46.0}  # (84 + 8) / 2
+    assert [(r["region_name"], r["positions"], r["open"], r["open_now"], r["weekly_hours_avg"]) for r in out["regions"]] \
+        == [("河北省石家庄市长安区", 2, 1, 1, 84.0), ("河北省石家庄市裕华区", 1, 1, 0, 8.0)]
+    drilled = client.get("/api/stats/positions", query_string={"node_id": tree["yuhua"].id}).get_json()
+    assert [r["region_code"] for r in drilled["regions"]] == ["130108"]
+    login(client, make_staff(tree["changan"], role="caseworker"))
+    assert client.get("/api/stats/positions", query_string={"node_id": tree["yuhua"].id}).status_code == 404
+    assert client.get("/api/stats/positions", query_string={"node_id": 0}).status_code == 422
+
+
+def test_the_governance_board_flags_a_federation_with_no_position(client, tree):
+    make_position(tree["courier"], name="甲驿站")
+    make_position(tree["trucks"], name="旧驿站", region="130108", latitude=38.0028, longitude=114.5230,
+                  status="closed")  # a closed one does not count
+    login(client, make_staff(tree["city"], role="admin"))
+    rows = {r["name"]: r for r in client.get("/api/governance/board").get_json()}
+    trucks = {c["code"]: c for c in rows["石家庄市裕华区货车司机行业工会联合会"]["checks"]}
+    assert trucks["position_missing"]["severity"] == "yellow"
+    assert trucks["position_missing"]["link"] == f"/console/positions.html#new={tree['trucks'].id}"
+    assert "职工发送位置时找不到本会" in trucks["position_missing"]["message"]
+    courier = rows["石家庄市长安区快递行业工会联合会"]["checks"]
+    assert "position_missing" not in [c["code"] for c in courier]
+    one = client.get(f"/api/governance/federations/{tree['trucks'].id}").get_json()
+    assert "position_missing" in [c["code"] for c in one["checks"]]
+    make_position(tree["trucks"], name="新驿站", region="130108", latitude=38.0028, longitude=114.5230,
+                  status="suspended")  # registered, temporarily closed: no longer missing
+    one = client.get(f"/api/governance/federations/{tree['trucks'].id}").get_json()
+    assert "position_missing" not in [c["code"] for c in one["checks"]]

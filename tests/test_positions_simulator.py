@@ -1,6 +1,7 @@
 """The phone simulator sends locations: the user's location message and a location_select
 menu tap go signed (and, in safe mode, encrypted) to /wechat over real HTTP, and the
-conversation shows the place sent and the nearest positions answered."""
+conversation shows the place sent and the nearest positions answered. A tap is what WeChat
+sends: the location_select event, then the same place as a location message — one answer."""
 import requests
 
 from service.devtools import simulator
@@ -23,7 +24,8 @@ def test_sending_a_location_and_tapping_location_select(live_server):
     assert "1. 甲驿站" in sent["reply"]["Content"] and "2. 乙驿站" in sent["reply"]["Content"]
     tapped = push(live_server, openid="o-sim-loc", action="location_select", key="NEARBY_POSITIONS",
                   location={"latitude": 38.0426, "longitude": 114.5386, "label": "地图选点"})
-    assert "1. 甲驿站" in tapped["reply"]["Content"]
+    assert (tapped["event"]["status"], tapped["event"]["reply"]) == (200, None)  # the event: "success"
+    assert "1. 甲驿站" in tapped["reply"]["Content"]  # the location message after it: the answer
     feed = requests.get(f"{live_server.url}/sim/phone/messages", params={"openid": "o-sim-loc"}, timeout=5).json()
     kinds = [(m["source"], m["kind"]) for m in feed["messages"]]
     assert kinds == [("user", "location"), ("reply", "text")] * 2

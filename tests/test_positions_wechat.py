@@ -1,6 +1,7 @@
 """Locations in the chat, through the `wechat` fixture (signed, optionally encrypted, as WeChat
-posts them): the location message and the location_select event answer with the three nearest
-open positions; the LOCATION report only updates the worker's last known area."""
+posts them, by service/devtools/wechat_peer.py): the location message answers with the three
+nearest open positions; a location_select tap — WeChat's event, then the same place as a location
+message — is answered once; the LOCATION report only updates the worker's last known area."""
 import re
 from datetime import datetime
 
@@ -61,13 +62,43 @@ def test_a_location_message_gets_the_three_nearest_open_positions(wechat, statio
     assert (worker.last_latitude, worker.last_longitude, worker.last_area_code) == (*CHANGAN, "130102")
 
 
-def test_the_location_select_menu_button(wechat, stations):
+def tap_location_select(wechat, openid: str, point=CHANGAN, encrypt: bool = False, **kw):
+    """What WeChat sends for one tap of 附近驿站: the event, then the place as a location message."""
+    event = wechat.post(wechat.peer.location_select(openid, "NEARBY_POSITIONS", *point, label="长安区中山东路",
+                                                    **kw), encrypt=encrypt)
+    message = wechat.post(wechat.peer.location(openid, *point, label="长安区中山东路"), encrypt=encrypt)
+    return event, message
+
+
+@pytest.mark.parametrize("encrypt", [False, True])
+def test_a_location_select_tap_is_answered_once(wechat, stations, encrypt):
     keys = [b.get("key") for top in MENU["button"] for b in top.get("sub_button") or [top]]
     assert "NEARBY_POSITIONS" in keys
     assert len(MENU["button"]) <= 3 and all(len(top.get("sub_button") or []) <= 5 for top in MENU["button"])
-    xml = wechat.peer.location_select("o-loc-2", "NEARBY_POSITIONS", *CHANGAN, label="长安区中山东路", poiname="")
-    text = _reply_text(wechat.post(xml))
-    assert _names(text) == ["甲驿站", "乙驿站", "丙驿站"]
+    event, message = tap_location_select(wechat, "o-loc-2", encrypt=encrypt)
+    assert event.status_code == 200 and event.reply is None and event.get_data(as_text=True) == "success"
+    assert _names(_reply_text(message)) == ["甲驿站", "乙驿站", "丙驿站"]
+    worker = db.session.scalar(select(Worker).where(Worker.openid == "o-loc-2"))
+    assert (worker.last_latitude, worker.last_longitude, worker.last_area_code) == (*CHANGAN, "130102")
+
+
+def test_the_event_alone_does_nothing_but_say_success(wechat, stations):
+    # the event is answered at once by a pure handler; the location message after it does the work
+    from handlers.wechat.registry import find_handler, is_pure
+    from service.wechat.inbound import parse
+
+    xml = wechat.peer.location_select("o-loc-11", "NEARBY_POSITIONS", *CHANGAN)
+    assert is_pure(find_handler(parse(xml)))
+    response = wechat.post(xml)
+    assert response.status_code == 200 and response.reply is None
+    worker = db.session.scalar(select(Worker).where(Worker.openid == "o-loc-11"))  # the contact note only
+    assert worker is None or worker.last_latitude is None
+
+
+def test_a_retried_location_message_gets_the_same_single_answer(wechat, stations):
+    xml = wechat.peer.location("o-loc-12", *CHANGAN)
+    first, again = _reply_text(wechat.post(xml)), _reply_text(wechat.post(xml))  # WeChat's retry: same MsgId
+    assert first == again and _names(first) == ["甲驿站", "乙驿站", "丙驿站"]
 
 
 def test_a_location_report_updates_the_area_without_a_reply(wechat, stations):
@@ -94,8 +125,8 @@ def test_a_broken_location_is_answered_politely(wechat, stations, lat, lng):
 
 
 def test_a_location_select_without_its_location_info(wechat, stations):
-    xml = wechat.peer.event("o-loc-6", "location_select", "NEARBY_POSITIONS")
-    assert "没能识别您发送的位置" in _reply_text(wechat.post(xml))
+    response = wechat.post(wechat.peer.event("o-loc-6", "location_select", "NEARBY_POSITIONS"))
+    assert response.status_code == 200 and response.reply is None
 
 
 def test_the_keyword_explains_how(wechat, stations):
@@ -145,5 +176,5 @@ def test_a_location_report_in_the_same_second_as_a_menu_tap_is_no_duplicate(wech
     # WeChat may report the location every 5 seconds; events are de-duplicated by sender, time and event
     at = 1_790_000_000
     assert wechat.post(wechat.peer.location_report("o-loc-10", *CHANGAN, create_time=at)).reply is None
-    tapped = wechat.post(wechat.peer.location_select("o-loc-10", "NEARBY_POSITIONS", *CHANGAN, create_time=at))
-    assert _names(_reply_text(tapped)) == ["甲驿站", "乙驿站", "丙驿站"]
+    event, message = tap_location_select(wechat, "o-loc-10", create_time=at)
+    assert event.reply is None and _names(_reply_text(message)) == ["甲驿站", "乙驿站", "丙驿站"]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from handlers.api.openapi import file_response, json_object
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.inbox import (AssigneeOut, AssignIn, ClaimIn, BodyIn, BulkAssignIn, InboxCountOut, ExportQuery, InboxPageOut,
-                                    InboxQuery, MergeIn, NodeOut, NodeQuery, TargetsOut, OutcomeIn, RequestReasonIn,
+                                    InboxQuery, MeetingPlaceIn, MergeIn, NodeOut, NodeQuery, TargetsOut, OutcomeIn, RequestReasonIn,
                                     RequestDetailOut, RequestUpdatesOut, StateOut,
                                     TransferIn)
 from models.federation import Federation
@@ -16,6 +16,7 @@ from models.request import Attachment
 from models.staff import Staff
 from service.help_requests import casework
 from service.help_requests import inbox
+from service.help_requests import meetings
 from service.errors import NotFound
 from service.extensions import db
 from service.help_requests.detail import read_only_detail, staff_detail, staff_updates
@@ -239,6 +240,16 @@ def reopen(data, request_id):
 @bp.response(200, StateOut)
 def close(request_id):
     return _done(casework.close(g.staff, request_id))
+
+
+@bp.post("/requests/<int:request_id>/meeting")
+@staff_required()
+@bp.arguments(MeetingPlaceIn)
+@bp.response(200, StateOut)
+def set_meeting(data, request_id):
+    """Where a mediation meets: a service position the caller can see and/or a note; both null
+    clears it. The worker is told in WeChat, with a link to the position's page."""
+    return _done(meetings.set_meeting_place(g.staff, request_id, data.get("position_id"), data.get("note")))
 
 
 @bp.post("/requests/<int:request_id>/merge")

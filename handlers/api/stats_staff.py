@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from handlers.api.staff_auth import staff_required
 from handlers.schemas.stats import (
     CaseworkersOut, ChildrenOut, ContestFiguresOut, GapFiguresOut, LowRatingsOut, MemberFiguresOut, NodeQuery,
-    ReportDetailOut, ReportIn, ReportListOut, RequestFiguresOut, StatsNodeOut, StatsQuery,
+    PositionFiguresOut, ReportDetailOut, ReportIn, ReportListOut, RequestFiguresOut, StatsNodeOut, StatsQuery,
 )
 from service.errors import Invalid
 from service.stats import figures, live, reports, rollup
@@ -99,6 +99,16 @@ def contests(args):
     """Contests published in the period: sign-ups, fill rate, waitlist promotions, attendance."""
     found, period = _scope(args)
     return {"period": period.as_dict(), **live.contest_figures(found, period)}
+
+
+@bp.get("/positions")
+@bp.arguments(NodeQuery, location="query")
+@bp.response(200, PositionFiguresOut)
+@staff_required()
+def positions(args):
+    """Service positions of the node's subtree as they are now: per county how many, open, open
+    now and their average weekly opening hours (not of a period)."""
+    return live.position_figures(live.node_for(g.staff, args["node_id"]))
 
 
 @bp.get("/caseworkers")

@@ -3,6 +3,7 @@ import marshmallow as ma
 
 from models.contest import CONTEST_STATUS_LABELS, ELIGIBILITY_SCOPES, QUESTION_KINDS, SIGNUP_STATUS_LABELS
 from handlers.schemas.base import InSchema, OutSchema, UtcDateTime, length
+from handlers.schemas.positions import PlaceOut, position_id_field
 from service import refdata
 from service.contests import rules as contest_rules
 
@@ -29,7 +30,8 @@ class ContestIn(InSchema):
     title = ma.fields.String(required=True, validate=length(100, 1))
     industry_code = ma.fields.String(allow_none=True, metadata={"description": "工种所属行业，GB/T 4754-2017"})
     description = ma.fields.String(validate=length(5000))
-    venue = ma.fields.String(validate=length(200))
+    venue = ma.fields.String(validate=length(200), metadata={"description": "比赛地点；选了服务阵地时写具体位置，如 二楼培训室"})
+    venue_position_id = position_id_field("比赛地点所在的服务阵地（本单位及下级单位登记、开放中的）；null 为不用")
     starts_at = ma.fields.DateTime(required=True)
     ends_at = ma.fields.DateTime(allow_none=True)
     registration_opens_at = ma.fields.DateTime(required=True)
@@ -59,6 +61,8 @@ class ContestOut(OutSchema):
                                           if c.industry_code and refdata.get_industry(c.industry_code) else None))
     description = ma.fields.String()
     venue = ma.fields.String()
+    venue_position_id = ma.fields.Integer(allow_none=True)
+    venue_position = ma.fields.Nested(PlaceOut, allow_none=True)
     starts_at = UtcDateTime()
     ends_at = UtcDateTime(allow_none=True)
     registration_opens_at = UtcDateTime()
@@ -186,6 +190,7 @@ class WorkerContestOut(OutSchema):
     federation_name = ma.fields.String()
     trade = ma.fields.String(allow_none=True)
     venue = ma.fields.String()
+    venue_position = ma.fields.Nested(PlaceOut, allow_none=True, metadata={"description": "比赛地点所在的服务阵地"})
     starts_at = UtcDateTime()
     ends_at = UtcDateTime(allow_none=True)
     registration_opens_at = UtcDateTime()

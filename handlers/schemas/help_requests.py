@@ -4,6 +4,7 @@ worker through a shared schema."""
 import marshmallow as ma
 
 from handlers.schemas.base import InSchema, OutSchema, Scalar, length
+from handlers.schemas.positions import PlaceOut
 
 # --------------------------------------------------------------------------- worker side
 class PreviewQuery(InSchema):
@@ -97,6 +98,14 @@ class RequestHeadOut(OutSchema):
     updated_at = ma.fields.DateTime()
 
 
+class MeetingPlaceOut(OutSchema):
+    """Where a mediation meets: a service position and/or a note (when, which room)."""
+
+    position = ma.fields.Nested(PlaceOut, allow_none=True)
+    note = ma.fields.String(allow_none=True, metadata={"description": "时间、房间等"})
+    text = ma.fields.String(metadata={"description": "一句话：阵地名称（地址） 备注"})
+
+
 class RequestFactsOut(RequestHeadOut):
     """A request's facts as both the worker (WorkerRequestOut) and staff (inbox.RequestDetailOut)
     see them; what only one side sees is declared in that side's schema."""
@@ -129,5 +138,6 @@ class WorkerRequestOut(RequestFactsOut, WorkerRequestSummaryOut):
     routing_sentence = ma.fields.String(metadata={"description": "由谁受理（负责哪里、哪个行业）"})
     clocks = ma.fields.List(ma.fields.String(), metadata={"description": "与职工有关的期限：调解满15日、仲裁时效"})
     details = ma.fields.List(ma.fields.Dict(), metadata={"description": "按类型填写的内容：label, value"})
+    meeting = ma.fields.Nested(MeetingPlaceOut, allow_none=True, metadata={"description": "调解地点（劳动争议调解）"})
     events = ma.fields.List(ma.fields.Nested(PublicEventOut))
     attachments = ma.fields.List(ma.fields.Nested(WorkerAttachmentOut))

@@ -3,6 +3,8 @@ import marshmallow as ma
 
 from handlers.schemas.base import InSchema, OutSchema, length
 from handlers.schemas.help_requests import RequestFactsOut
+from handlers.schemas.help_requests import MeetingPlaceOut
+from handlers.schemas.positions import position_id_field
 
 
 class InboxQuery(InSchema):
@@ -56,6 +58,12 @@ class InboxPageOut(OutSchema):
 
 class BodyIn(InSchema):
     body = ma.fields.String(required=True, validate=length(2000))
+
+
+class MeetingPlaceIn(InSchema):
+    position_id = position_id_field("调解地点所在的服务阵地（本单位及下级单位登记、开放中的）；null 为不用")
+    note = ma.fields.String(load_default=None, allow_none=True, validate=length(200),
+                            metadata={"description": "时间、房间等，如 12月8日（周二）下午3点，二楼调解室"})
 
 
 class RequestReasonIn(InSchema):
@@ -143,6 +151,7 @@ class RequestDetailOut(RequestFactsOut):
     group = ma.fields.List(ma.fields.Dict(), metadata={"description": "并入本诉求的诉求（编号、职工、电话）"})
     merged_into = ma.fields.String(allow_none=True)
     merged_into_id = ma.fields.Integer(allow_none=True, metadata={"description": "已并入的诉求（合并办理）"})
+    meeting = ma.fields.Nested(MeetingPlaceOut, allow_none=True, metadata={"description": "调解地点（劳动争议调解）"})
     read_only = ma.fields.Boolean(metadata={"description": "已转出：参与办理过的员工只能查看"})
     moved_to = ma.fields.String(allow_none=True, metadata={"description": "已转出时：现在由哪家受理"})
 

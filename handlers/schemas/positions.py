@@ -9,6 +9,7 @@ from service import refdata
 from service.positions.geo import format_distance
 from service.positions.hours import open_state, week_summary
 from service.positions.maps import map_links
+from service.positions.venues import page_url
 
 ONE_OF = {"error": "取值无效"}
 LATITUDE = ma.validate.Range(min=-90, max=90, error="纬度应在 -90 至 90 之间")
@@ -143,6 +144,26 @@ class HitOut(OutSchema):
     position = ma.fields.Nested(PositionPublicOut)
     distance_km = ma.fields.Function(lambda h: round(h.km, 3) if h.km is not None else None, allow_none=True)
     distance_text = ma.fields.Function(lambda h: format_distance(h.km) if h.km is not None else None, allow_none=True)
+
+
+class PlaceOut(OutSchema):
+    """A position as the place of something else (a contest's venue, a mediation's meeting)."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind_label = ma.fields.String()
+    address = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "open | suspended | closed"})
+    status_label = ma.fields.String()
+    status_note = ma.fields.String(allow_none=True)
+    url = ma.fields.Function(page_url, allow_none=True,
+                             metadata={"description": "职工端阵地页面 /h5/position.html?id=…（已关闭的阵地没有）"})
+
+
+def position_id_field(description: str) -> ma.fields.Integer:
+    """The id of a position picked as a place; null clears it (the service checks the scope)."""
+    return ma.fields.Integer(allow_none=True, strict=True, validate=ma.validate.Range(
+        min=1, max=2**31 - 1, error="请选择服务阵地"), metadata={"description": description})
 
 
 # --- public: find ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ upper edge, in hours, of the bucket holding the median / 90th percentile."""
 import marshmallow as ma
 
 from handlers.schemas.base import InSchema, OutSchema, UtcDateTime
+from handlers.schemas.positions import PositionStatsOut
 
 MONTH = ma.validate.Regexp(r"^\d{4}-\d{2}$", error="月份写法应如 2026-05")
 ID = ma.validate.Range(1, 2**31 - 1, error="编号无效")
@@ -192,6 +193,19 @@ class ContestFiguresOut(OutSchema):
     period = F.Nested(PeriodOut)
     totals = F.Nested(ContestTotalsOut)
     contests = F.List(F.Nested(ContestRowOut))
+
+
+class PositionTotalsOut(OutSchema):
+    positions = F.Integer(metadata={"description": "登记的服务阵地（不含已关闭）"})
+    open = F.Integer(metadata={"description": "开放中（不含暂停）"})
+    open_now = F.Integer(metadata={"description": "此刻正在开放"})
+    weekly_hours_avg = F.Float(metadata={"description": "开放的阵地平均每周开放小时数"})
+
+
+class PositionFiguresOut(OutSchema):
+    as_of = UtcDateTime(metadata={"description": "统计时刻（阵地是当前登记情况，不随统计周期变化）"})
+    totals = F.Nested(PositionTotalsOut)
+    regions = F.List(F.Nested(PositionStatsOut), metadata={"description": "按县（市、区）"})
 
 
 class CaseworkerRowOut(OutSchema):

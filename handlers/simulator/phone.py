@@ -82,6 +82,12 @@ def _push(openid: str, action: str, **kwargs):
     result = simulator.deliver(current_app.config, push, _server_url())
     simulator.record_reply(push.openid, result)
     db.session.commit()
+    if push.then:  # location_select: the event, then the place as a location message
+        first = result
+        result = simulator.deliver(current_app.config, simulator.Push(push.openid, push.then, push.safe), _server_url())
+        simulator.record_reply(push.openid, result)
+        db.session.commit()
+        result["event"] = first
     return jsonify(result)
 
 

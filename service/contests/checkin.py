@@ -215,7 +215,8 @@ def send_reminders(now: datetime | None = None) -> int:
     for signup in due:
         contest = signup.contest
         signups.notify(signup, f"提醒：您报名的「{contest.title}」将于{rules.fmt(contest.starts_at)}开始，"
-                               f"地点：{contest.venue or '另行通知'}。请携带身份证并准时到场签到。", "明日开赛",
+                               f"地点：{rules.venue_text(contest)}。请携带身份证并准时到场签到。"
+                               f"{rules.venue_link(contest)}", "明日开赛",
                        dedup_key=f"contest:{contest.id}:remind:{signup.id}")
         signup.reminded_at = now
     db.session.flush()

@@ -20,15 +20,16 @@ from service.contests import rules
 from service.contests import signups
 from service.errors import AppError, Conflict, Invalid
 from service.extensions import db
+from service.positions import venues
 from service.staff.scope import in_scope, require_role, require_scope
 from service import clock
 from service.staff.scope import get_in_scope
 
 log = logging.getLogger(__name__)
 
-EDITABLE = ("title", "industry_code", "description", "venue", "starts_at", "ends_at", "registration_opens_at",
-            "registration_closes_at", "cancel_cutoff_at", "capacity", "members_only", "eligibility",
-            "exclusions", "questions", "scoring_note")
+EDITABLE = ("title", "industry_code", "description", "venue", "venue_position_id", "starts_at", "ends_at",
+            "registration_opens_at", "registration_closes_at", "cancel_cutoff_at", "capacity", "members_only",
+            "eligibility", "exclusions", "questions", "scoring_note")
 TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "cancel_cutoff_at")
 RULE_FIELDS = ("members_only", "eligibility", "questions")  # fixed once somebody signed up
 TEXT_LIMITS = {"title": 100, "description": 5000, "venue": 200, "exclusions": 1000, "scoring_note": 500}
@@ -94,21 +95,31 @@ def _clean(values: dict) -> dict:
     return values
 
 
+def _with_venue(staff: Staff, data: dict, current_id: int | None) -> dict:
+    """The venue position as its id, once `staff` may pick it (service/positions/venues.py)."""
+    if "venue_position_id" not in data:
+        return data
+    position = venues.pick(staff, data["venue_position_id"], field="venue_position_id", current_id=current_id)
+    return {**data, "venue_position_id": position.id if position else None}
+
+
 def create_contest(*, staff: Staff, data: dict, federation_id: int | None = None) -> Contest:
-    """A new draft contest of the staff member's federation (or of one beneath it)."""
+    """A new draft contest of the staff member's federation (or of one beneath it); its venue
+    may be a service position the staff member can see."""
     require_role(staff, *MANAGERS)
     federation_id = federation_id or staff.federation_id
     require_scope(staff, federation_id)
     unknown = set(data) - set(EDITABLE)
     if unknown:
         raise Invalid(fields={name: "未知字段" for name in unknown})
-    values = _clean({"members_only": True, **data})
+    values = _clean({"members_only": True, **_with_venue(staff, data, None)})
     contest = Contest(federation_id=federation_id, status="draft", created_by_id=staff.id,
                       confirmed_count=0, waitlisted_count=0, last_seq=0, **values)
     db.session.add(contest)
     db.session.flush()
     audit.record("contest.create", staff=staff, subject_type="contest", subject_id=contest.id,
-                 federation_id=federation_id, detail={"title": contest.title})
+                 federation_id=federation_id,
+                 detail={"title": contest.title, "venue_position_id": contest.venue_position_id})
     return contest
 
 
@@ -122,6 +133,7 @@ def update_contest(contest: Contest, *, staff: Staff, data: dict, now: datetime 
         raise Invalid(fields={name: "未知字段" for name in unknown})
     if contest.status != "draft":
         contest = signups.lock_contest(contest.id)  # the counters cannot move while we compare
+    data = _with_venue(staff, data, contest.venue_position_id)
     values = _clean({name: getattr(contest, name) for name in EDITABLE} | data)
     changed = {name for name in EDITABLE if values[name] != getattr(contest, name)}
     if contest.last_seq > 0 and changed & set(RULE_FIELDS):
@@ -132,8 +144,12 @@ def update_contest(contest: Contest, *, staff: Staff, data: dict, now: datetime 
     for name in changed:
         setattr(contest, name, values[name])
     db.session.flush()
+    detail = {"fields": sorted(changed)}
+    if "venue_position_id" in changed:
+        db.session.expire(contest, ["venue_position"])  # follow the new id
+        detail["venue_position_id"] = contest.venue_position_id
     audit.record("contest.update", staff=staff, subject_type="contest", subject_id=contest.id,
-                 federation_id=contest.federation_id, detail={"fields": sorted(changed)})
+                 federation_id=contest.federation_id, detail=detail)
     if grew:
         signups.promote_waitlist(contest, now=now)
     return contest

@@ -49,6 +49,7 @@ def view(contest: Contest, worker: Worker, *, now: datetime, signup: Signup | No
     out = {
         "id": contest.id, "title": contest.title, "federation_name": contest.federation.name,
         "trade": industry.name if industry else None, "venue": contest.venue,
+        "venue_position": contest.venue_position,
         "starts_at": contest.starts_at, "ends_at": contest.ends_at,
         "registration_opens_at": contest.registration_opens_at,
         "registration_closes_at": contest.registration_closes_at, "cancel_cutoff_at": signups.cutoff(contest),

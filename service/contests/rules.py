@@ -14,6 +14,7 @@ from service.errors import Invalid
 from service.extensions import db
 from service import clock
 from service.routing.router import industry_prefix, region_prefix
+from service.positions import venues
 
 MAX_QUESTIONS = 20
 MAX_OPTIONS = 20
@@ -28,6 +29,16 @@ def fmt(value: datetime | None) -> str:
         return ""
     local = clock.to_china(value)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def venue_text(contest: Contest) -> str:
+    """Where it is held, for messages: the venue position (name and address) and the free text."""
+    return venues.place_text(contest.venue_position, contest.venue)
+
+
+def venue_link(contest: Contest) -> str:
+    """A link to the venue position's page for a message ('' without one)."""
+    return venues.place_link(contest.venue_position)
 
 
 def fmt_short(value: datetime) -> str:

@@ -37,7 +37,8 @@ def notify(signup: Signup, text: str, state: str, *, dedup_key: str | None = Non
     contest = signup.contest
     # keys of the contest_notice template: 竞赛名称, 比赛时间, 报名状态, 备注
     fields = {"thing1": contest.title, "time2": rules.fmt(contest.starts_at), "phrase3": state,
-              "thing4": contest.venue or contest.federation.name}
+              "thing4": (contest.venue_position.name if contest.venue_position else contest.venue)
+              or contest.federation.name}
     queue_message(signup.worker.openid, text, url=h5_url("contest", id=contest.id), template="contest_notice",
                   fields=fields, dedup_key=dedup_key)
 
@@ -163,7 +164,7 @@ def sign_up(contest_id: int, worker: Worker, *, name: str, phone: str, birth_dat
         raise Conflict("您已报名该竞赛", code="already_signed_up") from None
     if state == "confirmed":
         notify(signup, f"您已成功报名「{contest.title}」。比赛时间：{rules.fmt(contest.starts_at)}，"
-                       f"地点：{contest.venue or '另行通知'}。", "报名成功")
+                       f"地点：{rules.venue_text(contest)}。{rules.venue_link(contest)}", "报名成功")
     else:
         notify(signup, f"「{contest.title}」名额已满，您已进入候补名单，当前第{waitlist_position(signup)}位。"
                        "有名额空出时将按顺序自动递补并通知您。", "候补中")
@@ -229,4 +230,5 @@ def confirm_promoted(signup: Signup, now: datetime) -> None:
     signup.status, signup.confirmed_at = "confirmed", now
     db.session.flush()
     notify(signup, f"好消息！「{contest.title}」有名额空出，您已从候补转为正式报名。"
-                   f"比赛时间：{rules.fmt(contest.starts_at)}，地点：{contest.venue or '另行通知'}。", "候补转正")
+                   f"比赛时间：{rules.fmt(contest.starts_at)}，地点：{rules.venue_text(contest)}。"
+                   f"{rules.venue_link(contest)}", "候补转正")

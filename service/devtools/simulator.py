@@ -4,6 +4,10 @@ by service/wechat_peer.WeChatPeer). Development and tests only.
 
 A push is three steps so no database write is held open across the HTTP call:
 `prepare_push` (flush; the handler commits), `deliver` (HTTP), `record_reply` (flush).
+
+A location_select menu button is two deliveries, as WeChat makes them: the `location_select`
+event with the place in SendLocationInfo, then the same place as an ordinary `location`
+message (the bubble the user sees in the chat). `Push.then` holds the second.
 """
 import calendar
 import re
@@ -36,6 +40,7 @@ class Push:
     openid: str
     xml: str
     safe: bool
+    then: str | None = None  # a second delivery right after the first (location_select's location)
 
 
 def peer_for(config) -> WeChatPeer:
@@ -104,7 +109,9 @@ def prepare_push(config, openid: str, action: str, *, content: str | None = None
             create_time = _note_event(user, "click")
             xml = peer.location_select(openid, key, place["latitude"], place["longitude"], label=place["label"],
                                        create_time=create_time)
-            shown = {"location": place, "key": key}
+            then = peer.location(openid, place["latitude"], place["longitude"], label=place["label"])
+            standin.record_message(openid, "user", "location", {"location": place, "key": key, "safe": safe})
+            return Push(openid, xml, safe, then=then)
         standin.record_message(openid, "user", "location", {**shown, "safe": safe})
         return Push(openid, xml, safe)
     elif action == "click":

@@ -14,6 +14,7 @@ from models.staff import Staff
 from service import clock
 from service.extensions import db
 from service.governance import committee, contracts, early_warning, formation, letters, meetings, register, terms
+from service.positions import summary as positions
 from service.staff.scope import subtree_ids_query
 
 SECTIONS = {
@@ -31,17 +32,32 @@ TABLES = {"steps": FormationStep, "unions": BaseUnion, "units": CoveredUnit, "te
 
 
 def load(ids: list[int]) -> dict[int, dict[str, list]]:
-    """Every governance record of these federations, grouped: {federation id: {table: [rows]}}."""
-    grouped: dict[int, dict[str, list]] = defaultdict(lambda: {key: [] for key in TABLES})
+    """Every governance record of these federations, grouped: {federation id: {table: [rows]}},
+    and how many service positions (not closed) each registered: {"positions": n}."""
+    grouped: dict[int, dict[str, list]] = defaultdict(lambda: {**{key: [] for key in TABLES}, "positions": 0})
     if not ids:
         return grouped
     for key, model in TABLES.items():
         for row in db.session.scalars(select(model).where(model.federation_id.in_(ids)).order_by(model.id)):
             grouped[row.federation_id][key].append(row)
+    for federation_id, count in positions.counts_by_federation(ids).items():
+        grouped[federation_id]["positions"] = count
     return grouped
 
 
+def position_check(federation: Federation, count: int) -> dict | None:
+    """An active federation with no service position (opinion §四.2): workers who send their
+    location never find it."""
+    if federation.status != "active" or count:
+        return None
+    return {"code": "position_missing", "severity": "yellow",
+            "message": "尚未登记服务阵地（办公场所、活动场所或职工驿站），职工发送位置时找不到本会（《实施意见》四.2）",
+            "evidence": "服务阵地：0个（不含已关闭）"}
+
+
 def _link(federation_id: int, code: str) -> str:
+    if code == "position_missing":
+        return f"/console/positions.html#new={federation_id}"  # register one for this federation
     section = SECTIONS.get(code.split("_")[0], "checks")
     return f"/console/federation-governance.html?id={federation_id}#{section}"
 
@@ -68,6 +84,9 @@ def federation_checks(federation: Federation, records: dict[str, list], today: d
     found += early_warning.warning_checks(records["warnings"], employers, today)
     found += letters.letter_checks(records["letters"], employers, today)
     found += contracts.contract_checks(records["contracts"], today)
+    missing = position_check(federation, records.get("positions", 0))
+    if missing:
+        found.append(missing)
     for check in found:
         check["link"] = _link(federation.id, check["code"])
         if check.get("due") is not None:

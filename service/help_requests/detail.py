@@ -14,6 +14,7 @@ from service.extensions import db
 from service.help_requests.outcomes import OUTCOME_LABELS, describe
 from service.help_requests.fields import INJURY_RECOGNITION, LEGAL_AID_CLAIMS, LEGAL_AID_GROUNDS
 from service.help_requests import grouping
+from service.help_requests.meetings import can_set as can_set_meeting, meeting_of
 from service.help_requests.delivery import deliveries
 from service.help_requests.wording import routing_sentence, staff_line
 from service import refdata
@@ -80,6 +81,7 @@ def actions_for(request: HelpRequest, staff: Staff) -> list[str]:
         actions += ["merge"]
         actions += ["ask_info"] if status in ("new", "in_progress") else ["resume"]
         actions += ["resolve"] if status in ("new", "in_progress") else []
+        actions += ["meeting"] if can_set_meeting(request) else []
     if status == "resolved":
         actions += ["reply", "reopen", "close"] if manager else ["reply", "close"]  # reopen: chair and admin
     return actions
@@ -177,4 +179,5 @@ def staff_detail(staff: Staff, request: HelpRequest, *, clear_unread: bool = Tru
         "group": [{"id": m.id, "number": m.number, "worker_name": m.worker_name, "phone": m.worker_phone}
                   for m in grouping.members(request)],
         "merged_into": _number(request.merged_into_id), "merged_into_id": request.merged_into_id,
+        "meeting": meeting_of(request),
     }

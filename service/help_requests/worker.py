@@ -248,6 +248,7 @@ def worker_detail(request: HelpRequest) -> dict:
     """What the worker's request page shows: public lines only, never internal notes."""
     from service.help_requests.clocks import worker_clocks
     from service.help_requests.detail import _detail_rows
+    from service.help_requests.meetings import meeting_of
 
     industry = refdata.get_industry(request.industry_code)
     today = clock.china_date(utcnow())
@@ -266,6 +267,7 @@ def worker_detail(request: HelpRequest) -> dict:
         "reopen_until": until,
         "routing_sentence": routing_sentence(request.routing, request.federation.name),
         "clocks": worker_clocks(request, today), "details": _detail_rows(request.details),
+        "meeting": meeting_of(_original(request) or request),  # a merged request meets with its original
         "events": _events_with_original(request),
         "attachments": list(db.session.scalars(select(Attachment).where(Attachment.request_id == request.id)
                                                .order_by(Attachment.id))),

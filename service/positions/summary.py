@@ -34,13 +34,18 @@ def for_federation(federation_id: int) -> list[Position]:
 
 
 def by_region(staff: Staff, *, level: str = "county", now: datetime | None = None) -> list[dict]:
-    """Per city or county of the staff member's subtree: positions (not closed), open (in
-    service), open now, and the average hours a week an open one opens."""
+    """Per city or county of the staff member's subtree (see region_figures)."""
+    return region_figures(in_scope(staff, Position.federation_id), level=level, now=now)
+
+
+def region_figures(scope, *, level: str = "county", now: datetime | None = None) -> list[dict]:
+    """Per city or county of the positions whose federation satisfies `scope` (a clause on
+    Position.federation_id): positions (not closed), open (in service), open now, and the
+    average hours a week an open one opens."""
     width = LEVELS[level]
     now = now or utcnow()
     groups: dict[str, dict] = defaultdict(lambda: {"positions": 0, "open": 0, "open_now": 0, "hours": 0.0})
-    query = select(Position.region_code, Position.status, Position.hours).where(
-        in_scope(staff, Position.federation_id), Position.status != "closed")
+    query = select(Position.region_code, Position.status, Position.hours).where(scope, Position.status != "closed")
     for region_code, status, hours in db.session.execute(query):
         code = region_code[:width].ljust(6, "0")
         group = groups[code]
@@ -53,3 +58,12 @@ def by_region(staff: Staff, *, level: str = "county", now: datetime | None = Non
              "open": g["open"], "open_now": g["open_now"],
              "weekly_hours_avg": round(g["hours"] / g["open"], 1) if g["open"] else 0.0}
             for code, g in sorted(groups.items())]
+
+
+def totals(rows: list[dict]) -> dict:
+    """The sum of region_figures' rows; the weekly hours averaged over the open positions."""
+    opened = sum(r["open"] for r in rows)
+    hours = sum(r["weekly_hours_avg"] * r["open"] for r in rows)
+    return {"positions": sum(r["positions"] for r in rows), "open": opened,
+            "open_now": sum(r["open_now"] for r in rows),
+            "weekly_hours_avg": round(hours / opened, 1) if opened else 0.0}

@@ -8,6 +8,7 @@ from sqlalchemy import Integer, cast, func, select
 from models.base import utcnow
 from models.contest import Contest, Signup
 from models.federation import KIND_LABELS, LEVEL_LABELS, Federation
+from models.position import Position
 from models.request import OPEN_STATUSES, REQUEST_TYPE_LABELS, HelpRequest
 from models.staff import ROLE_LABELS, Staff
 from models.stats import StatsRollup
@@ -16,6 +17,7 @@ from service.extensions import db
 from service.stats.collect import Counts, scope_clause, uses_rollups
 from service.stats.figures import share, yuan
 from service.stats.periods import Period
+from service.positions import summary as positions
 
 CHILD_METRICS = ("mem_new", "req_new", "req_res_ok", "req_amount", "gap_req", "gap_app")
 PROMOTED_AFTER = timedelta(seconds=1)  # confirmed this long after signing up: came off the waitlist
@@ -159,3 +161,11 @@ def low_ratings(node: Federation, period: Period, limit: int = 20) -> list[dict]
              "rating": rating, "comment": comment, "rated_at": rated_at, "federation_name": fed}
             for i, number, kind, rating, comment, rated_at, fed in rows]
 
+
+
+def position_figures(node: Federation, *, now=None) -> dict:
+    """The service positions of the subtree as they are now (not of a period): per county how
+    many, how many open, open now and their average weekly opening hours, and in all."""
+    now = now or utcnow()
+    rows = positions.region_figures(scope_clause(node, Position.federation_id), level="county", now=now)
+    return {"as_of": now, "totals": positions.totals(rows), "regions": rows}

@@ -2,7 +2,8 @@
 
 WeChat allows at most three top-level buttons (more is errcode 40016), each with up to five
 sub-buttons: 入会 (apply, card, contests), 求助 (the kinds of help, a person, and 附近驿站 — a
-location_select button: WeChat opens its location picker and sends the choice as an event), and
+location_select button: WeChat opens its location picker and sends the choice as an event, then
+as a location message, which handlers/wechat/positions.py answers), and
 我的 — one page for card or application, requests and sign-ups — on its own. The phone simulator
 draws whatever menu was last pushed.
 """

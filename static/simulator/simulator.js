@@ -371,7 +371,8 @@ async function loadFederations() {
 }
 
 // --- the location picker -----------------------------------------------------------------------
-// ＋ → 位置 sends a location message; a location_select menu button sends its event with the place.
+// ＋ → 位置 sends a location message; a location_select menu button sends its event with the place,
+// then (as WeChat does) the same place as a location message.
 const picker = { key: null, place: null };
 
 function openPicker(key = null) {

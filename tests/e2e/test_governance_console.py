@@ -61,7 +61,11 @@ def test_the_board_then_fixing_a_federation_on_its_page(console, shot, server):
     page.locator("#terms tr", has_text="马国庆").locator("[data-act=leave]").click()
     page.fill("#gf-reason", "系覆盖单位行政主要负责人，依规不再担任委员")
     page.click("#gov-dialog button[type=submit]")
-    page.wait_for_selector("#checks .tag.green")
+    page.wait_for_function("!document.querySelector('#checks').innerText.includes('行政主要负责人')")
+    # what is left: the demo registered no service position for it (a reminder, linked to registering one)
+    assert page.locator("#checks .gov-check").count() == 1
+    assert "尚未登记服务阵地" in page.locator("#checks").inner_text()
+    assert page.locator("#checks .gov-check a").get_attribute("href").startswith("/console/positions.html#new=")
     assert "马国庆" in page.locator("#committee").inner_text()  # listed among those who left, with the reason
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "federation-governance-fixed", full_page=False)

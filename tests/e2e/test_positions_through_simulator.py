@@ -3,18 +3,27 @@ in the phone simulator, picks their place and gets the three nearest stations wi
 open now; the link opens the station's page inside the phone. The federation's chair then
 registers a new station in the console (coordinates pasted, checked against the region) and it
 is first in the courier's next answer, sent as a location message (＋ → 位置).
-Screenshots: artifacts/screenshots/e2e-positions-*.png."""
+A contest held at a station and a mediation meeting at another link to the station's page from
+the worker's contest page, request page and WeChat notice.
+Screenshots: artifacts/screenshots/e2e-positions-*.png and e2e-venue-*.png."""
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from models.base import utcnow
 from models.position import Position
+from models.staff import Staff
+from models.worker import Worker
 from service.devtools import demo
 from service.devtools.simulator import PLACES
 from service.extensions import db
+from service.help_requests import casework
+from service.wechat import outbox
 from tests.e2e.conftest import SHOTS
 from tests.e2e.phone import text_of
+from tests.factories import make_request
 
 pytestmark = pytest.mark.e2e
 NEW_STATION = "中山东路快递网点户外劳动者服务站"
@@ -52,6 +61,9 @@ def test_a_courier_finds_the_nearest_stations_and_a_new_one_appears(app, simulat
     pick_place(phone, place["label"])
     phone.page.wait_for_selector(".note:has-text('点击了菜单「附近驿站」并选择了位置')")
     reply = nearest_reply(phone, before)
+    # WeChat sent the location_select event and then the place as a location message: one answer
+    phone.page.wait_for_function("document.querySelector('#typing').hidden")
+    assert phone.page.locator(".msg.them", has_text="离您最近的服务阵地").count() == 1
     text = text_of(reply)
     assert names_in(text) == ["长安区快递小哥爱心驿站（中山东路）", "长安区职工服务中心", "长安区职工法律援助工作站"], text
     assert re.findall(r"（(\d+米)）", text) == ["290米", "720米", "960米"]
@@ -126,3 +138,144 @@ def test_a_courier_finds_the_nearest_stations_and_a_new_one_appears(app, simulat
     reply = nearest_reply(phone, before)
     assert names_in(text_of(reply))[0] == NEW_STATION
     phone.shot("05-new-station-first")
+
+
+STATION = "长安区快递小哥爱心驿站（中山东路）"
+MEETING_STATION = "长安区户外劳动者服务站（建设北大街）"
+CONTEST = "长安区快递员技能竞赛（驿站赛场）"
+
+
+def china_input(delta: timedelta) -> str:
+    """A <input type=datetime-local> value in China time, `delta` from now."""
+    return (utcnow() + timedelta(hours=8) + delta).strftime("%Y-%m-%dT%H:%M")
+
+
+def console_as(browser, live_server, username: str, path: str):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/console/login.html?next={path}")
+    page.fill("#username", username)
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    return page, errors
+
+
+def by_name(name: str) -> Position:
+    return db.session.scalar(select(Position).where(Position.name == name))
+
+
+def test_a_contest_venue_and_a_meeting_place_link_to_the_position_page(app, simulator, browser, live_server, shot):
+    demo.seed_demo()
+    demo.seed_staff()
+    db.session.commit()
+    station, meeting_station = by_name(STATION), by_name(MEETING_STATION)
+
+    # --- the chair creates a contest held at a station of the federation's own ---------------------
+    console, errors = console_as(browser, live_server, "kd-chair", "/console/contests.html%23new")
+    console.wait_for_selector("#editor")
+    options = console.locator("#venue_position_id option").all_inner_texts()
+    assert any(o.startswith(STATION) for o in options)
+    assert not any(o.startswith("长安区职工服务中心") for o in options)  # the district union's: not in scope
+    assert not any(o.startswith("和平东路党群共享驿站") for o in options)  # suspended: cannot be picked
+    console.fill("[name=title]", CONTEST)
+    console.fill("[name=starts_at]", china_input(timedelta(days=20)))
+    console.fill("[name=registration_opens_at]", china_input(timedelta(hours=-1)))
+    console.fill("[name=registration_closes_at]", china_input(timedelta(days=14)))
+    console.select_option("#venue_position_id", str(station.id))
+    console.fill("#venue", "二楼培训室")
+    console.select_option("[name=who]", "open")
+    shot(console, "e2e-venue-01-console-editor", full_page=False)
+    console.click("#editor button[type=submit]")
+    console.wait_for_selector("#contest-venue")
+    venue = console.inner_text("#contest-venue")
+    assert STATION in venue and "二楼培训室" in venue and "职工端页面" in venue
+    console.once("dialog", lambda dialog: dialog.accept())
+    console.click("[data-action=publish]")
+    console.wait_for_selector("h1 .tag:has-text('报名中')")
+    shot(console, "e2e-venue-02-console-contest", full_page=False)
+    db.session.rollback()
+    from models.contest import Contest
+
+    contest = db.session.scalar(select(Contest).where(Contest.title == CONTEST))
+    assert contest.venue_position_id == station.id and contest.status == "published"
+
+    # --- a worker opens it in the phone and follows the venue link to the station's page -------------
+    phone = simulator("e2e-venue")
+    openid = phone.new_user()
+    phone.page.click("#follow")
+    phone.reply("欢迎关注工联")
+    phone.menu("入会", "技能竞赛")
+    phone.tap_link("查看竞赛并报名")
+    phone.wait_in_browser("#list .weui-media-box")
+    assert f"{STATION} 二楼培训室" in phone.frame.inner_text(f"a[href='/h5/contest.html?id={contest.id}']")
+    phone.frame.click(f"a[href='/h5/contest.html?id={contest.id}']")
+    phone.wait_in_browser(".venue-link")
+    place = phone.frame.inner_text(".weui-form-preview")
+    assert f"{STATION} 二楼培训室" in place and "石家庄市长安区中山东路 180 号邮政营业厅东侧" in place
+    phone.shot("01-contest-venue")
+    assert phone.frame.get_attribute(".venue-link", "href").endswith(f"/h5/position.html?id={station.id}")
+    phone.frame.click(".venue-link")
+    phone.wait_in_browser("#name")
+    assert phone.frame.inner_text("#name") == STATION
+    phone.shot("02-venue-position-page")
+    phone.close_browser()
+
+    # --- a caseworker sets the meeting place of the worker's mediation; the worker is told ---------
+    worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
+    mediation = make_request(worker, type="mediation")
+    caseworker = db.session.scalar(select(Staff).where(Staff.username == "kd-case"))
+    casework.claim(caseworker, mediation.id)
+    db.session.commit()
+    desk, desk_errors = console_as(browser, live_server, "kd-case", f"/console/request.html?id={mediation.id}")
+    desk.wait_for_selector("#meeting-form")
+    desk.select_option("#meeting-position", str(meeting_station.id))
+    desk.fill("#meeting-note", "12月8日（周二）下午3点，一楼会议室")
+    desk.click("#meeting-form button[type=submit]")
+    desk.wait_for_selector(".flash:has-text('调解地点已保存')")
+    desk.wait_for_selector(f"#meeting-now:has-text('{MEETING_STATION}')")
+    assert "调解地点：" + MEETING_STATION in desk.inner_text("#timeline")
+    shot(desk, "e2e-venue-03-console-meeting", full_page=False)
+    assert errors == [] and desk_errors == []
+
+    before = phone.page.locator("#chat .msg.them").count()
+    assert outbox.deliver_due() >= 1
+    notice = phone.reply("调解地点：")
+    assert MEETING_STATION in notice.inner_text() and "一楼会议室" in notice.inner_text()
+    assert phone.page.locator("#chat .msg.them").count() > before
+    phone.shot("03-meeting-notice")
+    href = phone.tap_link("查看地点和导航")
+    assert href.endswith(f"/h5/position.html?id={meeting_station.id}")
+    phone.wait_in_browser("#name")
+    assert phone.frame.inner_text("#name") == MEETING_STATION
+    phone.close_browser()
+    phone.tap_link("点击查看")
+    phone.wait_in_browser("#meeting:not([hidden])")
+    meeting = phone.frame.inner_text("#meeting")
+    assert MEETING_STATION in meeting and "12月8日（周二）下午3点，一楼会议室" in meeting
+    phone.shot("04-request-meeting")
+    phone.frame.click(".meeting-link")
+    phone.wait_in_browser("#name")
+    assert phone.frame.inner_text("#name") == MEETING_STATION
+
+
+def test_the_boards_reminder_opens_the_form_for_that_federation(app, browser, live_server, shot):
+    demo.seed_demo()
+    demo.seed_staff()
+    db.session.commit()
+    from models.federation import Federation
+
+    name = "石家庄市裕华区道路运输行业工会联合会"
+    federation = db.session.scalar(select(Federation).where(Federation.name == name))
+    page, errors = console_as(browser, live_server, "sjz-admin", "/console/governance.html")
+    row = page.locator("tr.gov-row", has_text=name)
+    row.wait_for()
+    reminder = row.locator("li.gov-check", has_text="尚未登记服务阵地")
+    assert reminder.locator("a").get_attribute("href") == f"/console/positions.html#new={federation.id}"
+    reminder.locator("a", has_text="去处理").click()
+    page.wait_for_selector("#position-form")
+    page.wait_for_function("document.querySelectorAll('#region select').length >= 2")
+    assert page.input_value("#position-form [name=federation_id]") == str(federation.id)
+    assert page.input_value("#region select >> nth=1") == federation.region_code  # 裕华区, not the default 长安区
+    shot(page, "e2e-venue-05-board-to-new-position", full_page=False)
+    assert errors == []

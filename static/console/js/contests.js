@@ -5,6 +5,7 @@ import { mountLayout } from '../lib/layout.js';
 import { STATUS_TAG, ask, cn, fieldErrors, fromInput, note, tag, toInput } from './contest-util.js';
 import { renderCheckin, renderResults, renderRoster } from './contest-people.js';
 import { AREA_HINTS, mountIndustryPicker, mountRegionPicker } from '/shared/pickers.js';
+import { pickedId, placeHtml, positionOptions } from './position-picker.js';
 
 const staff = await mountLayout('contests');
 const main = document.getElementById('main');
@@ -66,7 +67,7 @@ async function showContest(id, tab) {
   main.innerHTML = `<p><a href="#">← 竞赛列表</a></p>
     <div class="contest-head">
       <div><h1>${esc(c.title)} ${tag(STATUS_TAG[c.status], c.status_label)}</h1>
-        <p class="muted">${esc(c.federation_name)} · 比赛 ${cn(c.starts_at)} · ${esc(c.venue)}</p></div>
+        <p class="muted">${esc(c.federation_name)} · 比赛 ${cn(c.starts_at)} · ${esc(c.venue_position ? c.venue_position.name : '')} ${esc(c.venue)}</p></div>
       <div class="stats"><b>${c.confirmed_count}</b>/${c.capacity} 已确认 <b>${c.waitlisted_count}</b> 候补
         <b>${c.places_left}</b> 空余</div>
     </div>
@@ -122,7 +123,7 @@ function overview(el, c) {
     <div class="card"><h2>竞赛信息</h2><dl class="facts">
       <dt>工种 / 行业</dt><dd>${esc(c.trade || '未填')}</dd>
       <dt>比赛时间</dt><dd>${cn(c.starts_at)}${c.ends_at ? ' 至 ' + cn(c.ends_at) : ''}</dd>
-      <dt>地点</dt><dd>${esc(c.venue)}</dd>
+      <dt>地点</dt><dd id="contest-venue">${placeHtml(c.venue_position, c.venue) || '未填写'}</dd>
       <dt>报名时间</dt><dd>${cn(c.registration_opens_at)} 至 ${cn(c.registration_closes_at)}</dd>
       <dt>取消截止</dt><dd>${c.cancel_cutoff_at ? cn(c.cancel_cutoff_at) : '报名截止前'}</dd>
       <dt>参赛对象</dt><dd>${who}；年龄 ${age}</dd>
@@ -155,11 +156,12 @@ function questionRow(q = { label: '', kind: 'text', options: [], required: false
   </div>`;
 }
 
-function showEditor(c, el = null) {
+async function showEditor(c, el = null) {
   if (!el) { main.innerHTML = '<p><a href="#">← 竞赛列表</a></p><h1>新建竞赛</h1><section id="tab"></section>'; el = main.querySelector('#tab'); }
   const v = c || { members_only: true, eligibility: { scope: 'federation' }, questions: [], capacity: 30 };
   const rule = v.eligibility || {};
   const locked = c && c.has_signups;
+  const places = await positionOptions(v.venue_position, c ? c.federation_id : staff.federation_id, '不选服务阵地（只填写地点）');
   el.innerHTML = `<form id="editor" class="card editor" novalidate>
     <div class="form-errors"></div>
     <div class="grid2">
@@ -172,7 +174,9 @@ function showEditor(c, el = null) {
       <div><label>取消报名截止（可选，默认报名截止）</label><input type="datetime-local" data-field="cancel_cutoff_at" name="cancel_cutoff_at" value="${toInput(v.cancel_cutoff_at)}"></div>
       <div><label>名额</label><input type="number" min="1" data-field="capacity" name="capacity" value="${v.capacity}">
         ${c ? `<span class="muted">已确认 ${c.confirmed_count} 人，名额不能少于此数；增加名额会按顺序递补候补人员</span>` : ''}</div>
-      <div class="span2"><label>比赛地点</label><input data-field="venue" name="venue" value="${esc(v.venue || '')}" style="width:100%"></div>
+      <div><label for="venue_position_id">比赛地点：服务阵地（可选）</label><select id="venue_position_id" data-field="venue_position_id" name="venue_position_id" style="width:100%">${places}</select>
+        <span class="muted small">本单位及下级单位登记、开放中的阵地；职工报名页会显示地点和导航链接</span></div>
+      <div><label for="venue">具体地点</label><input id="venue" data-field="venue" name="venue" value="${esc(v.venue || '')}" style="width:100%" placeholder="选了服务阵地时写房间或楼层，否则写完整地址"></div>
       <div class="span2"><label>竞赛说明</label><textarea data-field="description" name="description">${esc(v.description || '')}</textarea></div>
       <div class="span2"><label>评分方式（如：理论30% + 实操70%）</label><input data-field="scoring_note" name="scoring_note" value="${esc(v.scoring_note || '')}" style="width:100%"></div>
     </div>
@@ -223,6 +227,7 @@ function showEditor(c, el = null) {
     const num = (x) => (x === '' ? null : Number(x));
     const body = {
       title: f.title.value.trim(), industry_code: trade.code || null, venue: f.venue.value.trim(),
+      venue_position_id: pickedId(f.venue_position_id),
       description: f.description.value, scoring_note: f.scoring_note.value.trim() || null,
       starts_at: fromInput(f.starts_at.value), ends_at: fromInput(f.ends_at.value),
       registration_opens_at: fromInput(f.registration_opens_at.value),

@@ -29,12 +29,14 @@ const checksFor = section => {
   return `<ul class="gov-section-checks ${tone}">${found.map(c => `<li>${esc(c.message)}
     <span class="muted">（${esc(c.evidence)}）</span></li>`).join('')}</ul>`;
 };
+// Where a check is fixed: a section of this page, or another page (a service position is registered there).
+const fixAt = c => (c.link && !c.link.startsWith('/console/federation-governance.html') ? c.link : `#${SECTION_OF(c.code)}`);
 const unionName = uid => data.unions.find(u => u.id === uid)?.name || '';
 
 const RENDER = {
   checks: () => data.checks.length ? `<ul class="gov-checks">${data.checks.map(c => `<li class="gov-check ${c.severity}">
       <span class="tag ${c.severity === 'red' ? 'red' : 'orange'}">${c.severity === 'red' ? '需处理' : '提醒'}</span>
-      ${esc(c.message)} <a href="#${SECTION_OF(c.code)}">去处理</a><div class="evidence">${esc(c.evidence)}</div></li>`).join('')}</ul>`
+      ${esc(c.message)} <a href="${esc(fixAt(c))}">去处理</a><div class="evidence">${esc(c.evidence)}</div></li>`).join('')}</ul>`
     : '<p><span class="tag green">各项检查均符合要求</span></p>',
   formation: () => table(['步骤', '日期', '人员', '文件', '说明'], data.steps.map(s => `<tr><td>${esc(s.step_label)}</td>
       <td>${esc(s.occurred_on)}</td><td>${esc(s.people)}</td><td>${esc(s.document)}</td><td>${esc(s.note)}</td></tr>`),

@@ -91,8 +91,8 @@ function readHours(form) {
 }
 
 // ------------------------------------------------------------------ the editor
-function editorHtml(p) {
-  const v = p || { kind: 'outdoor_station', facilities: [], hours: null, photos: [] };
+function editorHtml(p, federationId = null) {
+  const v = p || { kind: 'outdoor_station', facilities: [], hours: null, photos: [], federation_id: federationId };
   const opt = (list, chosen) => list.map(o => `<option value="${o.key}" ${o.key === chosen ? 'selected' : ''}>${esc(o.label)}</option>`).join('');
   const feds = state.federations.filter(f => f.status !== 'dissolved')
     .map(f => `<option value="${f.id}" ${f.id === (v.federation_id || staff.federation_id) ? 'selected' : ''}>${esc(f.name)}</option>`).join('');
@@ -167,17 +167,19 @@ function readForm(form) {
   };
 }
 
-async function openEditor(position) {
+// `federationId`: a new position for that federation (the governance board links here with #new=<id>).
+async function openEditor(position, federationId = null) {
   state.editing = position;
   const box = $('#editor');
   box.hidden = false;
-  box.innerHTML = editorHtml(position);
+  box.innerHTML = editorHtml(position, federationId);
   const form = $('#position-form', box);
   // Positions are in Hebei: the province is fixed, the city and county chosen by name.
+  const owner = state.federations.find(f => f.id === federationId);
   const recheck = debounce(() => checkCoordinates(form));
   state.region = mountRegionPicker($('#region', form), { province: '130000', lockProvince: true,
     hints: ['', '请选择市', '请选择区县', '街道乡镇（选填）'], onChange: recheck });
-  await state.region.set(position?.region_code || '130102');
+  await state.region.set(position?.region_code || owner?.region_code || '130102');
   form.latitude.addEventListener('input', recheck);
   form.longitude.addEventListener('input', recheck);
   $('#paste', form).addEventListener('input', (e) => {
@@ -221,7 +223,9 @@ async function openEditor(position) {
 }
 
 async function route() {
-  const match = location.hash.match(/id=(\d+)/);
+  const fresh = location.hash.match(/new=(\d+)/);
+  if (fresh && MANAGER) return openEditor(null, Number(fresh[1]));
+  const match = location.hash.match(/(?:^#|&)id=(\d+)/);
   if (match) await openEditor(await api(`/api/staff/positions/${match[1]}`));
 }
 

@@ -2,6 +2,7 @@
 // timeline, and every casework action.
 import { api, esc, flash, fmtTime } from '/console/lib/api.js';
 import { mountLayout } from '/console/lib/layout.js';
+import { renderMeeting } from './request-meeting.js';
 
 await mountLayout('inbox');
 const id = Number(new URLSearchParams(location.search).get('id'));
@@ -93,6 +94,7 @@ function render(r) {
       detail.legal_representative ? `　法定代表人：${esc(detail.legal_representative)}` : ''}</p>
     <p>受理单位：${esc(r.federation_name)}　承办人：${esc(r.assignee_name || '')}　打印时间：${fmtTime(new Date().toISOString())}</p>`;
   $('#reply-card').hidden = Boolean(r.read_only);  // moved out: nothing to write here any more
+  renderMeeting($('#meeting-card'), r, load);
   $('#detail').hidden = false;
 }
 $('#print').addEventListener('click', () => window.print());

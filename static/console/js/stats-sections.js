@@ -165,3 +165,20 @@ export function renderCaseworkers(box, items, tag) {
     option: barOption(items.map(s => s.name), [{ name: '在办', data: items.map(s => s.open) }, { name: '本期办结', data: items.map(s => s.handled) }]),
   });
 }
+
+export function renderPositions(box, p, tag) {
+  box.innerHTML = '';
+  const t = p.totals;
+  const rows = p.regions.map(r => ({ ...r, label: r.region_name.replace(/^河北省/, '') }));
+  const top = rows.slice().sort((a, b) => b.positions - a.positions).slice(0, 15);
+  chartCard(box, {
+    title: '服务阵地（按县、市、区）', filename: `服务阵地-${tag}`, rows, open: true,
+    note: `当前登记 ${fmtCount(t.positions)} 处（不含已关闭），开放 ${fmtCount(t.open)} 处，此刻正在开放 ${fmtCount(t.open_now)} 处；开放的阵地平均每周开放 ${t.weekly_hours_avg} 小时。阵地按当前登记情况统计，不随统计周期变化（截至 ${fmtTime(p.as_of)}）。`,
+    columns: [{ key: 'label', label: '地区' }, { key: 'region_code', label: '代码' }, { key: 'positions', label: '阵地', ...n },
+      { key: 'open', label: '开放', ...n }, { key: 'open_now', label: '此刻开放', ...n },
+      { key: 'weekly_hours_avg', label: '平均每周开放（小时）', num: true, fmt: v => String(v) }],
+    option: barOption(top.map(r => r.label), [{ name: '阵地', data: top.map(r => r.positions) },
+      { name: '开放', data: top.map(r => r.open) }, { name: '此刻开放', data: top.map(r => r.open_now) }], { horizontal: true }),
+    height: Math.max(200, top.length * 34 + 60),
+  });
+}

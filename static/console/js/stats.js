@@ -4,7 +4,7 @@ import { api, esc, flash, fmtTime } from '../lib/api.js';
 import { mountLayout } from '../lib/layout.js';
 import { disposeCharts, fmtCount, fmtShare, fmtYuan } from './stats-charts.js';
 import {
-  renderCaseworkers, renderChildren, renderContests, renderGaps, renderMembers, renderRequests,
+  renderCaseworkers, renderChildren, renderContests, renderGaps, renderMembers, renderPositions, renderRequests,
 } from './stats-sections.js';
 
 const staff = await mountLayout('stats');
@@ -153,10 +153,11 @@ async function load() {
     state.node = node.id;
     renderNode(node);
     const wantsCaseworkers = ['admin', 'chair'].includes(staff.role);
-    const [m, r, g, kids, contests, low, workers] = await Promise.all([
+    const [m, r, g, kids, contests, low, workers, positions] = await Promise.all([
       api(`/api/stats/members?${q}`), api(`/api/stats/requests?${q}`), api(`/api/stats/gaps?${q}`),
       api(`/api/stats/children?${q}`), api(`/api/stats/contests?${q}`), api(`/api/stats/low-ratings?${q}`),
       wantsCaseworkers ? api(`/api/stats/caseworkers?${q}`) : Promise.resolve(null),
+      api(`/api/stats/positions?node_id=${node.id}`),
     ]);
     disposeCharts();
     const tag = `${node.name}-${m.period.ref}`;
@@ -167,6 +168,7 @@ async function load() {
     renderChildren($('children'), kids.items, tag, drill);
     $('children-head').hidden = $('children').hidden = !kids.items.length;
     renderContests($('contests'), contests, tag);
+    renderPositions($('positions'), positions, tag);
     $('caseworkers-box').hidden = !workers;
     if (workers) renderCaseworkers($('caseworkers'), workers.items, tag);
     await renderReports(node);

@@ -43,3 +43,8 @@ export function mineText(m) {
   if (m.status === 'confirmed') return m.checked_in ? '已签到' : '已报名';
   return m.status_label;
 }
+
+// Where it is held, as plain text: the venue position's name and the room written beside it.
+export function venueText(c) {
+  return [c.venue_position ? c.venue_position.name : '', c.venue || ''].filter(Boolean).join(' ');
+}

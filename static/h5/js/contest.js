@@ -11,6 +11,16 @@ function row(label, value) {
     <span class="weui-form-preview__value">${value}</span></div>` : '';
 }
 
+// The venue: a service position links to its page (details, opening hours, navigation).
+function venueHtml(c) {
+  const p = c.venue_position;
+  if (!p) return esc(c.venue);
+  const name = `<span class="venue-name">${esc(p.name)}</span>`;
+  const state = p.status === 'open' ? '' : `<span class="venue-state">${esc(p.status_label)}${p.status_note ? '：' + esc(p.status_note) : ''}</span>`;
+  return `${name}${c.venue ? ' ' + esc(c.venue) : ''}\n<span class="venue-address">${esc(p.address)}</span>${state}`
+    + (p.url ? `\n<a class="venue-link" href="${esc(p.url)}">查看地点和导航 ›</a>` : '');
+}
+
 function statusCard(c) {
   const m = c.mine;
   if (!m) return '';
@@ -103,7 +113,7 @@ function render(c) {
     <div class="weui-form-preview info">
       <div class="weui-form-preview__bd">
         ${row('比赛时间', esc(whenFull(c.starts_at)) + (c.ends_at ? ' 至 ' + esc(when(c.ends_at)) : ''))}
-        ${row('比赛地点', esc(c.venue))}
+        ${row('比赛地点', venueHtml(c))}
         ${row('报名时间', `${esc(when(c.registration_opens_at))} 至 ${esc(when(c.registration_closes_at))}`)}
         ${row('名额', esc(placesText(c)))}
         ${row('参赛对象', esc(c.scope_text) + (c.age_text ? '；' + esc(c.age_text) : ''))}

@@ -1,7 +1,7 @@
 // 竞赛 list: contests taking sign-ups and the worker's own sign-ups.
 import { api } from '/h5/lib/api.js';
 import { $, esc, loading, toast } from '/h5/lib/ui.js';
-import { REGISTRATION, mineText, placesText, when } from '/h5/js/contest-format.js';
+import { REGISTRATION, mineText, placesText, venueText, when } from '/h5/js/contest-format.js';
 
 let contests = [];
 let tab = new URLSearchParams(location.search).get('tab') === 'mine' ? 'mine' : 'open';
@@ -14,7 +14,7 @@ function item(c) {
   return `<a class="weui-media-box weui-media-box_text" href="/h5/contest.html?id=${c.id}">
     <h4 class="weui-media-box__title"><span class="contest-tag ${cls}">${label}</span>${esc(c.title)}</h4>
     <p class="weui-media-box__desc">${esc(c.federation_name)}${c.trade ? ' · ' + esc(c.trade) : ''}</p>
-    <p class="weui-media-box__desc">比赛：${when(c.starts_at, { weekday: true })}　${esc(c.venue || '')}</p>
+    <p class="weui-media-box__desc">比赛：${when(c.starts_at, { weekday: true })}　${esc(venueText(c))}</p>
     <ul class="weui-media-box__info">
       <li class="weui-media-box__info__meta">报名截止 ${when(c.registration_closes_at)}</li>
       <li class="weui-media-box__info__meta weui-media-box__info__meta_extra">${esc(placesText(c))}</li>

@@ -6,6 +6,18 @@ import { badge, fmtDate } from '/h5/js/requests-common.js';
 const id = Number(qs('id'));
 let rating = 0;
 
+// Where the mediation meets: the service position (with its page: hours, navigation) and the note.
+function renderMeeting(m) {
+  $('#meeting').hidden = !m;
+  if (!m) return;
+  const p = m.position;
+  $('#meeting').innerHTML = `<p class="meeting-title">调解地点</p>`
+    + (p ? `<p class="meeting-place">${esc(p.name)}<span class="meeting-address">${esc(p.address)}</span></p>` : '')
+    + (m.note ? `<p>${esc(m.note)}</p>` : '')
+    + (p && p.status !== 'open' ? `<p class="meeting-state">${esc(p.status_label)}${p.status_note ? '：' + esc(p.status_note) : ''}</p>` : '')
+    + (p && p.url ? `<a class="meeting-link" href="${esc(p.url)}">查看地点和导航 ›</a>` : '');
+}
+
 function render(r) {
   document.title = `${r.type_label} · ${r.number}`;
   $('#title').innerHTML = `${esc(r.type_label)} ${badge(r)}`;
@@ -17,6 +29,7 @@ function render(r) {
   const due = r.due_at ? `${fmtDate(r.due_at, true)}前${r.due_kind === 'first_response' ? '答复您' : '办结'}` : '';
   $('#clocks').hidden = !r.clocks.length;
   $('#clocks').innerHTML = r.clocks.map(c => `<p>${esc(c)}</p>`).join('');
+  renderMeeting(r.meeting);
   const rows = [
     ['受理单位', r.routing_sentence || r.federation_name], ['当前状态', r.status_label], ['办理期限', due],
     ['用人单位', r.employer_name], ['工作地', r.region_name], ['行业', r.industry_name],
