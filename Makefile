@@ -22,7 +22,7 @@ browser:
 	./scripts/install-browser.sh
 
 test: install browser
-	./scripts/test.sh
+	./scripts/test.sh $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 artifacts .run

@@ -6,6 +6,7 @@ delivery (service/wechat/dedup.py) in one transaction. Last contact is written b
 (service/wechat/contact.py).
 """
 import logging
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -47,38 +48,50 @@ def _rejected(error: CallbackRejected):
 
 @bp.get("/wechat")
 def verify():
-    return verify_url(request)
+    return as_response(verify_url(request.args))
 
 
 @bp.post("/wechat")
 def receive():
-    return receive_delivery(request)
+    return as_response(receive_delivery(request.args, request.stream, request.content_length))
 
 
 # The routes above put /wechat in Flask's URL map (a PUT gets our 405); under the app the
-# callback's edge (handlers/wechat/edge.py) serves GET and POST with these two functions directly.
-def verify_url(request) -> Response:
+# callback's edge (handlers/wechat/edge.py) serves GET and POST with these two functions
+# directly, from the WSGI environ. Both answer a Text (the common case) or an error Response.
+@dataclass(frozen=True)
+class Text:
+    body: str
+    content_type: str  # with the charset
+
+
+def as_response(answer: "Text | Response") -> Response:
+    return Response(answer.body, content_type=answer.content_type) if isinstance(answer, Text) else answer
+
+
+def verify_url(args) -> "Text | Response":
     """WeChat's URL check: echo `echostr` when the signature is right."""
     try:
-        echostr = wechat_inbound.verify_url(_settings(), request.args)
+        echostr = wechat_inbound.verify_url(_settings(), args)
     except CallbackRejected as error:
         return _rejected(error)
-    return Response(echostr, content_type="text/plain; charset=utf-8")
+    return Text(echostr, "text/plain; charset=utf-8")
 
 
-def receive_delivery(request) -> Response:
-    """A message or event: verify → parse → dispatch (exactly once where it has effects) → reply."""
+def receive_delivery(args, stream, content_length: int | None) -> "Text | Response":
+    """A message or event: verify → parse → dispatch (exactly once where it has effects) → reply.
+    `args`: the query (a mapping); `stream`: the body, at most WECHAT_MAX_BODY of it is read."""
     settings = _settings()
-    if (request.content_length or 0) > settings.max_body:
+    if (content_length or 0) > settings.max_body:
         return _rejected(CallbackRejected(400, "body too large"))
-    raw = request.stream.read(settings.max_body + 1)
+    raw = stream.read(settings.max_body + 1)
     try:
-        xml_text, encrypted = wechat_inbound.read_body(settings, request.args, raw)
+        xml_text, encrypted = wechat_inbound.read_body(settings, args, raw)
         message = wechat_inbound.parse(xml_text)
     except CallbackRejected as error:
         return _rejected(error)
     # plaintext: the signature does not cover the body, so a side effect is sealed to it
-    seal = None if encrypted else replay.seal_for(current_app.config, request.args, raw)
+    seal = None if encrypted else replay.seal_for(current_app.config, args, raw)
     try:
         reply = handle_once(message, seal)
     except replay.Replayed:
@@ -93,11 +106,11 @@ def receive_delivery(request) -> Response:
         db.session.rollback()
         reply = wechat_inbound.text_reply(message, bot.POLITE_ERROR)
     if encrypted and reply != "success":
-        reply = wechat_inbound.encrypt_reply(
-            settings, reply, request.args.get("nonce", ""), request.args.get("timestamp", "")
-        )
-    content_type = "text/plain" if reply == "success" else "application/xml"
-    return Response(reply, content_type=f"{content_type}; charset=utf-8")
+        reply = wechat_inbound.encrypt_reply(settings, reply, args.get("nonce", ""), args.get("timestamp", ""))
+    return Text(reply, PLAIN if reply == "success" else XML)
+
+
+PLAIN, XML = "text/plain; charset=utf-8", "application/xml; charset=utf-8"
 
 
 class DatabaseUnavailable(Exception):

@@ -7,12 +7,16 @@ is WeChat's servers), no content-security policy on an XML answer. So a WSGI lay
 app answers it with the same two functions the Flask routes call (handlers/wechat/__init__.py),
 inside the app's context, with what every request gets: a request id (X-Request-Id and every log
 line), the request counted and timed in /metrics by the same endpoint names, and no exception
-left unanswered. Everything else, /wechat with any other method included, goes to Flask.
+left unanswered. It speaks WSGI itself for the usual answer (a text or XML body: the query parsed
+once, the body read from a bounded stream, the status line and three headers written directly);
+errors are Flask responses as everywhere else. Everything else, /wechat with any other method
+included, goes to Flask.
 """
 import logging
+from urllib.parse import parse_qsl
 
 from flask import current_app, has_app_context
-from werkzeug.wrappers import Request
+from werkzeug.wsgi import get_input_stream
 
 from service.errors import HTTP_MESSAGES, error_response
 from service.extensions import db
@@ -33,7 +37,7 @@ class CallbackEdge:
         method = environ.get("REQUEST_METHOD")
         if environ.get("PATH_INFO") != PATH or method not in ENDPOINTS:
             return self.inner(environ, start_response)
-        from handlers.wechat import receive_delivery, verify_url
+        from handlers.wechat import Text, receive_delivery, verify_url
 
         rid = take_request_id(environ)
         # Like Flask: use the app context already pushed for this app (tests), else push one.
@@ -42,17 +46,41 @@ class CallbackEdge:
         if context is not None:
             context.push()
         try:
-            request = Request(environ)
+            args = _query(environ.get("QUERY_STRING", ""))
             try:
-                response = receive_delivery(request) if method == "POST" else verify_url(request)
+                if method == "POST":
+                    answer = receive_delivery(args, get_input_stream(environ), _length(environ))
+                else:
+                    answer = verify_url(args)
             except Exception:  # never a bare 500: the same JSON error every other route answers
                 log.exception("wechat callback failed")
                 db.session.rollback()
-                response = error_response(500, "internal_error", HTTP_MESSAGES[500])
-            response.headers["X-Request-Id"] = rid
-            observe_request(ENDPOINTS[method], method, response.status_code, environ.get("gonglian.started"))
+                answer = error_response(500, "internal_error", HTTP_MESSAGES[500])
+            status = 200 if isinstance(answer, Text) else answer.status_code
+            observe_request(ENDPOINTS[method], method, status, environ.get("gonglian.started"))
+            if not isinstance(answer, Text):
+                answer.headers["X-Request-Id"] = rid
+                return answer(environ, start_response)
         finally:
             REQUEST_ID.set("-")
             if context is not None:
                 context.pop()
-        return response(environ, start_response)
+        body = answer.body.encode()
+        start_response("200 OK", [("Content-Type", answer.content_type), ("Content-Length", str(len(body))),
+                                  ("X-Request-Id", rid)])
+        return [body]
+
+
+def _query(query_string: str) -> dict[str, str]:
+    """The query's parameters, the first value of each (WeChat sends each once)."""
+    args: dict[str, str] = {}
+    for key, value in parse_qsl(query_string, keep_blank_values=True):
+        args.setdefault(key, value)
+    return args
+
+
+def _length(environ) -> int | None:
+    try:
+        return int(environ.get("CONTENT_LENGTH") or 0) or None
+    except ValueError:
+        return None
