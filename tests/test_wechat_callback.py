@@ -258,7 +258,7 @@ def test_a_retried_event_is_deduplicated_by_sender_time_and_event(wechat):
     assert first.reply["Content"] == second.reply["Content"]
     assert db.session.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.key.not_like("s:%"))) == 1  # claims, not seals
     # the same second but another event is a different delivery
-    wechat.post(wechat.peer.event("o-retry-ev", "CLICK", "JOIN", create_time=1700000123))
+    wechat.post(wechat.peer.event("o-retry-ev", "unsubscribe", create_time=1700000123))
     assert db.session.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.key.not_like("s:%"))) == 2  # claims, not seals
 
 

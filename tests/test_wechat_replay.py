@@ -35,7 +35,7 @@ def test_a_seen_signature_with_another_body_is_refused(client, wechat, store):
     delivery = wechat.peer.deliver(wechat.peer.text("o-victim", "你好"))
     first = _post(client, delivery.args, delivery.body)
     assert first.status_code == 200
-    forged = wechat.peer.text("o-victim", "入会").replace("o-victim", "o-attacker")
+    forged = wechat.peer.event("o-attacker", "subscribe")  # a side effect: a follower row
     refused = _post(client, delivery.args, forged)
     assert refused.status_code == 403
     assert refused.get_json()["error"]["code"] == "wechat_rejected"
@@ -48,8 +48,8 @@ def test_a_seen_signature_with_another_body_is_refused(client, wechat, store):
 
 def test_a_replay_is_refused_even_before_the_first_body_was_processed(client, wechat, store):
     """Two different bodies raced on one signature: exactly one is processed."""
-    delivery = wechat.peer.deliver(wechat.peer.text("o-a", "入会"))
-    other = wechat.peer.text("o-b", "入会")
+    delivery = wechat.peer.deliver(wechat.peer.event("o-a", "subscribe"))
+    other = wechat.peer.event("o-b", "subscribe")
     answers = [_post(client, delivery.args, delivery.body).status_code, _post(client, delivery.args, other).status_code]
     assert answers == [200, 403]
     assert db.session.scalar(select(func.count()).select_from(Worker).where(Worker.openid == "o-b")) == 0
@@ -58,11 +58,11 @@ def test_a_replay_is_refused_even_before_the_first_body_was_processed(client, we
 def test_a_keyword_body_under_a_seen_signature_gets_only_the_public_reply(client, wechat, store):
     """A pure reply is answered without any store: the forged keyword gets what anyone gets by
     sending it, and records nothing; a side effect under the same signature is still refused."""
-    delivery = wechat.peer.deliver(wechat.peer.text("o-a", "入会"))
+    delivery = wechat.peer.deliver(wechat.peer.event("o-a", "subscribe"))
     assert _post(client, delivery.args, delivery.body).status_code == 200
     keyword = _post(client, delivery.args, wechat.peer.text("o-b", "竞赛"))
     assert keyword.status_code == 200 and "contests.html" in keyword.get_data(as_text=True)
-    assert _post(client, delivery.args, wechat.peer.text("o-c", "入会")).status_code == 403
+    assert _post(client, delivery.args, wechat.peer.event("o-c", "subscribe")).status_code == 403
 
 
 def test_safe_mode_is_covered_by_its_message_signature(client, wechat):
@@ -78,7 +78,7 @@ def test_seals_are_kept_with_the_claims_and_expire_with_the_window(client, wecha
     from models.base import utcnow
     from service.jobs import purge_inbound
 
-    delivery = wechat.peer.deliver(wechat.peer.text("o-seal", "入会"))
+    delivery = wechat.peer.deliver(wechat.peer.event("o-seal", "subscribe"))
     assert _post(client, delivery.args, delivery.body).status_code == 200
     seal = replay.seal_for(app.config, delivery.args, delivery.body.encode())
     row = db.session.get(InboundMessage, seal.key)

@@ -1,7 +1,7 @@
 """The WeChat callback: GET /wechat (URL check) and POST /wechat (messages and events).
 
 verify → parse → dispatch → reply, and never a 500. A pure handler (keywords, menu clicks: no
-side effect) is answered with no database work at all; anything else runs exactly once per
+side effect; at most a read) is answered without any claim or transaction; anything else runs exactly once per
 delivery (service/wechat/dedup.py) in one transaction. Last contact is written behind
 (service/wechat/contact.py).
 """
@@ -132,6 +132,8 @@ def handle_once(message, seal: replay.Seal | None = None) -> str:
         except Exception:
             log.exception("wechat handler failed for %s %s", message.type, getattr(message, "event", ""))
             reply = wechat_inbound.text_reply(message, bot.POLITE_ERROR)
+        finally:
+            db.session.rollback()  # a pure handler's read, if any: nothing is ever committed here
         contact.note(message.source, event=event)
         return reply
     key = wechat_inbound.dedup_key(message)

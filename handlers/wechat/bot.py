@@ -143,6 +143,7 @@ def _last_federation(openid: str) -> int | None:
 
 @on_click("JOIN")
 @on_keyword("入会", "我要入会", "加入工会", "申请入会", "怎么入会", "入工会")
+@pure  # reads the federation last scanned, writes nothing
 def join(message) -> str:
     return "加入工会，享受会员服务：\n" + link(h5_url("join", fed=_last_federation(message.source)), "在线申请入会")
 

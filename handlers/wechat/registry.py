@@ -62,7 +62,9 @@ def on_scene(prefix: str):
 
 
 def pure(fn: Handler) -> Handler:
-    """Mark a handler as side-effect free and database free (put it under the on_* decorators)."""
+    """Mark a handler as side-effect free (put it under the on_* decorators): a retry may simply
+    run it again, so it is not claimed and runs in no transaction of its own. It may read (the
+    read is rolled back, never committed); it must not write."""
     fn.pure = True
     return fn
 
