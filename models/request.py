@@ -59,6 +59,9 @@ class HelpRequest(TimestampMixin, db.Model):
               postgresql_where=text("incoming"), sqlite_where=text("incoming")),
         Index("ix_help_requests_incoming_fed", "federation_id", "created_at", "id",
               postgresql_where=text("incoming"), sqlite_where=text("incoming")),
+        # The statistics' low ratings (1 or 2 stars, newest first): a few per cent of all requests.
+        Index("ix_help_requests_low_rated", "created_at", "id",
+              postgresql_where=text("rating <= 2"), sqlite_where=text("rating <= 2")),
         # Search by worker name (exact or prefix; pattern ops so LIKE 'x%' uses it in any collation).
         Index("ix_help_requests_worker_name", "worker_name",
               postgresql_ops={"worker_name": "varchar_pattern_ops"}),

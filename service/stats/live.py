@@ -3,7 +3,7 @@ the drill-down, contests, per-caseworker load and low ratings; and the node a vi
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, func, literal_column, select
 
 from models.base import utcnow
 from models.contest import Contest, Signup
@@ -156,7 +156,8 @@ def low_ratings(node: Federation, period: Period, limit: int = 20) -> list[dict]
     rows = db.session.execute(select(r.id, r.number, r.type, r.rating, r.rating_comment, r.rated_at,
                                      Federation.name).join(Federation, Federation.id == r.federation_id).where(
         scope_clause(node, r.federation_id), r.created_at >= start, r.created_at < end,
-        r.rating <= LOW_RATING).order_by(r.created_at.desc(), r.id.desc()).limit(limit))
+        # the bound inline, so the planner can always use the partial index ix_help_requests_low_rated
+        r.rating <= literal_column(str(LOW_RATING))).order_by(r.created_at.desc(), r.id.desc()).limit(limit))
     return [{"id": i, "number": number, "type": kind, "type_label": REQUEST_TYPE_LABELS.get(kind, kind),
              "rating": rating, "comment": comment, "rated_at": rated_at, "federation_name": fed}
             for i, number, kind, rating, comment, rated_at, fed in rows]
