@@ -88,6 +88,10 @@ class _Client(WeChatClient):
         self._local = threading.local()
         super().__init__(appid, secret, timeout=timeout, auto_retry=False)
         self._http = requests.Session()  # wechatpy shares one Session per class: ours, sized for the pool
+        # The proxy settings of the environment (HTTPS_PROXY, NO_PROXY…) read once, not on every
+        # call: requests would scan the whole environment per request (about 1 ms of CPU a send).
+        self._http.proxies = requests.utils.get_environ_proxies(api_base) or {}
+        self._http.trust_env = False
         if pool_size:
             adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
             self._http.mount("http://", adapter)

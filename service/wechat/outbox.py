@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from flask import current_app
@@ -214,19 +214,41 @@ def _result_name(result: SendResult) -> str:
 
 
 def _store(message_id: int, attempts: int, claimer: str, result: SendResult, channel: str) -> str | None:
-    """One guarded UPDATE and one commit per message: the outcome is kept as soon as WeChat has
-    answered. Answers the new status, or None when the claim was lost (a lease that ran out)."""
-    values = outcome(attempts, result, channel)
-    stored = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.locked_by == claimer)
-        .values(**values).execution_options(synchronize_session=False)).rowcount
+    """One outcome, committed: answers the new status, or None when the claim was lost."""
+    return _store_outcomes([(message_id, attempts, result, channel)], claimer).get(message_id)
+
+
+def _store_outcomes(outcomes: list[tuple[int, int, SendResult, str]], claimer: str) -> dict[int, str]:
+    """Keep the outcomes WeChat has answered, in one transaction (one commit for all the sends
+    that finished together; a process that dies before it resends them — template messages carry
+    client_msg_id, so WeChat shows them once). Deliveries through one channel are one guarded
+    UPDATE; the others one each. Answers {id: new status} for the rows whose claim still held."""
+    table = OutboxMessage.__table__  # Core UPDATEs: no ORM bookkeeping per message
+    stored: dict[int, str] = {}
+    delivered: dict[str, list[int]] = {}
+    for message_id, attempts, result, channel in outcomes:
+        if isinstance(result, Delivered):
+            delivered.setdefault(channel, []).append(message_id)
+            continue
+        values = outcome(attempts, result, channel)
+        if db.session.execute(update(table).where(table.c.id == message_id, table.c.locked_by == claimer)
+                              .values(**values)).rowcount:
+            stored[message_id] = values.get("status", "pending")
+    now = utcnow()
+    for channel, ids in delivered.items():
+        done = db.session.execute(
+            update(table).where(table.c.id.in_(ids), table.c.locked_by == claimer)
+            .values(status="delivered", delivered_at=now, last_error=None, attempts=table.c.attempts + 1,
+                    channel=channel, locked_by=None, locked_until=None).returning(table.c.id))
+        stored.update((message_id, "delivered") for message_id in done.scalars())
     db.session.commit()
-    DELIVERIES.labels(_result_name(result)).inc()
-    if isinstance(result, Undeliverable) and result.errcode is not None:
-        WECHAT_ERRORS.labels(str(result.errcode)).inc()
-    if not isinstance(result, Delivered):
-        log.info("outbox %s: %s (%s)", message_id, values.get("status", "pending"), values.get("last_error"))
-    return values.get("status", "pending") if stored else None
+    for message_id, attempts, result, channel in outcomes:
+        DELIVERIES.labels(_result_name(result)).inc()
+        if isinstance(result, Undeliverable) and result.errcode is not None:
+            WECHAT_ERRORS.labels(str(result.errcode)).inc()
+        if not isinstance(result, Delivered):
+            log.info("outbox %s: %s (%s)", message_id, stored.get(message_id, "claim lost"), result.reason)
+    return stored
 
 
 def deliver_one(message_id: int, claimer: str, wechat) -> str | None:
@@ -256,7 +278,8 @@ def _guarded_send(item: dict, wechat) -> tuple[SendResult, str]:
 def deliver_due(batch: int | None = None, wechat=None) -> int:
     """Deliver the due pending messages; safe to run in several processes at once. Sends run
     OUTBOX_CONCURRENCY at a time in this process (WeChat's latency overlaps), at most
-    OUTBOX_RATE per second; each outcome is committed as it comes. Returns how many were delivered."""
+    OUTBOX_RATE per second; the outcomes are committed as they come (those that finish together
+    in one commit). Returns how many were delivered."""
     cfg = current_app.config
     concurrency = max(1, int(cfg["OUTBOX_CONCURRENCY"]))
     batch = batch or concurrency * 8
@@ -270,7 +293,10 @@ def deliver_due(batch: int | None = None, wechat=None) -> int:
     openids = {m.openid for m in messages}
     workers = {w.openid: w for w in db.session.scalars(select(Worker).where(Worker.openid.in_(openids)))}
     items = [(plan(m, workers.get(m.openid)), m.attempts) for m in messages]
-    db.session.rollback()  # nothing is held open while WeChat answers
+    # Nothing is held open while WeChat answers, and no loaded object outlives the plan: each
+    # outcome's commit would otherwise expire every one of them again (256 objects, per message).
+    del messages, workers
+    db.session.rollback()
     delivered = 0
     app = current_app._get_current_object()
 
@@ -280,11 +306,11 @@ def deliver_due(batch: int | None = None, wechat=None) -> int:
 
     pool = _pool(concurrency)
     futures = {pool.submit(run, item): (item, attempts) for item, attempts in items}
-    for future in as_completed(futures):
-        item, attempts = futures[future]
-        result, channel = future.result()
-        if _store(item["id"], attempts, claimer, result, channel) == "delivered":
-            delivered += 1
+    waiting = set(futures)
+    while waiting:  # the outcomes of the sends that finished together are kept together
+        done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+        outcomes = [(futures[f][0]["id"], futures[f][1], *f.result()) for f in done]
+        delivered += sum(status == "delivered" for status in _store_outcomes(outcomes, claimer).values())
     return delivered
 
 
