@@ -60,10 +60,12 @@ PY
       | "$BIN/python" -c 'import json,sys
 line=[l for l in sys.stdin if l.startswith("RESULT ")][0]; r=json.loads(line[7:])
 errors=sum(r[k] for k in ("connect","read","write","status","timeout")); rps=r["requests"]/(r["duration_us"]/1e6)
-print("%7.0f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  reused %d" % (rps, r["p50_us"]/1000, r["p99_us"]/1000, errors, r["wrapped"]))'
+print("%7.0f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d (connect %d, read %d, write %d, status %d, timeout %d)  reused %d" % (rps, r["p50_us"]/1000, r["p99_us"]/1000, errors, r["connect"], r["read"], r["write"], r["status"], r["timeout"], r["wrapped"]))'
     rm -f "$WORK"/req-"$kind"-"$conc"-*.txt
   done
 done
 "$BIN/python" bench/cluster_flow.py "http://127.0.0.1:$FRONT" --flows "${FLOWS:-40}"
+echo "nginx errors logged: $(grep -c . "$WORK/error.log" 2>/dev/null || echo 0)"; sort "$WORK/error.log" 2>/dev/null | sed -E 's/^[0-9/: ]+//; s/client: .*//' | sort | uniq -c | sort -rn | head -5
+echo "app servers' non-2xx answers by status: $(cat "$WORK"/access-*.log | grep -o '"status":[0-9]*' | sort | uniq -c | grep -v '"status":2' | tr '\n' ' ')"
 echo "requests per app server: $(wc -l <"$WORK/access-$APP1.log") / $(wc -l <"$WORK/access-$APP2.log")"
 echo "metrics through nginx from loopback: $(curl -s "http://127.0.0.1:$FRONT/metrics" | grep -c '^gonglian_') gonglian_* samples"

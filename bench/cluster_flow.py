@@ -111,8 +111,10 @@ def main() -> int:
     parser.add_argument("--standin", help="the stand-in's base URL (default: BASE/sim/wechat)")
     args = parser.parse_args()
     standin = args.standin or f"{args.base}/sim/wechat"
-    reviewer = requests.Session()
-    login = reviewer.post(f"{args.base}/api/auth/login", json={"username": args.reviewer, "password": args.password})
+    reviewer = requests.Session()  # as the console does: the session's CSRF token, then the login
+    token = reviewer.get(f"{args.base}/api/auth/session").json()["csrf_token"]
+    login = reviewer.post(f"{args.base}/api/auth/login", json={"username": args.reviewer, "password": args.password},
+                          headers={"X-CSRF-Token": token})
     assert login.status_code == 200, login.text
     reviewer.headers["X-CSRF-Token"] = login.json()["csrf_token"]
     templates_before = requests.get(f"{standin}/_control/calls", params={"endpoint": "message/template/send"}).json()["count"]
