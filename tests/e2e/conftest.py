@@ -71,6 +71,26 @@ def shot():
     return take
 
 
+def console_page(browser, site: str, username: str = "kd-case", wait: int = 15000):
+    """A staff member logged in through the console's login page (demo password), on the inbox
+    once it has loaded; page errors are collected in `page.errors`."""
+    from service.devtools import demo
+
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
+                               timezone_id="Asia/Shanghai").new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{site}/console/inbox.html")
+    page.wait_for_url("**/console/login.html**")
+    page.fill("#username", username)
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/inbox.html**")
+    page.wait_for_selector("#tabs button .badge", timeout=wait)  # loaded (leaving mid-load aborts its fetches)
+    page.errors = errors
+    return page
+
+
 def worker_cookie(app, openid: str) -> dict:
     """The signed Flask session a worker has after WeChat OAuth."""
     value = app.session_interface.get_signing_serializer(app).dumps({"openid": openid})

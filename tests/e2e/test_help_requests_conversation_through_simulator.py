@@ -25,7 +25,7 @@ from service.extensions import db
 from service.help_requests import attachments, delivery
 from service.help_requests import worker as help_requests
 from service.wechat import outbox
-from tests.e2e.conftest import SHOTS
+from tests.e2e.conftest import SHOTS, console_page
 from tests.factories import help_payload, join_form, make_resident_id
 
 pytestmark = pytest.mark.e2e
@@ -43,21 +43,6 @@ def world(app, simulator):
     courier = db.session.scalar(select(Federation).where(Federation.name == COURIER))
     return {"courier": courier, "simulator": simulator}
 
-
-def console_page(browser, site, username="kd-case"):
-    page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
-                               timezone_id="Asia/Shanghai").new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{site}/console/inbox.html")
-    page.wait_for_url("**/console/login.html**")
-    page.fill("#username", username)
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/inbox.html**")
-    page.wait_for_selector("#tabs button .badge", timeout=WAIT)  # loaded (leaving mid-load aborts its fetches)
-    page.errors = errors
-    return page
 
 
 def console_shot(page, name):

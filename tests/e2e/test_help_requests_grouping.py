@@ -21,7 +21,7 @@ from service.devtools import demo
 from service.extensions import db
 from service.help_requests import worker as help_requests
 from service.wechat import outbox
-from tests.e2e.conftest import SHOTS
+from tests.e2e.conftest import SHOTS, console_page
 from tests.factories import help_payload
 
 pytestmark = pytest.mark.e2e
@@ -105,21 +105,6 @@ def file_as_submitted(openid, name, phone_number, employer):
     db.session.commit()
     return request.id, request.number
 
-
-def console_page(browser, site, username="kd-case"):
-    page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN",
-                               timezone_id="Asia/Shanghai").new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{site}/console/inbox.html")
-    page.wait_for_url("**/console/login.html**")
-    page.fill("#username", username)
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/inbox.html**")
-    page.wait_for_selector("#tabs button .badge", timeout=WAIT)
-    page.errors = errors
-    return page
 
 
 def open_request(console, site, request_id):
