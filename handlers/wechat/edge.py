@@ -16,7 +16,9 @@ import logging
 from urllib.parse import parse_qsl
 
 from flask import current_app, has_app_context
-from werkzeug.wsgi import get_input_stream
+from werkzeug.wsgi import get_content_length, get_input_stream
+
+from handlers.wechat import Text, receive_delivery, verify_url
 
 from service.errors import HTTP_MESSAGES, error_response
 from service.extensions import db
@@ -37,8 +39,6 @@ class CallbackEdge:
         method = environ.get("REQUEST_METHOD")
         if environ.get("PATH_INFO") != PATH or method not in ENDPOINTS:
             return self.inner(environ, start_response)
-        from handlers.wechat import Text, receive_delivery, verify_url
-
         rid = take_request_id(environ)
         # Like Flask: use the app context already pushed for this app (tests), else push one.
         reuse = has_app_context() and current_app._get_current_object() is self.app
@@ -49,7 +49,7 @@ class CallbackEdge:
             args = _query(environ.get("QUERY_STRING", ""))
             try:
                 if method == "POST":
-                    answer = receive_delivery(args, get_input_stream(environ), _length(environ))
+                    answer = receive_delivery(args, get_input_stream(environ), get_content_length(environ))
                 else:
                     answer = verify_url(args)
             except Exception:  # never a bare 500: the same JSON error every other route answers
@@ -78,9 +78,3 @@ def _query(query_string: str) -> dict[str, str]:
         args.setdefault(key, value)
     return args
 
-
-def _length(environ) -> int | None:
-    try:
-        return int(environ.get("CONTENT_LENGTH") or 0) or None
-    except ValueError:
-        return None
