@@ -36,8 +36,11 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "4"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "10"))  # SIGTERM: finish, then exit
 keepalive = 5  # nginx keeps upstream connections open
-max_requests = 20000  # recycle workers now and then, jittered so they do not all restart at once
-max_requests_jitter = 2000
+# No recycling after N requests: a recycled threaded worker drops the requests already sent on its
+# keep-alive connections (wrk counted them as errors), and the app holds no growing state. Set
+# WEB_MAX_REQUESTS to recycle anyway (jittered, so workers do not all restart at once).
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 # Request-line and header limits (gunicorn's defaults, promised by the OpenAPI document,
 # handlers/api/openapi.py; a proxy in front should keep its limits at or above these).
 limit_request_line = 8190
@@ -46,6 +49,8 @@ limit_request_field_size = 8190
 
 # Access log: one JSON line per request with the path only — never the query string (the /wechat
 # query carries WeChat's signature, timestamp and nonce) — and the request id.
+# AccessLogger writes the same lines as gunicorn's, making only the atoms the format names.
+logger_class = "service.http_server.AccessLogger"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = ('{"time":"%(t)s","logger":"access","method":"%(m)s","path":"%(U)s","status":%(s)s,'
                      '"bytes":"%(B)s","ms":%(M)s,"request_id":"%({x-request-id}o)s"}')

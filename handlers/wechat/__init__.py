@@ -6,7 +6,9 @@ delivery (service/wechat/dedup.py) in one transaction. Last contact is written b
 (service/wechat/contact.py).
 """
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -84,14 +86,17 @@ def receive_delivery(args, stream, content_length: int | None) -> "Text | Respon
     settings = _settings()
     if (content_length or 0) > settings.max_body:
         return _rejected(CallbackRejected(400, "body too large"))
-    raw = stream.read(settings.max_body + 1)
+    # the stream ends at the body (werkzeug's limited stream, or gunicorn's own): read no more than
+    # the limit, or exactly the declared length
+    raw = stream.read(settings.max_body + 1 if content_length is None else content_length)
     try:
         xml_text, encrypted = wechat_inbound.read_body(settings, args, raw)
         message = wechat_inbound.parse(xml_text)
     except CallbackRejected as error:
         return _rejected(error)
-    # plaintext: the signature does not cover the body, so a side effect is sealed to it
-    seal = None if encrypted else replay.seal_for(current_app.config, args, raw)
+    # plaintext: the signature does not cover the body, so a side effect is sealed to it (the seal
+    # is made only for a handler with one)
+    seal = None if encrypted else partial(replay.seal_for, current_app.config, args, raw)
     try:
         reply = handle_once(message, seal)
     except replay.Replayed:
@@ -121,9 +126,10 @@ def _render(message, text: str | None) -> str:
     return wechat_inbound.text_reply(message, text) if text else "success"
 
 
-def handle_once(message, seal: replay.Seal | None = None) -> str:
+def handle_once(message, seal: "replay.Seal | Callable[[], replay.Seal] | None" = None) -> str:
     """Answer a delivery; a retry gets the first reply and causes no second side effect. A
-    plaintext delivery's seal is recorded with the claim (raises replay.Replayed)."""
+    plaintext delivery's seal (or a function making it) is recorded with the claim (raises
+    replay.Replayed)."""
     handler = find_handler(message)
     event = message.type == "event"
     if is_pure(handler):
@@ -133,9 +139,12 @@ def handle_once(message, seal: replay.Seal | None = None) -> str:
             log.exception("wechat handler failed for %s %s", message.type, getattr(message, "event", ""))
             reply = wechat_inbound.text_reply(message, bot.POLITE_ERROR)
         finally:
-            db.session.rollback()  # a pure handler's read, if any: nothing is ever committed here
+            if db.session.registry.has():  # a pure handler's read, if any: nothing is ever committed
+                db.session.rollback()      # (no read, no session: none is made just to roll back)
         contact.note(message.source, event=event)
         return reply
+    if callable(seal):
+        seal = seal()
     key = wechat_inbound.dedup_key(message)
     claimed = dedup.claim(key, seal)  # Redis: one round trip; None: de-duplicate in the database below
     if claimed is False:

@@ -49,7 +49,11 @@ class CallbackEdge:
             args = _query(environ.get("QUERY_STRING", ""))
             try:
                 if method == "POST":
-                    answer = receive_delivery(args, get_input_stream(environ), get_content_length(environ))
+                    length = get_content_length(environ)
+                    # With a length, read the server's input up to it (as werkzeug's limited stream
+                    # would, without wrapping it); else werkzeug decides what may be read.
+                    stream = environ["wsgi.input"] if length is not None else get_input_stream(environ)
+                    answer = receive_delivery(args, stream, length)
                 else:
                     answer = verify_url(args)
             except Exception:  # never a bare 500: the same JSON error every other route answers
@@ -72,9 +76,15 @@ class CallbackEdge:
 
 
 def _query(query_string: str) -> dict[str, str]:
-    """The query's parameters, the first value of each (WeChat sends each once)."""
+    """The query's parameters, the first value of each (WeChat sends each once). WeChat's query is
+    plain (hex, digits, an openid of letters, digits, - and _): split directly; anything escaped
+    goes through parse_qsl."""
     args: dict[str, str] = {}
-    for key, value in parse_qsl(query_string, keep_blank_values=True):
+    if "%" in query_string or "+" in query_string:
+        pairs = parse_qsl(query_string, keep_blank_values=True)
+    else:
+        pairs = (part.partition("=")[::2] for part in query_string.split("&") if part)
+    for key, value in pairs:
         args.setdefault(key, value)
     return args
 

@@ -95,10 +95,17 @@ _MOBILE_IN_TEXT = re.compile(
 _SECRET_PARAMS = re.compile(r"(?i)\b(signature|msg_signature|nonce|openid|echostr|code|state)=([^&\s\"']+)")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def scrub(text: str) -> str:
     """Mask every resident ID number and mobile number in a piece of text, in any of the forms people
-    and URLs write them, and blank the signed WeChat query parameters."""
-    text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
+    and URLs write them, and blank the signed WeChat query parameters. (A text with no '=' has no
+    parameter, one with no digit no number: the patterns are not run over it.)"""
+    if "=" in text:
+        text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
+    if _DIGIT.search(text) is None:
+        return text
     text = _ID_IN_TEXT.sub(lambda m: mask_id((m.group(1) + m.group(2) + m.group(3)).upper()), text)
     return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(1) + m.group(2) + m.group(3)), text)
 
@@ -107,13 +114,15 @@ class PersonalDataFilter(logging.Filter):
     """Rewrites a record's message (and its traceback text) with personal numbers masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record.args, "scrubbed", False):  # made of values scrubbed one by one (access log)
+            return True
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: leave it to logging to report
             return True
-        cleaned = scrub(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
+        # the formatted, cleaned message replaces the format and its arguments: handlers need not
+        # format it again
+        record.msg, record.args = scrub(message), ()
         if record.exc_info and not record.exc_text:
             record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
         elif record.exc_text:
