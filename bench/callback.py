@@ -5,11 +5,12 @@ access log), on loopback. Load comes from Debian's `wrk` replaying per-thread fi
 signed in advance (bench/replay.lua): every request has its own nonce, and MsgIds and event
 CreateTimes are unique per thread and per run. For each kind of message and each concurrency it
 prints req/s, p50/p99 and errors, then Gonglian's ratios to WeRoBot and to Flask, and the RSS
-of every gunicorn worker after the run.
+of every gunicorn worker after the run. The three servers stay up together and each cell is run
+app after app, --rounds times (medians printed), so the machine's drift falls on all alike.
 
     .venv/bin/python bench/callback.py                          # SQLite, no Redis (make run's default)
     .venv/bin/python bench/callback.py --backend postgres       # own PostgreSQL database + Redis prefix
-    .venv/bin/python bench/callback.py --duration 3 --concurrency 16
+    .venv/bin/python bench/callback.py --duration 3 --concurrency 16 --rounds 5
 
 Needs `wrk` (apt-get install wrk) and WeRoBot in the venv for the baseline (pip install werobot;
 it is not a requirement of the service).
@@ -217,6 +218,7 @@ def main() -> None:
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--concurrency", default="1,16,64")
     parser.add_argument("--duration", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each cell; the medians are printed")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (the shipped default: CPU count)")
     parser.add_argument("--pg-admin", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
@@ -228,37 +230,62 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="gonglian-bench-callback-"))
     env, cleanup = prepare_backend(args, workdir)
     run_ids = itertools.count(int(time.time()) % 100000 * 10)
-    results: dict[tuple[str, str, int], dict] = {}
+    rounds: dict[tuple[str, str, int], list[dict]] = {}
     rss: dict[str, list[float]] = {}
+    servers: dict[str, Server] = {}
     try:
+        # Every server is up for the whole run (an idle one costs nothing) and the cells of one
+        # kind and concurrency are run app after app, round after round (the order turning each
+        # round): the machine's drift falls on every app alike, and the ratios compare runs made
+        # seconds apart.
         for app in apps:
-            server = Server(app, env, workdir)
-            try:
-                for kind in kinds:
-                    path, body = signed(kind, message_xml(kind, 9, 0, next(run_ids), env["BENCH_SCENE"]))
-                    check_reply(app, kind, *server.post(path, body))
-                    for level in levels:
+            servers[app] = Server(app, env, workdir)
+        for kind in kinds:
+            for app, server in servers.items():
+                path, body = signed(kind, message_xml(kind, 9, 0, next(run_ids), env["BENCH_SCENE"]))
+                check_reply(app, kind, *server.post(path, body))
+            for level in levels:
+                for round_no in range(args.rounds):
+                    turn = round_no % len(apps)
+                    for app in apps[turn:] + apps[:turn]:
                         prefix = workdir / f"req-{app}-{kind}-{level}"
                         per_thread = int(args.duration * (3000 if level == 1 else 6000)) + 2000
                         write_requests(prefix, kind, min(2, level), per_thread, next(run_ids), env["BENCH_SCENE"])
-                        results[(app, kind, level)] = r = run_wrk(server.url, prefix, level, args.duration)
+                        r = run_wrk(servers[app].url, prefix, level, args.duration)
+                        rounds.setdefault((app, kind, level), []).append(r)
                         for thread in range(min(2, level)):
                             os.unlink(f"{prefix}-{thread}.txt")
-                        print(f"  {app:9} {kind:8} c={level:<3} {r['rps']:8.0f} req/s  p50 {r['p50_us'] / 1000:6.2f} ms  "
-                              f"p99 {r['p99_us'] / 1000:7.2f} ms  errors {r['errors']}"
+                        print(f"  {app:9} {kind:8} c={level:<3} round {round_no + 1}  {r['rps']:8.0f} req/s  "
+                              f"p50 {r['p50_us'] / 1000:6.2f} ms  p99 {r['p99_us'] / 1000:7.2f} ms  errors {r['errors']}"
                               + (f"  (requests reused: {r['wrapped']})" if r["wrapped"] else ""), flush=True)
-                rss[app] = server.worker_rss_mb()
-            finally:
-                server.stop()
+        for app, server in servers.items():
+            rss[app] = server.worker_rss_mb()
     finally:
+        for server in servers.values():
+            server.stop()
         cleanup()
-    report(args, apps, kinds, levels, results, rss)
+    report(args, apps, kinds, levels, rounds, rss)
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-def report(args, apps, kinds, levels, results, rss) -> None:
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def summary(runs: list[dict]) -> dict:
+    """The median round's figures (req/s, p50, p99: each the median over the rounds) and every
+    round's errors added up."""
+    return {"rps": _median([r["rps"] for r in runs]), "p50_us": _median([r["p50_us"] for r in runs]),
+            "p99_us": _median([r["p99_us"] for r in runs]), "errors": sum(r["errors"] for r in runs)}
+
+
+def report(args, apps, kinds, levels, rounds, rss) -> None:
     backend = "SQLite, no Redis" if args.backend == "sqlite" else "PostgreSQL + Redis"
-    print(f"\nCallback, {backend}; gunicorn.conf.py with {args.workers} workers; wrk {args.duration:g} s per cell\n")
+    results = {cell: summary(runs) for cell, runs in rounds.items()}
+    print(f"\nCallback, {backend}; gunicorn.conf.py with {args.workers} workers; wrk {args.duration:g} s per cell, "
+          f"{args.rounds} round(s): medians; errors summed; a ratio is the median of the rounds' ratios\n")
     head = f"{'message':44} {'c':>3} " + " ".join(f"{a + ' req/s':>15} {'p50/p99 ms':>13} {'err':>4}" for a in apps)
     if "werobot" in apps:
         head += f" {'×WeRoBot':>9}"
@@ -271,10 +298,11 @@ def report(args, apps, kinds, levels, results, rss) -> None:
             for app in apps:
                 r = results[(app, kind, level)]
                 line += f" {r['rps']:14.0f} {r['p50_us'] / 1000:6.2f}/{r['p99_us'] / 1000:<6.2f} {r['errors']:>4}"
-            g = results.get(("gonglian", kind, level))
+            mine = rounds.get(("gonglian", kind, level))
             for base in ("werobot", "flask"):
-                if base in apps and g:
-                    line += f" {g['rps'] / results[(base, kind, level)]['rps']:8.2f}×"
+                if base in apps and mine:
+                    theirs = rounds[(base, kind, level)]
+                    line += f" {_median([m['rps'] / t['rps'] for m, t in zip(mine, theirs)]):8.2f}×"
             print(line)
     print("\nRSS per gunicorn worker after the run (MB): "
           + "; ".join(f"{app} {', '.join(map(str, sizes))}" for app, sizes in rss.items()))

@@ -250,3 +250,40 @@ def test_following_again_keeps_the_first_follow_time(wechat):
     wechat.scan("o-again", federation.scene, new_follower=False)
     db.session.expire_all()
     assert db.session.scalar(select(Worker.subscribed_at).where(Worker.openid == "o-again")) == first
+
+
+def test_free_text_without_an_open_request_is_one_read_and_stores_nothing(wechat, write_behind):
+    """Chat text changes something only when it joins an open request: without one, the callback
+    looks (one SELECT, outside any transaction) and answers like a keyword — no claim, no worker row
+    written in the callback (last contact makes it, written behind)."""
+    with statements() as seen:
+        response = wechat.send_text("o-chatty", "请问工资拖欠怎么办")  # "拖欠工资" is not in it: help text
+        image = wechat.post(wechat.peer.xml("o-chatty", "image", PicUrl="http://x/p.jpg", MediaId="M-1", MsgId=9))
+    assert "我要求助" in response.reply["Content"] and "没有正在办理的诉求" in image.reply["Content"]
+    assert [s.split()[0].upper() for s in seen] == ["SELECT", "SELECT"]
+    assert db.session.scalar(select(func.count()).select_from(InboundMessage)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Worker)) == 0
+    assert contact.flush() == 1 and db.session.scalar(select(func.count()).select_from(Worker)) == 1
+
+
+def test_free_text_with_a_side_effect_keyword_inside_is_claimed(wechat):
+    """"我要人工客服" contains 人工客服, whose handler records the request for a person: not pure."""
+    xml = wechat.peer.text("o-human", "你好我要人工客服", msg_id=77)
+    first, retry = wechat.post(xml), wechat.post(xml)
+    assert first.reply["Content"] == retry.reply["Content"]
+    assert db.session.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.key.not_like("s:%"))) == 1
+
+
+def test_text_from_a_worker_with_an_open_request_joins_it_once_when_delivered_twice(wechat):
+    from models.request import RequestEvent
+    from tests.factories import cover, make_federation, make_request, make_upper, make_worker
+
+    cover(make_federation("石家庄市长安区快递行业工会联合会", parent=make_upper("石家庄市长安区总工会", region="130102")),
+          "130102", "G602")
+    request = make_request(make_worker("o-case"), type="wage_arrears")
+    db.session.commit()
+    xml = wechat.peer.text("o-case", "工资条我发过来了", msg_id=78)
+    first, retry = wechat.post(xml), wechat.post(xml)
+    assert request.number in first.reply["Content"] and retry.reply["Content"] == first.reply["Content"]
+    assert len(db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == request.id,
+                                                             RequestEvent.kind == "worker_message")).all()) == 1

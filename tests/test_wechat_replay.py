@@ -32,7 +32,7 @@ def _post(client, args, body):
 
 
 def test_a_seen_signature_with_another_body_is_refused(client, wechat, store):
-    delivery = wechat.peer.deliver(wechat.peer.text("o-victim", "你好"))
+    delivery = wechat.peer.deliver(wechat.peer.text("o-victim", "人工客服"))  # a side effect: asks for a person
     first = _post(client, delivery.args, delivery.body)
     assert first.status_code == 200
     forged = wechat.peer.event("o-attacker", "subscribe")  # a side effect: a follower row

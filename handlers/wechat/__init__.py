@@ -20,7 +20,7 @@ from handlers.wechat import positions  # noqa: F401  (locations → the nearest 
 from handlers.wechat import conversation  # noqa: F401  (chat text and voice → the open request)
 from handlers.wechat import help_requests  # noqa: F401  (chat images → evidence)
 from handlers.wechat import staff_binding  # noqa: F401  (staff bind their WeChat by a temporary QR)
-from handlers.wechat.registry import find_handler, is_pure
+from handlers.wechat.registry import find_handler, is_pure, pure_reply
 from service.wechat import contact, dedup
 from service.wechat import inbound as wechat_inbound
 from service.wechat import replay
@@ -132,7 +132,17 @@ def handle_once(message, seal: "replay.Seal | Callable[[], replay.Seal] | None" 
     replay.Replayed)."""
     handler = find_handler(message)
     event = message.type == "event"
-    if is_pure(handler):
+    pure = is_pure(handler)
+    if not pure:
+        try:
+            peeked = pure_reply(handler, message)  # nothing to change: answered as a pure reply
+        except Exception:
+            log.exception("wechat peek failed for %s", message.type)
+            peeked = None  # the handler decides, exactly once
+        if peeked is not None:
+            contact.note(message.source, event=event)
+            return _render(message, peeked)
+    if pure:
         try:
             reply = _render(message, handler(message) if handler else None)
         except Exception:

@@ -3,11 +3,13 @@ nothing here calls out over the network."""
 import time
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from handlers.wechat.registry import fallback, on_click, on_event, on_keyword, on_scene, pure, scene_handler
 from models.federation import Federation
+from models.worker import Worker
 from service.wechat import followers as workers
+from service.wechat import reads
 from service.extensions import db
 from service.links import h5_url
 from service.routing import cache as routing_cache
@@ -133,10 +135,11 @@ def unsubscribe(message) -> None:
     return None
 
 
-def _last_federation(openid: str) -> int | None:
-    from models.worker import Worker
+_LAST_SCENE = select(Worker.last_scene).where(Worker.openid == bindparam("openid"))
 
-    scene = db.session.scalar(select(Worker.last_scene).where(Worker.openid == openid))
+
+def _last_federation(openid: str) -> int | None:
+    scene = reads.scalar(_LAST_SCENE, {"openid": openid})
     prefix, _, value = (scene or "").partition(":")
     return int(value) if prefix == "fed" and value.isdigit() else None
 

@@ -3,13 +3,26 @@ request's caseworker (service/help_requests/chat.py) and the bot says where it w
 a keyword typed anywhere in the message answers as the keyword would, and anything else is
 offered 求助. No network calls here (WeChat's 5 seconds)."""
 from handlers.wechat.bot import HELP_TEXT, link
-from handlers.wechat.registry import contained_keyword, on_click, on_keyword, on_message
+from handlers.wechat.registry import contained_keyword, is_pure, on_click, on_keyword, on_message, pure_first
 from service.help_requests import chat
 from service.links import h5_url
 from service.wechat import followers as workers
 
 
+def _without_request(message, text: str) -> str | None:
+    """The answer to a text (or recognised voice) when the worker has no open request: it changes
+    nothing, so the callback answers it without a claim or a transaction. None when there is an
+    open request, or the text holds a keyword whose handler changes something."""
+    if chat.has_open_request(message.source):
+        return None
+    handler = contained_keyword(text) if text else None
+    if handler is None:
+        return HELP_TEXT + "\n" + link(h5_url("help"), "我要求助")
+    return handler(message) if is_pure(handler) else None
+
+
 @on_message("text")
+@pure_first(lambda message: _without_request(message, message.content or ""))
 def text_message(message) -> str:
     worker = workers.get_or_create_worker(message.source)
     request, count = chat.add_chat_message(worker, message.content or "")
@@ -20,6 +33,7 @@ def text_message(message) -> str:
 
 
 @on_message("voice")
+@pure_first(lambda message: _without_request(message, (message.recognition or "").strip()))
 def voice_message(message) -> str:
     worker = workers.get_or_create_worker(message.source)
     recognised = (message.recognition or "").strip()

@@ -69,6 +69,23 @@ def pure(fn: Handler) -> Handler:
     return fn
 
 
+def pure_first(peek: Callable[..., str | None]):
+    """For a handler whose side effect happens only sometimes (chat text joins an open request;
+    without one it is only answered): `peek(message)` reads, writes nothing, and answers the reply
+    when there is nothing to change — the delivery is then answered as a pure one, with no claim and
+    no transaction — or None, and the handler runs exactly once as usual."""
+    def register(fn: Handler) -> Handler:
+        fn.peek = peek
+        return fn
+    return register
+
+
+def pure_reply(handler: Handler | None, message) -> str | None:
+    """The reply of a handler's `peek` when the message changes nothing, else None."""
+    peek = getattr(handler, "peek", None)
+    return peek(message) if peek is not None else None
+
+
 def is_pure(handler: Handler | None) -> bool:
     """No handler (no reply at all) is pure too: there is nothing to do twice."""
     return handler is None or getattr(handler, "pure", False)

@@ -6,13 +6,14 @@ recorded with its MediaId and downloaded later by the fetch-attachments job.
 """
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models.base import utcnow
 from models.request import OPEN_STATUSES, REQUEST_TYPE_LABELS, HelpRequest
 from models.worker import Worker
 from service.extensions import db
 from service.help_requests.status import add_event, transition
+from service.wechat import reads
 
 MAX_TEXT = 2000
 
@@ -28,6 +29,16 @@ def open_requests(worker: Worker) -> list[HelpRequest]:
     found = db.session.scalars(select(HelpRequest).where(
         HelpRequest.worker_id == worker.id, HelpRequest.status.in_(OPEN_STATUSES)).limit(20)).all()
     return sorted(found, key=_last_active, reverse=True)
+
+
+_ANY_OPEN = (select(HelpRequest.id).join(Worker, Worker.id == HelpRequest.worker_id)
+             .where(Worker.openid == bindparam("openid"), HelpRequest.status.in_(OPEN_STATUSES)).limit(1))
+
+
+def has_open_request(openid: str) -> bool:
+    """Whether the worker with this openid has an open request (one read, no transaction: the
+    callback asks before deciding whether a chat message changes anything)."""
+    return reads.scalar(_ANY_OPEN, {"openid": openid}) is not None
 
 
 def current_request(worker: Worker) -> tuple[HelpRequest | None, int]:
