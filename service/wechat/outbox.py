@@ -116,7 +116,7 @@ def claim_due(batch: int, claimer: str) -> list[int]:
 
 
 # --- delivering -----------------------------------------------------------------------------
-def in_window(worker: Worker | None) -> bool:
+def in_window(worker) -> bool:
     """Inside WeChat's customer-service window: wrote within 48 h, or clicked/scanned within 1 min."""
     if worker is None:
         return False
@@ -144,8 +144,9 @@ def template_data(payload: dict) -> dict:
     return {str(key): {"value": cut(value)} for key, value in pairs}
 
 
-def plan(message: OutboxMessage, worker: Worker | None) -> dict:
-    """What to send, decided before any network call (no database work inside the send)."""
+def plan(message, worker) -> dict:
+    """What to send, decided before any network call (no database work inside the send).
+    `message` and `worker`: objects or rows with the columns read here (worker may be None)."""
     payload = message.payload or {}
     template = payload.get("template") or "request_update"
     return {"id": message.id, "openid": message.openid, "custom": custom_text(payload) if in_window(worker) else None,
@@ -288,15 +289,16 @@ def deliver_due(batch: int | None = None, wechat=None) -> int:
     if not claimed:
         return 0
     wechat = wechat or shared_api()
-    messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
-                                       .order_by(OutboxMessage.id)))
+    # Rows of the columns a plan reads, not ORM objects: no identity map to load (a full Worker is
+    # two dozen columns, most of them personal) and nothing for each outcome's commit to expire.
+    messages = db.session.execute(select(OutboxMessage.id, OutboxMessage.openid, OutboxMessage.payload,
+                                         OutboxMessage.attempts)
+                                  .where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)).all()
     openids = {m.openid for m in messages}
-    workers = {w.openid: w for w in db.session.scalars(select(Worker).where(Worker.openid.in_(openids)))}
+    workers = {w.openid: w for w in db.session.execute(
+        select(Worker.openid, Worker.last_message_at, Worker.last_event_at).where(Worker.openid.in_(openids)))}
     items = [(plan(m, workers.get(m.openid)), m.attempts) for m in messages]
-    # Nothing is held open while WeChat answers, and no loaded object outlives the plan: each
-    # outcome's commit would otherwise expire every one of them again (256 objects, per message).
-    del messages, workers
-    db.session.rollback()
+    db.session.rollback()  # nothing is held open while WeChat answers
     delivered = 0
     app = current_app._get_current_object()
 
