@@ -10,6 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from models.base import utcnow
+from service import clock
 from service.contests import signups
 from service.extensions import db
 from tests.factories import make_contest, make_federation, make_member, make_staff, make_upper, make_worker
@@ -171,6 +172,12 @@ def test_staff_roster_check_in_and_results(browser, app, server, fake_wechat):
         signups.sign_up(today.id, member.worker, name=name, phone=f"1391111000{names.index(name)}",
                         answers={"years": "1至3年", "company": "申通长安网点"})
     today.status = "closed"
+    # Check-in opens on the contest's day in China time, and a freed place goes to the waitlist only
+    # before the start: it starts later today in China (an hour from now is already tomorrow
+    # there from 23:00, 15:00 UTC, and check-in would be refused)
+    today.starts_at = min(now + timedelta(hours=1),
+                          clock.day_start(clock.china_date(now) + timedelta(days=1)) - timedelta(seconds=1))
+    today.registration_closes_at = min(today.registration_closes_at, today.starts_at)
     contest_id, username = today.id, chair.username
     card_openid = members[1].worker.openid
     db.session.commit()
