@@ -7,6 +7,16 @@ from service.federations import tree as federations
 from service.devtools import standin
 from service.extensions import db
 
+
+def later_today(now=None, hours: float = 1):
+    """`hours` from now, or the last second of today in China time if that comes first: a contest
+    starting "later today" (check-in opens on its China day; an hour after 23:00 there is tomorrow)."""
+    from service import clock
+
+    now = now or utcnow()
+    return min(now + timedelta(hours=hours), clock.day_start(clock.china_date(now) + timedelta(days=1)) - timedelta(seconds=1))
+
+
 _seq = itertools.count(1)
 
 

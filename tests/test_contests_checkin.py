@@ -20,7 +20,8 @@ from service.contests import signups
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from tests.conftest import login
-from tests.factories import make_contest, make_federation, make_member, make_staff, make_upper, make_worker
+from tests.factories import (later_today, make_contest, make_federation, make_member, make_staff, make_upper,
+                             make_worker)
 
 
 @pytest.fixture
@@ -35,9 +36,9 @@ def card_token(app, member_no):
 
 
 def today_contest(fed, **kw):
-    """A contest starting in an hour (check-in is open on the day)."""
+    """A contest starting later today in China time (check-in is open on the day)."""
     now = utcnow()
-    return make_contest(fed, status="closed", starts_at=now + timedelta(hours=1),
+    return make_contest(fed, status="closed", starts_at=later_today(now),
                         registration_opens_at=now - timedelta(days=5), registration_closes_at=now - timedelta(hours=2),
                         **kw)
 

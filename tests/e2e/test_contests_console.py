@@ -10,10 +10,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from models.base import utcnow
-from service import clock
 from service.contests import signups
 from service.extensions import db
-from tests.factories import make_contest, make_federation, make_member, make_staff, make_upper, make_worker
+from tests.factories import (later_today, make_contest, make_federation, make_member, make_staff, make_upper,
+                             make_worker)
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -175,8 +175,7 @@ def test_staff_roster_check_in_and_results(browser, app, server, fake_wechat):
     # Check-in opens on the contest's day in China time, and a freed place goes to the waitlist only
     # before the start: it starts later today in China (an hour from now is already tomorrow
     # there from 23:00, 15:00 UTC, and check-in would be refused)
-    today.starts_at = min(now + timedelta(hours=1),
-                          clock.day_start(clock.china_date(now) + timedelta(days=1)) - timedelta(seconds=1))
+    today.starts_at = later_today(now)
     today.registration_closes_at = min(today.registration_closes_at, today.starts_at)
     contest_id, username = today.id, chair.username
     card_openid = members[1].worker.openid
