@@ -96,9 +96,9 @@ def receive_delivery(args, stream, content_length: int | None) -> "Text | Respon
         return _rejected(error)
     # plaintext: the signature does not cover the body, so a side effect is sealed to it (the seal
     # is made only for a handler with one)
-    seal = None if encrypted else partial(replay.seal_for, current_app.config, args, raw)
+    make_seal = None if encrypted else partial(replay.seal_for, current_app.config, args, raw)
     try:
-        reply = handle_once(message, seal)
+        reply = handle_once(message, make_seal)
     except replay.Replayed:
         db.session.rollback()
         return _rejected(CallbackRejected(403, "signature already used"))
@@ -126,10 +126,10 @@ def _render(message, text: str | None) -> str:
     return wechat_inbound.text_reply(message, text) if text else "success"
 
 
-def handle_once(message, seal: "replay.Seal | Callable[[], replay.Seal] | None" = None) -> str:
+def handle_once(message, make_seal: Callable[[], replay.Seal] | None = None) -> str:
     """Answer a delivery; a retry gets the first reply and causes no second side effect. A
-    plaintext delivery's seal (or a function making it) is recorded with the claim (raises
-    replay.Replayed)."""
+    plaintext delivery's seal (made by `make_seal`, only for a side effect) is recorded with the
+    claim (raises replay.Replayed)."""
     handler = find_handler(message)
     event = message.type == "event"
     pure = is_pure(handler)
@@ -153,8 +153,7 @@ def handle_once(message, seal: "replay.Seal | Callable[[], replay.Seal] | None" 
                 db.session.rollback()      # (no read, no session: none is made just to roll back)
         contact.note(message.source, event=event)
         return reply
-    if callable(seal):
-        seal = seal()
+    seal = make_seal() if make_seal is not None else None
     key = wechat_inbound.dedup_key(message)
     claimed = dedup.claim(key, seal)  # Redis: one round trip; None: de-duplicate in the database below
     if claimed is False:
