@@ -4,8 +4,8 @@ All three run under gunicorn with the shipped gunicorn.conf.py (the same workers
 access log), on loopback. Load comes from Debian's `wrk` replaying per-thread files of requests
 signed in advance (bench/replay.lua): every request has its own nonce, and MsgIds and event
 CreateTimes are unique per thread and per run. For each kind of message and each concurrency it
-prints req/s, p50/p99 and errors, then Gonglian's ratios to WeRoBot and to Flask, and the RSS
-of every gunicorn worker after the run. The three servers stay up together and each cell is run
+prints req/s, p50/p99 and errors, then Gonglian's ratios to WeRoBot and to Flask, the CPU each
+request cost the app, PostgreSQL, Redis and wrk, and the RSS of every gunicorn worker after the run. The three servers stay up together and each cell is run
 app after app, --rounds times (medians printed), so the machine's drift falls on all alike.
 
     .venv/bin/python bench/callback.py                          # SQLite, no Redis (make run's default)
@@ -147,6 +147,40 @@ class Server:
         self.log.close()
 
 
+# --- CPU per request, by process --------------------------------------------------------------
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _pids(*pgrep_args: str) -> list[int]:
+    found = subprocess.run(["pgrep", *pgrep_args], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found]
+
+
+def _cpu(pids: list[int], system_only: bool = False) -> float:
+    """User + system (or only system) CPU seconds of these processes so far (a process gone is
+    skipped)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[12]) + (0 if system_only else int(fields[11]))  # stime, utime
+    return total / _TICK
+
+
+def cpu_now(server: "Server") -> dict[str, float]:
+    """CPU seconds so far of the app's gunicorn (master and workers), every PostgreSQL process,
+    Redis, and this script's children (wrk)."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    app = [server.process.pid, *_pids("-P", str(server.process.pid))]
+    return {"app": _cpu(app), "app_system": _cpu(app, system_only=True),
+            "postgres": _cpu(_pids("-u", "postgres")), "redis": _cpu(_pids("-x", "redis-server")),
+            "wrk": children.ru_utime + children.ru_stime}
+
+
 def run_wrk(url: str, prefix: Path, concurrency: int, duration: float) -> dict:
     threads = min(2, concurrency)
     argv = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{int(duration)}s", "--timeout", "5s",
@@ -251,7 +285,10 @@ def main() -> None:
                         prefix = workdir / f"req-{app}-{kind}-{level}"
                         per_thread = int(args.duration * (3000 if level == 1 else 6000)) + 2000
                         write_requests(prefix, kind, min(2, level), per_thread, next(run_ids), env["BENCH_SCENE"])
+                        before = cpu_now(servers[app])
                         r = run_wrk(servers[app].url, prefix, level, args.duration)
+                        after = cpu_now(servers[app])
+                        r["cpu_us"] = {k: 1e6 * (after[k] - before[k]) / max(r["requests"], 1) for k in after}
                         rounds.setdefault((app, kind, level), []).append(r)
                         for thread in range(min(2, level)):
                             os.unlink(f"{prefix}-{thread}.txt")
@@ -278,7 +315,8 @@ def summary(runs: list[dict]) -> dict:
     """The median round's figures (req/s, p50, p99: each the median over the rounds) and every
     round's errors added up."""
     return {"rps": _median([r["rps"] for r in runs]), "p50_us": _median([r["p50_us"] for r in runs]),
-            "p99_us": _median([r["p99_us"] for r in runs]), "errors": sum(r["errors"] for r in runs)}
+            "p99_us": _median([r["p99_us"] for r in runs]), "errors": sum(r["errors"] for r in runs),
+            "cpu_us": {k: _median([r["cpu_us"][k] for r in runs]) for k in runs[0]["cpu_us"]}}
 
 
 def report(args, apps, kinds, levels, rounds, rss) -> None:
@@ -303,6 +341,17 @@ def report(args, apps, kinds, levels, rounds, rss) -> None:
                 if base in apps and mine:
                     theirs = rounds[(base, kind, level)]
                     line += f" {_median([m['rps'] / t['rps'] for m, t in zip(mine, theirs)]):8.2f}×"
+            print(line)
+    print("\nCPU per request, µs (medians over the rounds): the app's gunicorn processes (of them in the"
+          " kernel), every PostgreSQL process, Redis, wrk\n")
+    print(f"{'message':44} {'c':>3} " + " ".join(f"{a:>35}" for a in apps))
+    for kind in kinds:
+        for level in levels:
+            line = f"{KINDS[kind][0][:44]:44} {level:>3} "
+            for app in apps:
+                cpu = results[(app, kind, level)]["cpu_us"]
+                line += (f" {cpu['app']:6.0f} ({cpu['app_system']:4.0f}) {cpu['postgres']:6.0f} {cpu['redis']:6.0f}"
+                         f" {cpu['wrk']:6.0f}")
             print(line)
     print("\nRSS per gunicorn worker after the run (MB): "
           + "; ".join(f"{app} {', '.join(map(str, sizes))}" for app, sizes in rss.items()))

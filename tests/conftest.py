@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from service.app import create_app
 from service.extensions import db, limiter
+from service.wechat import autocommit
 from service.devtools.wechat_peer import WeChatPeer, new_aes_key
 
 TEST_AES_KEY = new_aes_key()
@@ -85,6 +86,7 @@ def app(tmp_path_factory):
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        autocommit.dispose()
         db.engine.dispose()
 
 

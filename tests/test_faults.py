@@ -31,6 +31,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_tag() -> str:
+    return os.urandom(4).hex()
+
+
 def _as_postgres(argv, **kw):
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     return subprocess.run(prefix + argv, check=True, capture_output=True, text=True, **kw)
@@ -78,11 +82,17 @@ def _post(url: str, peer: WeChatPeer, xml: str) -> tuple[int, str]:
         return 0, str(error)
 
 
-def test_postgres_going_away_mid_load(private_postgres, tmp_path):
+@pytest.mark.parametrize("claims", ["database", "redis"])
+def test_postgres_going_away_mid_load(private_postgres, tmp_path, claims):
+    """Claimed in the database, a follow is written in the claim's transaction; claimed in Redis,
+    it is one autocommit statement on the callback's own pool (service/wechat/autocommit.py),
+    which must drop its dead connections and reconnect by itself too."""
     env = {**os.environ, "DATABASE_URL": private_postgres["url"], "FLASK_APP": "wsgi", "WECHAT_TOKEN": TOKEN,
            "WECHAT_APPID": APPID, "LOG_FORMAT": "text", "GUNICORN_ACCESS_LOG": "", "WEB_WORKERS": "2"}
     for key in ("REDIS_URL", "GONGLIAN_WEB", "PROMETHEUS_MULTIPROC_DIR"):
         env.pop(key, None)
+    if claims == "redis":
+        env.update(REDIS_URL="redis://127.0.0.1:6379/0", REDIS_PREFIX=f"gonglian-fault-{os.getpid()}-{port_tag()}:")
     subprocess.run([os.path.join(BIN, "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     env.update(GUNICORN_BIND=f"127.0.0.1:{port}", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
@@ -123,6 +133,13 @@ def test_postgres_going_away_mid_load(private_postgres, tmp_path):
     finally:
         web.terminate()
         web.wait(timeout=30)
+        if claims == "redis":
+            import redis
+
+            client = redis.Redis.from_url(env["REDIS_URL"])
+            keys = list(client.scan_iter(env["REDIS_PREFIX"] + "*", count=1000))
+            if keys:
+                client.delete(*keys)
     during = [r for r in results if down_from + 0.5 < r[3] < down_until]
     after = [r for r in results if r[3] > down_until + 2.5]
     assert during and all(status == 503 for _, status, _, _ in during), {s for _, s, _, _ in during}

@@ -18,21 +18,41 @@ from models.wechat import InboundMessage
 from models.worker import Worker
 from service.config import ROOT
 from service.extensions import db
-from service.wechat import contact
+from service.wechat import autocommit, contact
 from service.wechat.outbox import queue_message
+
+
+class Statements(list):
+    """The statements seen, in order; `.autocommit`: those of them sent in autocommit on the driver."""
+
+    def __init__(self):
+        super().__init__()
+        self.autocommit: list[str] = []
 
 
 @contextmanager
 def statements():
-    seen: list[str] = []
+    """Every statement sent while inside: through the app's engine, and on PostgreSQL through
+    the callback's autocommit pool too, which runs on the driver (service/wechat/autocommit.py)."""
+    seen = Statements()
 
     def listen(conn, cursor, statement, *args):
         seen.append(statement)
 
+    run = autocommit._run
+
+    def run_seen(statement, params, fetch):
+        if db.engine.dialect.name == "postgresql":  # elsewhere the engine's event sees it
+            seen.append(str(statement.compile(dialect=db.engine.dialect)))
+            seen.autocommit.append(seen[-1])
+        return run(statement, params, fetch)
+
     event.listen(db.engine, "before_cursor_execute", listen)
+    autocommit._run = run_seen
     try:
         yield seen
     finally:
+        autocommit._run = run
         event.remove(db.engine, "before_cursor_execute", listen)
 
 
@@ -129,6 +149,33 @@ def test_with_redis_a_side_effect_runs_once_and_the_database_keeps_no_dedup_row(
     client.delete(*keys)
 
 
+@pytest.mark.skipif(not _redis_up(), reason="needs Redis at 127.0.0.1:6379")
+def test_with_redis_a_scan_is_one_write_and_its_retry_none(app, wechat, monkeypatch):
+    """Claimed in Redis, a follow's upsert is the whole transaction: on PostgreSQL one statement in
+    autocommit (no BEGIN, no COMMIT); the retry is answered from the claim and writes nothing."""
+    from tests.factories import make_federation
+
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
+    federation = make_federation()
+    db.session.commit()
+    xml = wechat.peer.scan("o-scan-once", federation.scene, new_follower=False)
+    with statements() as seen:
+        first = wechat.post(xml)
+        from service.wechat import dedup
+
+        dedup.flush_replies()
+        retry = wechat.post(xml)
+    assert federation.name in first.reply["Content"] and retry.reply["Content"] == first.reply["Content"]
+    follows = [s for s in seen if s.lstrip().upper().startswith("INSERT") and "subscribed_at" in s]
+    assert len(follows) == 1  # beside it, last contact (written at once in tests)
+    if db.engine.dialect.name == "postgresql":
+        assert seen.autocommit == follows
+    worker = db.session.scalar(select(Worker).where(Worker.openid == "o-scan-once"))
+    assert worker.subscribed and worker.last_scene == federation.scene
+    client = redis.Redis()
+    client.delete(*client.keys(app.config["REDIS_PREFIX"] + "wechat:dedup:*"))
+
+
 def test_with_redis_down_dedup_degrades_to_the_database(app, wechat, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:9/0")  # nothing listens
     calls = []
@@ -149,7 +196,7 @@ def test_a_clean_exit_writes_the_last_contacts(tmp_path):
                    capture_output=True)
     script = textwrap.dedent("""
         from service.app import create_app
-        from service.wechat import contact
+        from service.wechat import autocommit, contact
         app = create_app()
         with app.app_context():
             contact.note("o-exit", event=False)

@@ -166,7 +166,8 @@ def handle_once(message, make_seal: Callable[[], replay.Seal] | None = None) -> 
             reply = _render(message, handler(message))
             if claimed is None:
                 dedup.store_reply(key, reply)
-            db.session.commit()
+            if db.session.registry.has():  # a handler that wrote alone (writes.write_alone) left none
+                db.session.commit()
     except replay.Replayed:
         raise
     except DBAPIError as error:

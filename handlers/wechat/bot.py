@@ -9,7 +9,7 @@ from handlers.wechat.registry import fallback, on_click, on_event, on_keyword, o
 from models.federation import Federation
 from models.worker import Worker
 from service.wechat import followers as workers
-from service.wechat import reads
+from service.wechat import autocommit
 from service.extensions import db
 from service.links import h5_url
 from service.routing import cache as routing_cache
@@ -139,7 +139,7 @@ _LAST_SCENE = select(Worker.last_scene).where(Worker.openid == bindparam("openid
 
 
 def _last_federation(openid: str) -> int | None:
-    scene = reads.scalar(_LAST_SCENE, {"openid": openid})
+    scene = autocommit.scalar(_LAST_SCENE, {"openid": openid})
     prefix, _, value = (scene or "").partition(":")
     return int(value) if prefix == "fed" and value.isdigit() else None
 

@@ -13,7 +13,7 @@ from models.request import OPEN_STATUSES, REQUEST_TYPE_LABELS, HelpRequest
 from models.worker import Worker
 from service.extensions import db
 from service.help_requests.status import add_event, transition
-from service.wechat import reads
+from service.wechat import autocommit
 
 MAX_TEXT = 2000
 
@@ -38,7 +38,7 @@ _ANY_OPEN = (select(HelpRequest.id).join(Worker, Worker.id == HelpRequest.worker
 def has_open_request(openid: str) -> bool:
     """Whether the worker with this openid has an open request (one read, no transaction: the
     callback asks before deciding whether a chat message changes anything)."""
-    return reads.scalar(_ANY_OPEN, {"openid": openid}) is not None
+    return autocommit.scalar(_ANY_OPEN, {"openid": openid}) is not None
 
 
 def current_request(worker: Worker) -> tuple[HelpRequest | None, int]:

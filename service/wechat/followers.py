@@ -6,6 +6,7 @@ from models.worker import Worker
 from service.errors import BadRequest
 from service.extensions import db
 from service.guarded import insert_unless_exists
+from service.wechat.writes import write_alone
 
 MAX_OPENID = Worker.__table__.c.openid.type.length
 
@@ -36,11 +37,11 @@ FOLLOW = text(
 
 def follow(openid: str, scene: str | None = None) -> None:
     """The worker follows (a subscribe or a scan): one upsert statement, no ORM load — a burst
-    of scans at a poster costs one row write each. Flushed with the caller's transaction."""
+    of scans at a poster costs one row write each. Idempotent, so it is written alone (one
+    autocommit round trip on PostgreSQL) unless the caller's transaction is open."""
     if not openid or len(openid) > MAX_OPENID:
         raise BadRequest("无法识别的微信用户", code="bad_openid")
-    db.session.flush()  # the ORM's pending changes first, so nothing overwrites this one
-    db.session.execute(FOLLOW, {"openid": openid, "now": utcnow(), "scene": scene or None})
+    write_alone(FOLLOW, {"openid": openid, "now": utcnow(), "scene": scene or None})
 
 
 def unfollow(openid: str) -> Worker:

@@ -42,3 +42,26 @@ def serialized(engine):
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return nullcontext()
     return _flocked(url.database + ".writer-lock")
+
+
+def write_alone(statement, params: dict) -> None:
+    """An idempotent write that is a whole transaction by itself (a follow's upsert).
+
+    On PostgreSQL, when the session has no transaction open (the delivery was claimed in Redis),
+    it is one statement on a pooled connection in autocommit: one round trip instead of BEGIN,
+    the statement and COMMIT. Otherwise (SQLite, or the claim's row is in the session's
+    transaction) it joins the session's transaction, atomic with the rest. Because it is
+    idempotent, a retry after a later failure may simply run it again."""
+    from service.extensions import db
+    from service.wechat import autocommit
+
+    registry = db.session.registry
+    session = registry() if registry.has() else None
+    if session is not None and (session.in_transaction() or session.new or session.dirty or session.deleted):
+        session.flush()  # the ORM's pending changes first, so nothing overwrites this one
+        session.execute(statement, params)
+        return
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(statement, params)
+        return
+    autocommit.execute(statement, params)
