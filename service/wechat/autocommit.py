@@ -1,7 +1,8 @@
-"""Single statements for the callback, each a transaction by itself: the reads of its answers
-that change nothing (pure handlers, and the look a handler takes before deciding it has
-something to change) and the idempotent writes that need no transaction (a follow's upsert,
-service/wechat/writes.write_alone). One round trip each — no BEGIN, no COMMIT — and no session.
+"""Single statements that are each a transaction by itself, for the hot paths: the callback's
+reads for answers that change nothing (pure handlers, and the look a handler takes before
+deciding it has something to change), its idempotent writes that need no transaction (a
+follow's upsert, service/wechat/writes.write_alone), and the outbox's one UPDATE for a group of
+deliveries. One round trip each — no BEGIN, no COMMIT — and no session.
 
 On PostgreSQL they run on a pool of their own whose connections are in autocommit from birth,
 straight on the driver: the statement is compiled once, so a call costs a pool checkout and one
@@ -27,6 +28,12 @@ _compiled: dict[tuple[int, str], tuple[str, dict, object]] = {}
 
 def scalar(statement, params: dict | None = None):
     """The first column of the first row (or None)."""
+    rows = _run(statement, params or {}, fetch=True)
+    return rows[0] if rows else None
+
+
+def scalars(statement, params: dict | None = None) -> list:
+    """The first column of every row (an UPDATE … RETURNING's ids)."""
     return _run(statement, params or {}, fetch=True)
 
 
@@ -41,7 +48,7 @@ def _run(statement, params: dict, fetch: bool):
         with engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT")  # before anything begins
             result = connection.execute(statement, params)
-            return result.scalar() if fetch else None
+            return result.scalars().all() if fetch else None
     pool_engine = _autocommit_engine(engine)
     sql, constants, _ = _sql(statement, pool_engine.dialect)
     values = {**constants, **params}
@@ -52,8 +59,7 @@ def _run(statement, params: dict, fetch: bool):
         cursor = raw.driver_connection.execute(sql, values)
         if not fetch:
             return None
-        row = cursor.fetchone()
-        return row[0] if row is not None else None
+        return [row[0] for row in cursor.fetchall()]
     except dbapi.Error as error:
         gone = isinstance(error, (dbapi.OperationalError, dbapi.InterfaceError))
         if gone and raw is not None:

@@ -8,16 +8,18 @@ bounded pool of sends in flight per process.
 """
 import logging
 import os
+import queue
 import random
 import socket
 import threading
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import DateTime, bindparam, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from models.base import utcnow
@@ -25,6 +27,7 @@ from models.outbox import OutboxMessage
 from models.worker import Worker
 from service.extensions import db
 from service.metrics import DELIVERIES, WECHAT_ERRORS
+from service.wechat import autocommit
 from service.wechat.client import Delivered, RetryLater, SendResult, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -219,11 +222,20 @@ def _store(message_id: int, attempts: int, claimer: str, result: SendResult, cha
     return _store_outcomes([(message_id, attempts, result, channel)], claimer).get(message_id)
 
 
+# The deliveries through one channel, on PostgreSQL (an id array: one statement text whatever
+# the number of ids, compiled once).
+DELIVERED = text(
+    "UPDATE outbox_messages SET status = 'delivered', delivered_at = :now, last_error = NULL, "
+    "attempts = attempts + 1, channel = :channel, locked_by = NULL, locked_until = NULL "
+    "WHERE id = ANY(:ids) AND locked_by = :claimer RETURNING id"
+).bindparams(bindparam("now", type_=DateTime()))
+
+
 def _store_outcomes(outcomes: list[tuple[int, int, SendResult, str]], claimer: str) -> dict[int, str]:
     """Keep the outcomes WeChat has answered, in one transaction (one commit for all the sends
     that finished together; a process that dies before it resends them — template messages carry
     client_msg_id, so WeChat shows them once). Deliveries through one channel are one guarded
-    UPDATE; the others one each. Answers {id: new status} for the rows whose claim still held."""
+    UPDATE (on PostgreSQL sent alone, in autocommit); the others one each. Answers {id: new status} for the rows whose claim still held."""
     table = OutboxMessage.__table__  # Core UPDATEs: no ORM bookkeeping per message
     stored: dict[int, str] = {}
     delivered: dict[str, list[int]] = {}
@@ -236,13 +248,19 @@ def _store_outcomes(outcomes: list[tuple[int, int, SendResult, str]], claimer: s
                               .values(**values)).rowcount:
             stored[message_id] = values.get("status", "pending")
     now = utcnow()
+    postgres = db.engine.dialect.name == "postgresql"
     for channel, ids in delivered.items():
-        done = db.session.execute(
-            update(table).where(table.c.id.in_(ids), table.c.locked_by == claimer)
-            .values(status="delivered", delivered_at=now, last_error=None, attempts=table.c.attempts + 1,
-                    channel=channel, locked_by=None, locked_until=None).returning(table.c.id))
-        stored.update((message_id, "delivered") for message_id in done.scalars())
-    db.session.commit()
+        values = {"now": now, "channel": channel, "ids": ids, "claimer": claimer}
+        if postgres:  # one statement, its own transaction: one round trip, no session
+            done = autocommit.scalars(DELIVERED, values)
+        else:
+            done = db.session.execute(
+                update(table).where(table.c.id.in_(ids), table.c.locked_by == claimer)
+                .values(status="delivered", delivered_at=now, last_error=None, attempts=table.c.attempts + 1,
+                        channel=channel, locked_by=None, locked_until=None).returning(table.c.id)).scalars()
+        stored.update((message_id, "delivered") for message_id in done)
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()
     for message_id, attempts, result, channel in outcomes:
         DELIVERIES.labels(_result_name(result)).inc()
         if isinstance(result, Undeliverable) and result.errcode is not None:
@@ -302,16 +320,31 @@ def deliver_due(batch: int | None = None, wechat=None) -> int:
     delivered = 0
     app = current_app._get_current_object()
 
+    finished: queue.SimpleQueue = queue.SimpleQueue()  # (id, attempts, result, channel), as they finish
+
     def run(item):
         with app.app_context():
             return _guarded_send(item, wechat)
 
+    def done(future, item, attempts):
+        try:
+            result, channel = future.result()
+        except Exception as error:  # _guarded_send keeps its own; this is the app context failing
+            result, channel = RetryLater(f"内部错误：{type(error).__name__}"), "template"
+        finished.put((item["id"], attempts, result, channel))
+
     pool = _pool(concurrency)
-    futures = {pool.submit(run, item): (item, attempts) for item, attempts in items}
-    waiting = set(futures)
-    while waiting:  # the outcomes of the sends that finished together are kept together
-        done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-        outcomes = [(futures[f][0]["id"], futures[f][1], *f.result()) for f in done]
+    for item, attempts in items:
+        pool.submit(run, item).add_done_callback(partial(done, item=item, attempts=attempts))
+    left = len(items)
+    while left:  # the outcomes that finished while the last ones were stored are stored together
+        outcomes = [finished.get()]
+        while True:
+            try:
+                outcomes.append(finished.get_nowait())
+            except queue.Empty:
+                break
+        left -= len(outcomes)
         delivered += sum(status == "delivered" for status in _store_outcomes(outcomes, claimer).values())
     return delivered
 
