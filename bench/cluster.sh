@@ -39,6 +39,11 @@ for port in "$APP1" "$APP2"; do
   PIDS+=($!)
 done
 for n in 1 2; do "$BIN/flask" worker run >"$WORK/worker-$n.log" 2>&1 & PIDS+=($!); done
+# nginx starts once both app servers answer: a refused connect would count against an upstream
+# (max_fails) and the load's first requests would find it disabled ("no live upstreams", 502).
+for port in "$APP1" "$APP2"; do
+  for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+done
 mkdir -p "$WORK"/{body,proxy,fastcgi,uwsgi,scgi}
 sed -e "s#@APP1@#127.0.0.1:$APP1#; s#@APP2@#127.0.0.1:$APP2#; s#@LISTEN@#127.0.0.1:$FRONT#; s#@PREFIX@#$WORK#g" \
   docs/deploy/nginx.conf >"$WORK/nginx.conf"
@@ -65,7 +70,7 @@ print("%7.0f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d (connect %d, read %d, 
   done
 done
 "$BIN/python" bench/cluster_flow.py "http://127.0.0.1:$FRONT" --flows "${FLOWS:-40}"
-echo "nginx errors logged: $(grep -c . "$WORK/error.log" 2>/dev/null || echo 0)"; sort "$WORK/error.log" 2>/dev/null | sed -E 's/^[0-9/: ]+//; s/client: .*//' | sort | uniq -c | sort -rn | head -5
+echo "nginx errors logged: $(grep -c . "$WORK/error.log" 2>/dev/null || true)"; sort "$WORK/error.log" 2>/dev/null | sed -E 's/^[0-9/: ]+//; s/client: .*//' | sort | uniq -c | sort -rn | head -5
 echo "app servers' non-2xx answers by status: $(cat "$WORK"/access-*.log | grep -o '"status":[0-9]*' | sort | uniq -c | grep -v '"status":2' | tr '\n' ' ')"
 echo "requests per app server: $(wc -l <"$WORK/access-$APP1.log") / $(wc -l <"$WORK/access-$APP2.log")"
 echo "metrics through nginx from loopback: $(curl -s "http://127.0.0.1:$FRONT/metrics" | grep -c '^gonglian_') gonglian_* samples"

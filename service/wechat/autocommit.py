@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, exc
 from service.extensions import db
 
 _lock = threading.Lock()
-_engines: dict[tuple[int, str], object] = {}  # (pid, url) → the autocommit engine
+_engines: dict[tuple[int, object], object] = {}  # (pid, the app's engine) → the autocommit engine
 # (id(statement), dialect name) → (sql, constants, the statement: its id stays its own)
 _compiled: dict[tuple[int, str], tuple[str, dict, object]] = {}
 
@@ -74,7 +74,7 @@ def _run(statement, params: dict, fetch: bool):
 def _autocommit_engine(engine):
     """This process's autocommit engine for the app's database (made on first use: a worker
     never inherits one from the master), with the app's engine options."""
-    key = (os.getpid(), engine.url.render_as_string(hide_password=False))
+    key = (os.getpid(), engine)  # the app's engine lives as long as the app
     found = _engines.get(key)
     if found is None:
         with _lock:
