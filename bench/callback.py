@@ -41,8 +41,8 @@ KINDS = {  # name → (description, side effect in Gonglian)
     "menu": ("CLICK CONTESTS (menu)", False),
     "safe": ("text 竞赛, safe mode (AES)", False),
     "scan": ("SCAN fed:<id> (follow, side effect)", True),
-    "join": ("text 入会 (worker row, side effect)", True),
-    "chat": ("free text (help reply here; joins a case with the conversation work)", False),
+    "join": ("text 入会 (reads the last scan)", False),
+    "chat": ("free text, no open request (one read)", False),
 }
 APPS = {"gonglian": None, "werobot": "bench.apps.werobot_echo:app", "flask": "bench.apps.bare_flask:app"}
 
