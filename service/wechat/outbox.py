@@ -232,10 +232,11 @@ DELIVERED = text(
 
 
 def _store_outcomes(outcomes: list[tuple[int, int, SendResult, str]], claimer: str) -> dict[int, str]:
-    """Keep the outcomes WeChat has answered, in one transaction (one commit for all the sends
-    that finished together; a process that dies before it resends them — template messages carry
-    client_msg_id, so WeChat shows them once). Deliveries through one channel are one guarded
-    UPDATE (on PostgreSQL sent alone, in autocommit); the others one each. Answers {id: new status} for the rows whose claim still held."""
+    """Keep the outcomes WeChat has answered, those that finished together at once (a process that
+    dies before it stores them resends them — template messages carry client_msg_id, so WeChat
+    shows them once). Deliveries through one channel are one guarded UPDATE, on PostgreSQL sent
+    alone in autocommit; the other outcomes one UPDATE each, in one transaction. Answers
+    {id: new status} for the rows whose claim still held."""
     table = OutboxMessage.__table__  # Core UPDATEs: no ORM bookkeeping per message
     stored: dict[int, str] = {}
     delivered: dict[str, list[int]] = {}
