@@ -220,3 +220,28 @@ def test_a_message_queued_in_a_transaction_that_is_rolled_back_is_never_sent(app
     queue_message("o-kept", "会发出", dedup_key="kept-1")
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_outcomes_that_finish_together_are_stored_together(app, live_server, monkeypatch):
+    """Eight sends in flight at once: their deliveries are stored in groups (one UPDATE for a
+    group's deliveries), not one store per message, and every message is delivered once."""
+    monkeypatch.setitem(app.config, "OUTBOX_CONCURRENCY", 8)
+    monkeypatch.setattr(outbox, "STORE_GATHER_SECONDS", 2.0)  # a slow test machine still groups them
+    for n in range(8):
+        worker_in_window(f"o-group-{n}", wrote_ago=timedelta(days=3))
+        outbox.queue_message(f"o-group-{n}", "竞赛通知", template="contest_notice", fields={"thing1": "快递员技能竞赛"})
+    db.session.commit()
+    stores = []
+    store = outbox._store_outcomes
+
+    def counted(outcomes, claimer):
+        stores.append(len(outcomes))
+        return store(outcomes, claimer)
+
+    monkeypatch.setattr(outbox, "_store_outcomes", counted)
+    assert outbox.deliver_due() == 8
+    assert stores == [8]  # one group: all eight came within the gathering time
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "delivered")) == 8
+    assert db.session.scalar(select(func.count(func.distinct(SimMessage.client_msg_id)))
+                             .where(SimMessage.openid.like("o-group-%"))) == 8
