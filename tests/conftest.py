@@ -88,6 +88,20 @@ def app(tmp_path_factory):
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         autocommit.dispose()
         db.engine.dispose()
+        _forget_redis_keys(app.config["REDIS_PREFIX"])
+
+
+def _forget_redis_keys(prefix: str) -> None:
+    """The keys this run's tests left in the shared Redis (a failed test skips its own cleanup)."""
+    import redis
+
+    try:
+        client = redis.Redis(socket_connect_timeout=0.3)
+        keys = list(client.scan_iter(prefix + "*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
+        pass  # no Redis here: nothing was left in it
 
 
 def _empty_tables() -> None:

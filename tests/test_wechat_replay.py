@@ -23,8 +23,15 @@ def store(request, app, monkeypatch):
         except redis.exceptions.ConnectionError:
             pytest.skip("no Redis at 127.0.0.1:6379")
         monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
-        monkeypatch.setitem(app.config, "REDIS_PREFIX", f"gonglian-test-replay-{uuid.uuid4().hex[:8]}:")
-    return request.param
+        prefix = f"gonglian-test-replay-{uuid.uuid4().hex[:8]}:"
+        monkeypatch.setitem(app.config, "REDIS_PREFIX", prefix)
+        yield request.param
+        client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+        keys = list(client.scan_iter(prefix + "*"))
+        if keys:
+            client.delete(*keys)
+        return
+    yield request.param
 
 
 def _post(client, args, body):
