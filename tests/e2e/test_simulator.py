@@ -60,6 +60,8 @@ def test_scan_join_and_messages_from_the_service(app, live_server, phone):
     # the link opens inside the phone's browser view
     join.click()
     phone.wait_for_selector("#browser:not([hidden])")
+    # the view shows before its frame has navigated (about:blank): wait for the page, not the view
+    phone.frame("phone-browser").wait_for_url(f"{live_server.url}/h5/join.html**", timeout=10000)
     assert phone.frame("phone-browser").url.startswith(f"{live_server.url}/h5/join.html")
     phone.click("#browser-close")
 
