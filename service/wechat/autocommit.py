@@ -80,8 +80,7 @@ def _autocommit_engine(engine):
         with _lock:
             found = _engines.get(key)
             if found is None:
-                options = dict(current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-                options.setdefault("pool_size", 5)
+                options = current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
                 found = _engines[key] = create_engine(engine.url, isolation_level="AUTOCOMMIT", **options)
     return found
 

@@ -12,6 +12,9 @@ import os
 import threading
 from contextlib import contextmanager, nullcontext
 
+from service.extensions import db
+from service.wechat import autocommit
+
 _thread_lock = threading.Lock()
 _files: dict[tuple[int, str], int] = {}
 
@@ -52,9 +55,6 @@ def write_alone(statement, params: dict) -> None:
     the statement and COMMIT. Otherwise (SQLite, or the claim's row is in the session's
     transaction) it joins the session's transaction, atomic with the rest. Because it is
     idempotent, a retry after a later failure may simply run it again."""
-    from service.extensions import db
-    from service.wechat import autocommit
-
     registry = db.session.registry
     session = registry() if registry.has() else None
     if session is not None and (session.in_transaction() or session.new or session.dirty or session.deleted):
