@@ -88,11 +88,12 @@ def app(tmp_path_factory):
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         autocommit.dispose()
         db.engine.dispose()
-        _forget_redis_keys(app.config["REDIS_PREFIX"])
+        forget_redis_keys(app.config["REDIS_PREFIX"])
 
 
-def _forget_redis_keys(prefix: str) -> None:
-    """The keys this run's tests left in the shared Redis (a failed test skips its own cleanup)."""
+def forget_redis_keys(prefix: str) -> None:
+    """Delete the keys under `prefix` from the shared Redis (a test's own prefix when it ends; the
+    run's prefix when the session ends, for what a failed test left behind)."""
     import redis
 
     try:
@@ -144,6 +145,19 @@ def feds():
     nodes = demo.seed_demo()
     db.session.commit()
     return {node.name: node for node in nodes}
+
+
+@pytest.fixture
+def same_day(request, monkeypatch):
+    """The test module's TODAY is the China date when each test starts, and the services' today
+    for the test: a date taken at collection is yesterday once a run crosses midnight in China
+    (16:00 UTC). Modules opt in with `pytestmark = pytest.mark.usefixtures("same_day")`."""
+    from service import clock
+
+    today = clock.today()
+    request.module.TODAY = today
+    monkeypatch.setattr(clock, "today", lambda: today)
+    return today
 
 
 @pytest.fixture

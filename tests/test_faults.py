@@ -13,11 +13,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 import psycopg
 import pytest
 
 from service.devtools.wechat_peer import WeChatPeer
+from tests.conftest import forget_redis_keys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".venv", "bin")
@@ -29,10 +31,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def port_tag() -> str:
-    return os.urandom(4).hex()
 
 
 def _as_postgres(argv, **kw):
@@ -92,7 +90,7 @@ def test_postgres_going_away_mid_load(private_postgres, tmp_path, claims):
     for key in ("REDIS_URL", "GONGLIAN_WEB", "PROMETHEUS_MULTIPROC_DIR"):
         env.pop(key, None)
     if claims == "redis":
-        env.update(REDIS_URL="redis://127.0.0.1:6379/0", REDIS_PREFIX=f"gonglian-fault-{os.getpid()}-{port_tag()}:")
+        env.update(REDIS_URL="redis://127.0.0.1:6379/0", REDIS_PREFIX=f"gonglian-fault-{uuid.uuid4().hex[:8]}:")
     subprocess.run([os.path.join(BIN, "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     env.update(GUNICORN_BIND=f"127.0.0.1:{port}", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
@@ -134,12 +132,7 @@ def test_postgres_going_away_mid_load(private_postgres, tmp_path, claims):
         web.terminate()
         web.wait(timeout=30)
         if claims == "redis":
-            import redis
-
-            client = redis.Redis.from_url(env["REDIS_URL"])
-            keys = list(client.scan_iter(env["REDIS_PREFIX"] + "*", count=1000))
-            if keys:
-                client.delete(*keys)
+            forget_redis_keys(env["REDIS_PREFIX"])
     during = [r for r in results if down_from + 0.5 < r[3] < down_until]
     after = [r for r in results if r[3] > down_until + 2.5]
     assert during and all(status == 503 for _, status, _, _ in during), {s for _, s, _, _ in during}

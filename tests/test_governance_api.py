@@ -13,16 +13,8 @@ from service.extensions import db
 from tests.conftest import login
 from tests.factories import make_staff
 
-TODAY = clock.today()  # the China date, as the services use; renewed per test (same_day)
-
-
-@pytest.fixture(autouse=True)
-def same_day(monkeypatch):
-    """TODAY is the China date when each test starts, and the services' today for the test: a
-    date taken at collection is yesterday once a run crosses midnight in China (16:00 UTC)."""
-    global TODAY
-    TODAY = clock.today()
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
+TODAY = clock.today()  # the China date, as the services use; renewed per test (conftest's same_day)
+pytestmark = pytest.mark.usefixtures("same_day")
 
 
 @pytest.fixture

@@ -15,17 +15,9 @@ from service.extensions import db
 from service.governance import early_warning, employers, letters
 from tests.factories import make_coverage, make_federation, make_request, make_staff
 
-TODAY = clock.today()  # the China date, as the services use; renewed per test (same_day)
+TODAY = clock.today()  # the China date, as the services use; renewed per test (conftest's same_day)
 D = timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def same_day(monkeypatch):
-    """TODAY is the China date when each test starts, and the services' today for the test: a
-    date taken at collection is yesterday once a run crosses midnight in China (16:00 UTC)."""
-    global TODAY
-    TODAY = clock.today()
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("same_day")
 
 
 @pytest.fixture

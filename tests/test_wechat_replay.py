@@ -12,6 +12,7 @@ from models.worker import Worker
 from service.extensions import db
 from service.wechat import dedup
 from service.wechat import replay
+from tests.conftest import forget_redis_keys
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -23,15 +24,10 @@ def store(request, app, monkeypatch):
         except redis.exceptions.ConnectionError:
             pytest.skip("no Redis at 127.0.0.1:6379")
         monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
-        prefix = f"gonglian-test-replay-{uuid.uuid4().hex[:8]}:"
-        monkeypatch.setitem(app.config, "REDIS_PREFIX", prefix)
-        yield request.param
-        client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
-        keys = list(client.scan_iter(prefix + "*"))
-        if keys:
-            client.delete(*keys)
-        return
+        monkeypatch.setitem(app.config, "REDIS_PREFIX", f"gonglian-test-replay-{uuid.uuid4().hex[:8]}:")
     yield request.param
+    if request.param == "redis":
+        forget_redis_keys(app.config["REDIS_PREFIX"])
 
 
 def _post(client, args, body):
