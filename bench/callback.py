@@ -33,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.procstat import cpu_seconds  # noqa: E402
 BIN = ROOT / ".venv" / "bin"
 TOKEN, APPID = "bench-token", "wxbench000000001"
 AES_KEY = base64.b64encode(hashlib.sha256(b"bench").digest()).decode().rstrip("=")
@@ -148,25 +149,9 @@ class Server:
 
 
 # --- CPU per request, by process --------------------------------------------------------------
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
 def _pids(*pgrep_args: str) -> list[int]:
     found = subprocess.run(["pgrep", *pgrep_args], capture_output=True, text=True).stdout.split()
     return [int(pid) for pid in found]
-
-
-def _cpu(pids: list[int], system_only: bool = False) -> float:
-    """User + system (or only system) CPU seconds of these processes so far (a process gone is
-    skipped)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[12]) + (0 if system_only else int(fields[11]))  # stime, utime
-    return total / _TICK
 
 
 def cpu_now(server: "Server") -> dict[str, float]:
@@ -176,8 +161,8 @@ def cpu_now(server: "Server") -> dict[str, float]:
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     app = [server.process.pid, *_pids("-P", str(server.process.pid))]
-    return {"app": _cpu(app), "app_system": _cpu(app, system_only=True),
-            "postgres": _cpu(_pids("-u", "postgres")), "redis": _cpu(_pids("-x", "redis-server")),
+    return {"app": cpu_seconds(app), "app_system": cpu_seconds(app, system_only=True),
+            "postgres": cpu_seconds(_pids("-u", "postgres")), "redis": cpu_seconds(_pids("-x", "redis-server")),
             "wrk": children.ru_utime + children.ru_stime}
 
 
