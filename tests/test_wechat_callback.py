@@ -252,14 +252,29 @@ def test_same_msgid_from_two_users_is_two_messages(wechat, monkeypatch):
 
 
 def test_a_retried_event_is_deduplicated_by_sender_time_and_event(wechat):
-    federation = make_federation()
-    xml = wechat.peer.scan("o-retry-ev", federation.scene, new_follower=True, create_time=1700000123)
+    claims = select(func.count()).select_from(InboundMessage).where(InboundMessage.key.not_like("s:%"))  # not seals
+    xml = wechat.peer.event("o-retry-ev", "unsubscribe", create_time=1700000123)
     first, second = wechat.post(xml), wechat.post(xml)
-    assert first.reply["Content"] == second.reply["Content"]
-    assert db.session.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.key.not_like("s:%"))) == 1  # claims, not seals
+    assert first.status_code == second.status_code == 200
+    assert db.session.scalar(claims) == 1
     # the same second but another event is a different delivery
-    wechat.post(wechat.peer.event("o-retry-ev", "unsubscribe", create_time=1700000123))
-    assert db.session.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.key.not_like("s:%"))) == 2  # claims, not seals
+    wechat.post(wechat.peer.location_report("o-retry-ev", 39.9, 116.4, create_time=1700000123))
+    assert db.session.scalar(claims) == 2
+
+
+def test_a_retried_scan_takes_no_claim_and_changes_nothing(wechat):
+    """A follow is idempotent: the retry runs it again, with the same reply and the same row."""
+    federation = make_federation()
+    xml = wechat.peer.scan("o-retry-scan", federation.scene, new_follower=True, create_time=1700000123)
+    first = wechat.post(xml)
+    followed = db.session.scalar(select(Worker).where(Worker.openid == "o-retry-scan"))
+    row = (followed.subscribed, followed.subscribed_at, followed.last_scene)
+    second = wechat.post(xml)
+    assert first.reply["Content"] == second.reply["Content"] and federation.name in first.reply["Content"]
+    db.session.expire_all()
+    again = db.session.scalar(select(Worker).where(Worker.openid == "o-retry-scan"))
+    assert (again.subscribed, again.subscribed_at, again.last_scene) == row == (True, row[1], federation.scene)
+    assert db.session.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.key.not_like("s:%"))) == 0
 
 
 def test_a_handler_that_raises_gets_a_polite_reply_and_no_500(wechat, monkeypatch):

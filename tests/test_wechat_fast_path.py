@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from service.config import ROOT
 from service.extensions import db
 from service.wechat import autocommit, contact
 from service.wechat.outbox import queue_message
+from tests.conftest import forget_redis_keys
 
 
 class Statements(list):
@@ -149,31 +151,46 @@ def test_with_redis_a_side_effect_runs_once_and_the_database_keeps_no_dedup_row(
     client.delete(*keys)
 
 
-@pytest.mark.skipif(not _redis_up(), reason="needs Redis at 127.0.0.1:6379")
-def test_with_redis_a_scan_is_one_write_and_its_retry_none(app, wechat, monkeypatch):
-    """Claimed in Redis, a follow's upsert is the whole transaction: on PostgreSQL one statement in
-    autocommit (no BEGIN, no COMMIT); the retry is answered from the claim and writes nothing."""
+@pytest.mark.parametrize("with_redis", [False, True], ids=["database", "redis"])
+def test_a_scan_takes_no_claim_and_its_retry_runs_the_same_upsert(app, wechat, monkeypatch, with_redis):
+    """A follow is idempotent, so a scan's delivery is simply run: no claim, no stored reply, and
+    WeChat's retry runs the upsert again and changes nothing. The plaintext delivery's replay seal
+    is one Redis command, or (no Redis, PostgreSQL) part of the upsert's own statement: the whole
+    delivery is one autocommit round trip."""
     from tests.factories import make_federation
 
-    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
+    if with_redis:
+        if not _redis_up():
+            pytest.skip("needs Redis at 127.0.0.1:6379")
+        monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
+        monkeypatch.setitem(app.config, "REDIS_PREFIX", f"gonglian-test-scan-{uuid.uuid4().hex[:8]}:")
     federation = make_federation()
     db.session.commit()
     xml = wechat.peer.scan("o-scan-once", federation.scene, new_follower=False)
-    with statements() as seen:
-        first = wechat.post(xml)
-        from service.wechat import dedup
-
-        dedup.flush_replies()
+    try:
+        with statements() as seen:
+            first = wechat.post(xml)
+        followed_at = db.session.scalar(select(Worker.subscribed_at).where(Worker.openid == "o-scan-once"))
+        db.session.rollback()
         retry = wechat.post(xml)
-    assert federation.name in first.reply["Content"] and retry.reply["Content"] == first.reply["Content"]
-    follows = [s for s in seen if s.lstrip().upper().startswith("INSERT") and "subscribed_at" in s]
-    assert len(follows) == 1  # beside it, last contact (written at once in tests)
-    if db.engine.dialect.name == "postgresql":
-        assert seen.autocommit == follows
-    worker = db.session.scalar(select(Worker).where(Worker.openid == "o-scan-once"))
-    assert worker.subscribed and worker.last_scene == federation.scene
-    client = redis.Redis()
-    client.delete(*client.keys(app.config["REDIS_PREFIX"] + "wechat:dedup:*"))
+        assert federation.name in first.reply["Content"] and retry.reply["Content"] == first.reply["Content"]
+        follows = [s for s in seen if s.lstrip().upper().startswith(("INSERT", "WITH")) and "subscribed_at" in s]
+        assert len(follows) == 1  # beside it, last contact (written at once in tests)
+        on_postgres = db.engine.dialect.name == "postgresql"
+        if on_postgres:
+            assert seen.autocommit == follows
+            assert ("inbound_messages" in follows[0]) is not with_redis  # the seal in the same statement
+        worker = db.session.scalar(select(Worker).where(Worker.openid == "o-scan-once"))
+        assert worker.subscribed and worker.last_scene == federation.scene and worker.subscribed_at == followed_at
+        stored = db.session.scalars(select(InboundMessage.key)).all()
+        assert all(key.startswith("s:") for key in stored)  # seals only, never a claim
+        assert len(stored) == (0 if with_redis else 2)  # one seal per signed delivery
+        if with_redis:
+            keys = redis.Redis().keys(app.config["REDIS_PREFIX"] + "wechat:dedup:*")
+            assert len(keys) == 2 and all(b":dedup:s:" in key for key in keys)
+    finally:
+        if with_redis:
+            forget_redis_keys(app.config["REDIS_PREFIX"])
 
 
 def test_with_redis_down_dedup_degrades_to_the_database(app, wechat, monkeypatch):

@@ -1,7 +1,8 @@
 """The WeChat callback: GET /wechat (URL check) and POST /wechat (messages and events).
 
 verify → parse → dispatch → reply, and never a 500. A pure handler (keywords, menu clicks: no
-side effect; at most a read) is answered without any claim or transaction; anything else runs exactly once per
+side effect; at most a read) is answered without any claim or transaction; an idempotent one (a
+follow) is simply run, its one write carrying the replay seal; anything else runs exactly once per
 delivery (service/wechat/dedup.py) in one transaction. Last contact is written behind
 (service/wechat/contact.py).
 """
@@ -20,14 +21,14 @@ from handlers.wechat import positions  # noqa: F401  (locations → the nearest 
 from handlers.wechat import conversation  # noqa: F401  (chat text and voice → the open request)
 from handlers.wechat import help_requests  # noqa: F401  (chat images → evidence)
 from handlers.wechat import staff_binding  # noqa: F401  (staff bind their WeChat by a temporary QR)
-from handlers.wechat.registry import find_handler, is_pure, pure_reply
+from handlers.wechat.registry import find_handler, is_idempotent, is_pure, pure_reply
 from service.wechat import contact, dedup
 from service.wechat import inbound as wechat_inbound
 from service.wechat import replay
 from service.errors import error_response
 from service.extensions import db
 from service.wechat.inbound import CallbackRejected, WeChatSettings
-from service.wechat.writes import serialized
+from service.wechat.writes import sealing, serialized
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
@@ -154,6 +155,10 @@ def handle_once(message, make_seal: Callable[[], replay.Seal] | None = None) -> 
         contact.note(message.source, event=event)
         return reply
     seal = make_seal() if make_seal is not None else None
+    if is_idempotent(handler, message):
+        reply = _run_idempotent(message, handler, seal)
+        contact.note(message.source, event=event)
+        return reply
     key = wechat_inbound.dedup_key(message)
     claimed = dedup.claim(key, seal)  # Redis: one round trip; None: de-duplicate in the database below
     if claimed is False:
@@ -187,13 +192,42 @@ def handle_once(message, make_seal: Callable[[], replay.Seal] | None = None) -> 
     return reply
 
 
+def _run_idempotent(message, handler, seal: replay.Seal | None) -> str:
+    """A handler whose only write is idempotent (a follow): no claim, no stored reply — a retry
+    runs it again and changes nothing. A plaintext delivery's seal is recorded in Redis (one
+    command) or with the write itself (service/wechat/writes.py)."""
+    if seal is not None and dedup.claim_seal(seal):
+        seal = None  # recorded in Redis
+    try:
+        with serialized(db.engine), sealing(seal):
+            reply = _render(message, handler(message))
+            if db.session.registry.has():
+                db.session.commit()
+    except replay.Replayed:
+        raise
+    except DBAPIError as error:
+        db.session.rollback()
+        if error.connection_invalidated or _is_unavailable(error):
+            raise DatabaseUnavailable() from error
+        reply = _polite_failure(message)
+    except Exception:
+        db.session.rollback()
+        reply = _polite_failure(message)
+    return reply
+
+
 def _is_unavailable(error: DBAPIError) -> bool:
     return isinstance(error, (OperationalError, InterfaceError))
 
 
-def _failed(message, key: str, claimed: bool | None, seal: replay.Seal | None) -> str:
+def _polite_failure(message) -> str:
+    """Log the handler's failure (with its traceback) and answer the worker politely."""
     log.exception("wechat handler failed for %s %s", message.type, getattr(message, "event", ""))
-    reply = wechat_inbound.text_reply(message, bot.POLITE_ERROR)
+    return wechat_inbound.text_reply(message, bot.POLITE_ERROR)
+
+
+def _failed(message, key: str, claimed: bool | None, seal: replay.Seal | None) -> str:
+    reply = _polite_failure(message)
     try:
         dedup.record_failure(key, reply, claimed, seal)
     except Exception:

@@ -5,7 +5,8 @@ import time
 from flask import current_app
 from sqlalchemy import bindparam, select
 
-from handlers.wechat.registry import fallback, on_click, on_event, on_keyword, on_scene, pure, scene_handler
+from handlers.wechat.registry import (fallback, idempotent_if, is_pure, on_click, on_event, on_keyword, on_scene,
+                                     pure, scene_handler)
 from models.federation import Federation
 from models.worker import Worker
 from service.wechat import followers as workers
@@ -93,6 +94,7 @@ def _federation_name(value: str) -> tuple[int, str] | None:
 
 
 @on_scene("fed")
+@pure  # reads the federation's name
 def welcome_to_federation(message, value: str) -> str:
     found = _federation_name(value)
     if found is None:
@@ -109,13 +111,21 @@ def _scan(message, scene: str) -> str:
     return handler(message, value) if handler else WELCOME
 
 
+def _follow_only(message) -> bool:
+    """A follow, or a scan whose scene only reads (a federation's or a contest's poster): the
+    follow's upsert is the only write. A staff member's binding scene writes more."""
+    return is_pure(scene_handler(getattr(message, "scene_id", None) or "")[0])
+
+
 @on_event("subscribe")
+@idempotent_if(_follow_only)
 def subscribe(message) -> str:
     workers.follow(message.source)
     return WELCOME
 
 
 @on_event("subscribe_scan")
+@idempotent_if(_follow_only)
 def subscribe_by_scan(message) -> str:
     scene = message.scene_id or ""
     workers.follow(message.source, scene or None)
@@ -123,6 +133,7 @@ def subscribe_by_scan(message) -> str:
 
 
 @on_event("scan")
+@idempotent_if(_follow_only)
 def scan(message) -> str:
     scene = message.scene_id or ""
     workers.follow(message.source, scene or None)

@@ -1,7 +1,7 @@
 """The bot's answer to a contest poster's QR code (scene "contest:<id>"): the title, where
 registration stands and a sign-up link. Reads the database only; no network calls."""
 from handlers.wechat.bot import MENU_TEXT, link
-from handlers.wechat.registry import on_scene
+from handlers.wechat.registry import on_scene, pure
 from models.base import utcnow
 from models.contest import Contest
 from service.contests import rules
@@ -10,6 +10,7 @@ from service.links import h5_url
 
 
 @on_scene("contest")
+@pure  # reads the contest
 def contest_scene(message, value: str) -> str:
     contest = db.session.get(Contest, int(value)) if value.isdigit() else None
     if contest is None or contest.status == "draft":

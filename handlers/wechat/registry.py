@@ -5,7 +5,8 @@ the reply text (or None for no reply); ``dispatch`` picks the first that matches
 
 A handler marked ``@pure`` has no side effect and reads no database: the callback answers it at
 once, without de-duplication (a retry simply gets the same reply again). Every other handler is
-run exactly once per delivery (service/wechat/dedup.py). Unmarked means "has side effects".
+run exactly once per delivery (service/wechat/dedup.py), unless it is marked ``@idempotent_if`` and
+its condition holds: then it is simply run (a retry runs it again). Unmarked means "has side effects".
 """
 import re
 from collections.abc import Callable
@@ -78,6 +79,21 @@ def pure_first(peek: Callable[..., str | None]):
         fn.peek = peek
         return fn
     return register
+
+
+def idempotent_if(condition: Callable[..., bool]):
+    """For a handler whose only write is an idempotent one (service/wechat/writes.IdempotentWrite:
+    a follow) when `condition(message)` holds: a retry may simply run it again, so such a delivery
+    takes no exactly-once claim and stores no reply — one write, its replay seal included."""
+    def register(fn: Handler) -> Handler:
+        fn.idempotent = condition
+        return fn
+    return register
+
+
+def is_idempotent(handler: Handler | None, message) -> bool:
+    condition = getattr(handler, "idempotent", None)
+    return condition is not None and condition(message)
 
 
 def pure_reply(handler: Handler | None, message) -> str | None:

@@ -14,7 +14,10 @@ first reply. Two stores, one API:
   the handler, also makes pysqlite begin the transaction before any SAVEPOINT a handler takes.
 
 Handlers call: ``claim`` → (None: ``insert_once``) → run → (``store_reply``) → commit →
-(True: ``remember``); a duplicate is answered with ``reply_for``.
+(True: ``remember``); a duplicate is answered with ``reply_for``. A handler whose only write is
+idempotent (a follow: handlers/wechat/registry.idempotent_if) takes no claim at all: a retry runs
+it again. Its delivery records only its seal — ``claim_seal`` in Redis, else with the write
+itself (service/wechat/writes.py; ``insert_seal`` in the session's transaction).
 
 A plaintext delivery's replay seal (service/wechat/replay.py) rides on the claim: in the same
 Redis pipeline, or as a second row of the same ``INSERT``; a seal already recorded with another
@@ -95,6 +98,27 @@ def claim(key: str, seal: Seal | None = None) -> bool | None:
     return first
 
 
+def claim_seal(seal: Seal) -> bool | None:
+    """Record only the seal of a delivery that takes no claim (an idempotent handler's, whose
+    retry may simply run it again): True when recorded in Redis (or recorded before with this
+    body: WeChat's retry), None without Redis (the caller records it in the database with its
+    write, service/wechat/writes.py). One command; raises ``replay.Replayed`` for another body."""
+    client = _redis()
+    if client is None:
+        return None
+    try:
+        if not client.set(_redis_key(seal.key), seal.digest, nx=True, ex=seal.seconds):
+            recorded = client.get(_redis_key(seal.key))
+            replay.check(seal, recorded.decode() if recorded is not None else None)
+    except replay.Replayed:
+        raise
+    except Exception as error:
+        REDIS_ERRORS.labels("dedup").inc()
+        log.warning("wechat dedup: Redis unavailable (%s), sealing in the database", type(error).__name__)
+        return None
+    return True
+
+
 def remember(key: str, reply: str) -> None:
     """Store the reply of a claimed delivery, written behind: a thread sends the replies in one
     pipeline every REMEMBER_SECONDS (WeChat retries only after 5 s without an answer, so a retry
@@ -171,14 +195,27 @@ def insert_once(key: str, reply: str | None = None, seal: Seal | None = None) ->
         params.update(seal_key=seal.key, digest=seal.digest, seal_expires=now + timedelta(seconds=seal.seconds))
         inserted = set(db.session.scalars(INSERT_SEALED, params))
         if seal.key not in inserted:
-            recorded = db.session.execute(
-                select(InboundMessage.reply, InboundMessage.expires_at).where(InboundMessage.key == seal.key)).first()
-            if recorded is not None and recorded.expires_at > now:
-                replay.check(seal, recorded.reply)
+            check_recorded(seal, now)
     first = key in inserted
     if not first:
         DEDUP_HITS.inc()
     return first
+
+
+def insert_seal(seal: Seal) -> None:
+    """Record only a seal, in the caller's transaction (see ``claim_seal``)."""
+    now = utcnow()
+    params = {"key": seal.key, "reply": seal.digest, "created": now, "expires": now + timedelta(seconds=seal.seconds)}
+    if not list(db.session.scalars(INSERT_ONCE, params)):
+        check_recorded(seal, now)
+
+
+def check_recorded(seal: Seal, now) -> None:
+    """The seal's key was in the database already: WeChat's retry passes, another body raises."""
+    recorded = db.session.execute(
+        select(InboundMessage.reply, InboundMessage.expires_at).where(InboundMessage.key == seal.key)).first()
+    if recorded is not None and recorded.expires_at > now:
+        replay.check(seal, recorded.reply)
 
 
 def store_reply(key: str, reply: str) -> None:

@@ -1,12 +1,12 @@
 """Workers as WeChat followers: created on first contact, window times kept for the outbox."""
-from sqlalchemy import DateTime, bindparam, select, text
+from sqlalchemy import DateTime, bindparam, select
 
 from models.base import utcnow
 from models.worker import Worker
 from service.errors import BadRequest
 from service.extensions import db
 from service.guarded import insert_unless_exists
-from service.wechat.writes import write_alone
+from service.wechat.writes import IdempotentWrite, write_alone
 
 MAX_OPENID = Worker.__table__.c.openid.type.length
 
@@ -26,13 +26,13 @@ def get_or_create_worker(openid: str) -> Worker:
 
 
 # One statement for SQLite (3.24+) and PostgreSQL, built once: compiled once, then cached.
-FOLLOW = text(
+FOLLOW = IdempotentWrite(
     "INSERT INTO workers (openid, subscribed, subscribed_at, last_scene, created_at, updated_at) "
-    "VALUES (:openid, true, :now, :scene, :now, :now) "
-    "ON CONFLICT (openid) DO UPDATE SET subscribed = true, updated_at = :now, "
-    "subscribed_at = CASE WHEN workers.subscribed THEN workers.subscribed_at ELSE :now END, "
-    "last_scene = COALESCE(:scene, workers.last_scene)"
-).bindparams(bindparam("now", type_=DateTime()))
+    "SELECT :openid, true, :now, :scene, :now, :now WHERE {guard} "
+    "ON CONFLICT (openid) DO UPDATE SET subscribed = true, updated_at = excluded.updated_at, "
+    "subscribed_at = CASE WHEN workers.subscribed THEN workers.subscribed_at ELSE excluded.subscribed_at END, "
+    "last_scene = COALESCE(excluded.last_scene, workers.last_scene)",
+    bindparam("now", type_=DateTime()))
 
 
 def follow(openid: str, scene: str | None = None) -> None:

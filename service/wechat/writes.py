@@ -11,9 +11,15 @@ import fcntl
 import os
 import threading
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+from datetime import timedelta
 
+from sqlalchemy import DateTime, bindparam, text
+
+from models.base import utcnow
 from service.extensions import db
-from service.wechat import autocommit
+from service.wechat import autocommit, dedup
+from service.wechat.replay import Seal
 
 _thread_lock = threading.Lock()
 _files: dict[tuple[int, str], int] = {}
@@ -47,21 +53,66 @@ def serialized(engine):
     return _flocked(url.database + ".writer-lock")
 
 
-def write_alone(statement, params: dict) -> None:
+class IdempotentWrite:
+    """An idempotent ``INSERT … SELECT … WHERE {guard} … ON CONFLICT …`` (a follow's upsert):
+    running it twice leaves what running it once does, so a delivery whose only write it is needs
+    no exactly-once claim. Both statements are built once: as it is (guard ``true``), and on
+    PostgreSQL with the delivery's replay seal in the same statement — the seal's row inserted by
+    a CTE, the write guarded by it, so a forged body under a seen signature writes nothing."""
+
+    def __init__(self, sql: str, *binds):
+        self.plain = text(sql.format(guard="true")).bindparams(*binds)
+        self.sealed = text(
+            "WITH sealed AS (INSERT INTO inbound_messages (key, reply, created_at, expires_at) "
+            "VALUES (:seal_key, :seal_digest, :seal_created, :seal_expires) ON CONFLICT (key) DO NOTHING RETURNING key), "
+            f"written AS ({sql.format(guard=_SEAL_GUARD)} RETURNING 1) SELECT count(*) FROM sealed"
+        ).bindparams(*binds, bindparam("seal_created", type_=DateTime()), bindparam("seal_expires", type_=DateTime()))
+
+
+# First delivery: the seal was just inserted; WeChat's retry: the seal is there with this body.
+_SEAL_GUARD = ("(EXISTS (SELECT 1 FROM sealed) OR EXISTS (SELECT 1 FROM inbound_messages "
+               "WHERE key = :seal_key AND reply = :seal_digest))")
+_seal: ContextVar[Seal | None] = ContextVar("gonglian_write_seal", default=None)
+
+
+@contextmanager
+def sealing(seal: Seal | None):
+    """Inside: the first ``write_alone`` records `seal` (a plaintext delivery's, not recorded in
+    Redis) with its write — on PostgreSQL in the write's own statement."""
+    token = _seal.set(seal)
+    try:
+        yield
+    finally:
+        _seal.reset(token)
+
+
+def write_alone(write: IdempotentWrite, params: dict) -> None:
     """An idempotent write that is a whole transaction by itself (a follow's upsert).
 
-    On PostgreSQL, when the session has no transaction open (the delivery was claimed in Redis),
-    it is one statement on a pooled connection in autocommit: one round trip instead of BEGIN,
-    the statement and COMMIT. Otherwise (SQLite, or the claim's row is in the session's
-    transaction) it joins the session's transaction, atomic with the rest. Because it is
-    idempotent, a retry after a later failure may simply run it again."""
+    On PostgreSQL, when the session has no transaction open (no claim row in it), it is one
+    statement on a pooled connection in autocommit, the seal included: one round trip instead of
+    BEGIN, the statements and COMMIT. Otherwise (SQLite, or the session's transaction is open)
+    it joins the session's transaction, atomic with the rest. Because it is idempotent, a retry
+    after a later failure may simply run it again. Raises ``replay.Replayed`` for a seal recorded
+    before with another body."""
+    seal = _seal.get()
+    if seal is not None:
+        _seal.set(None)  # one seal per delivery: the first write carries it
     registry = db.session.registry
     session = registry() if registry.has() else None
-    if session is not None and (session.in_transaction() or session.new or session.dirty or session.deleted):
-        session.flush()  # the ORM's pending changes first, so nothing overwrites this one
-        session.execute(statement, params)
+    open_transaction = session is not None and (session.in_transaction() or session.new or session.dirty or session.deleted)
+    if open_transaction or db.engine.dialect.name != "postgresql":
+        if session is not None:
+            session.flush()  # the ORM's pending changes first, so nothing overwrites this one
+        if seal is not None:
+            dedup.insert_seal(seal)
+        db.session.execute(write.plain, params)
         return
-    if db.engine.dialect.name != "postgresql":
-        db.session.execute(statement, params)
+    if seal is None:
+        autocommit.execute(write.plain, params)
         return
-    autocommit.execute(statement, params)
+    now = utcnow()
+    sealed = autocommit.scalar(write.sealed, {**params, "seal_key": seal.key, "seal_digest": seal.digest,
+                                              "seal_created": now, "seal_expires": now + timedelta(seconds=seal.seconds)})
+    if not sealed:  # recorded before: WeChat's retry (the write ran again) or a replay (it did not)
+        dedup.check_recorded(seal, now)
