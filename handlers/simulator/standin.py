@@ -28,8 +28,10 @@ def wechat_api(endpoint: str, needs_token: bool = True):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             fault = standin.take_fault(endpoint)
-            db.session.commit()  # release the write before any injected delay
-            standin.apply_delay(fault, current_app.config.get("WECHAT_SIM_LATENCY", 0.0))
+            latency = current_app.config.get("WECHAT_SIM_LATENCY", 0.0)
+            if fault is not None or latency:
+                db.session.commit()  # release the fault's row and the connection before any delay
+            standin.apply_delay(fault, latency)
             if fault is not None and fault.http_status:
                 standin.record_call(endpoint, -fault.http_status)
                 db.session.commit()
@@ -165,16 +167,16 @@ def template_send():
     if errcode:
         return standin.error(errcode)
     if client_msg_id:
-        earlier = standin.find_recent_template(openid, client_msg_id)
+        earlier = standin.recent_template_id(openid, client_msg_id)
         if earlier is not None:  # idempotent for 10 minutes: no second message
-            return {**standin.error(0), "msgid": earlier.id}
+            return {**standin.error(0), "msgid": earlier}
     title, labels = template_layout(body["template_id"])
     # as WeChat shows it: each key under the label its template gives it, in the order the service sent
     rows = [[labels.get(key, key), item["value"]] for key, item in body["data"].items()]
     payload = {"template_id": body["template_id"], "url": body.get("url"), "data": body["data"], "rows": rows,
                "title": title}
-    message = standin.record_message(openid, "template", "template", payload, client_msg_id)
-    return {**standin.error(0), "msgid": message.id}
+    msgid = standin.record_message(openid, "template", "template", payload, client_msg_id)
+    return {**standin.error(0), "msgid": msgid}
 
 
 # The dev templates as they would be set up on the Official Account: a title, and the label WeChat

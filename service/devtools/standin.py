@@ -9,7 +9,7 @@ import secrets
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from models.base import utcnow
 from models.simulator import (
@@ -41,8 +41,7 @@ def error(errcode: int, errmsg: str | None = None) -> dict:
 
 # --- calls and faults ----------------------------------------------------------------------
 def record_call(endpoint: str, errcode: int = 0) -> None:
-    db.session.add(SimCall(endpoint=endpoint, errcode=errcode))
-    db.session.flush()
+    db.session.execute(insert(SimCall).values(endpoint=endpoint, errcode=errcode))  # no ORM object to flush
 
 
 def count_calls(endpoint: str) -> int:
@@ -124,10 +123,10 @@ def check_token(token: str | None) -> int:
     """0 when usable, else WeChat's errcode: 41001 missing, 40001 unknown, 42001 expired."""
     if not token:
         return 41001
-    row = db.session.get(SimToken, token)
-    if row is None:
+    expires_at = db.session.scalar(select(SimToken.expires_at).where(SimToken.token == token))
+    if expires_at is None:
         return 40001
-    return 42001 if row.expires_at <= utcnow() else 0
+    return 42001 if expires_at <= utcnow() else 0
 
 
 def expire_tokens() -> int:
@@ -215,10 +214,10 @@ def custom_send_errcode(openid: str) -> int:
 
 
 def template_errcode(openid: str, template_id: str, data: dict, known_templates) -> int:
-    user = get_user(openid)
-    if user is None:
+    following = db.session.scalar(select(SimUser.following).where(SimUser.openid == openid))
+    if following is None:
         return 40003
-    if not user.following:
+    if not following:
         return 43004
     if not template_id or template_id not in set(known_templates):
         return 40037
@@ -231,18 +230,18 @@ def template_errcode(openid: str, template_id: str, data: dict, known_templates)
     return 0
 
 
-def find_recent_template(openid: str, client_msg_id: str) -> SimMessage | None:
-    return db.session.scalar(select(SimMessage).where(
+def recent_template_id(openid: str, client_msg_id: str) -> int | None:
+    """The msgid of a template sent to `openid` with this client_msg_id in the last 10 minutes."""
+    return db.session.scalar(select(SimMessage.id).where(
         SimMessage.openid == openid, SimMessage.client_msg_id == client_msg_id,
         SimMessage.created_at > utcnow() - CLIENT_MSG_ID_LIFE))
 
 
 # --- the conversation -----------------------------------------------------------------------
-def record_message(openid: str, source: str, kind: str, payload: dict, client_msg_id: str | None = None) -> SimMessage:
-    message = SimMessage(openid=openid, source=source, kind=kind, payload=payload, client_msg_id=client_msg_id)
-    db.session.add(message)
-    db.session.flush()
-    return message
+def record_message(openid: str, source: str, kind: str, payload: dict, client_msg_id: str | None = None) -> int:
+    """A message of the conversation (one INSERT, no ORM object); returns its id (WeChat's msgid)."""
+    return db.session.scalar(insert(SimMessage).values(
+        openid=openid, source=source, kind=kind, payload=payload, client_msg_id=client_msg_id).returning(SimMessage.id))
 
 
 def messages_since(openid: str, after: int = 0, sources: tuple[str, ...] | None = None, limit: int = 200):
