@@ -42,9 +42,11 @@ KINDS = {  # name → (description, side effect in Gonglian)
     "menu": ("CLICK CONTESTS (menu)", False),
     "safe": ("text 竞赛, safe mode (AES)", False),
     "scan": ("SCAN fed:<id> (follow, side effect)", True),
+    "safescan": ("SCAN fed:<id>, safe mode (no replay seal)", True),
     "join": ("text 入会 (reads the last scan)", False),
     "chat": ("free text, no open request (one read)", False),
 }
+ENCRYPTED = ("safe", "safescan")
 APPS = {"gonglian": None, "werobot": "bench.apps.werobot_echo:app", "flask": "bench.apps.bare_flask:app"}
 
 
@@ -76,7 +78,7 @@ def message_xml(kind: str, thread: int, n: int, run: int, scene: str) -> str:
 def signed(kind: str, xml: str) -> tuple[str, str]:
     ts, nonce = str(int(time.time())), secrets.token_hex(8)
     query = f"signature={sign(TOKEN, ts, nonce)}&timestamp={ts}&nonce={nonce}&openid=x"
-    if kind != "safe":
+    if kind not in ENCRYPTED:
         return f"/wechat?{query}", xml
     from wechatpy.crypto import PrpCrypto
 
@@ -226,7 +228,7 @@ def check_reply(app: str, kind: str, status: int, body: str) -> None:
         raise RuntimeError(f"{app} {kind}: HTTP {status} {body[:200]}")
     if app == "gonglian" and kind in ("keyword", "menu") and "contests.html" not in body:
         raise RuntimeError(f"gonglian {kind}: unexpected reply {body[:200]}")
-    if kind == "safe" and app != "flask" and "<Encrypt>" not in body:  # bare Flask is the ceiling: no AES
+    if kind in ENCRYPTED and app != "flask" and "<Encrypt>" not in body:  # bare Flask is the ceiling: no AES
         raise RuntimeError(f"{app} safe: reply not encrypted: {body[:200]}")
 
 
