@@ -179,7 +179,7 @@ def handle_once(message, make_seal: Callable[[], replay.Seal] | None = None) -> 
         db.session.rollback()
         if claimed:
             dedup.release(key)
-        if error.connection_invalidated or _is_unavailable(error):
+        if _is_unavailable(error):
             raise DatabaseUnavailable() from error
         reply = _failed(message, key, claimed, seal)
     except Exception:
@@ -207,7 +207,7 @@ def _run_idempotent(message, handler, seal: replay.Seal | None) -> str:
         raise
     except DBAPIError as error:
         db.session.rollback()
-        if error.connection_invalidated or _is_unavailable(error):
+        if _is_unavailable(error):
             raise DatabaseUnavailable() from error
         reply = _polite_failure(message)
     except Exception:
@@ -217,7 +217,8 @@ def _run_idempotent(message, handler, seal: replay.Seal | None) -> str:
 
 
 def _is_unavailable(error: DBAPIError) -> bool:
-    return isinstance(error, (OperationalError, InterfaceError))
+    """The database is gone (the connection was dropped, or the driver could not reach it)."""
+    return error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
 
 
 def _polite_failure(message) -> str:

@@ -176,10 +176,11 @@ def release(key: str) -> None:
 # Statement texts for SQLite (3.35+) and PostgreSQL, built once: no ORM, no compile per call.
 _INSERT = "INSERT INTO inbound_messages (key, reply, created_at, expires_at) VALUES (:key, :reply, :created, :expires)"
 _ON_CONFLICT = " ON CONFLICT (key) DO NOTHING RETURNING key"
-_TIMES = (bindparam("created", type_=DateTime()), bindparam("expires", type_=DateTime()))
-INSERT_ONCE = text(_INSERT + _ON_CONFLICT).bindparams(*_TIMES)
+TIMES = (bindparam("created", type_=DateTime()), bindparam("expires", type_=DateTime()))
+INSERT_ONCE_SQL = _INSERT + _ON_CONFLICT  # also a CTE of service/wechat/writes.IdempotentWrite's sealed write
+INSERT_ONCE = text(INSERT_ONCE_SQL).bindparams(*TIMES)
 INSERT_SEALED = text(_INSERT + ", (:seal_key, :digest, :created, :seal_expires)" + _ON_CONFLICT).bindparams(
-    *_TIMES, bindparam("seal_expires", type_=DateTime()))
+    *TIMES, bindparam("seal_expires", type_=DateTime()))
 STORE_REPLY = text("UPDATE inbound_messages SET reply = :reply WHERE key = :key")
 
 
@@ -192,7 +193,7 @@ def insert_once(key: str, reply: str | None = None, seal: Seal | None = None) ->
     if seal is None:
         inserted = set(db.session.scalars(INSERT_ONCE, params))
     else:
-        params.update(seal_key=seal.key, digest=seal.digest, seal_expires=now + timedelta(seconds=seal.seconds))
+        params.update(seal_key=seal.key, digest=seal.digest, seal_expires=seal.expires_at(now))
         inserted = set(db.session.scalars(INSERT_SEALED, params))
         if seal.key not in inserted:
             check_recorded(seal, now)
@@ -202,11 +203,15 @@ def insert_once(key: str, reply: str | None = None, seal: Seal | None = None) ->
     return first
 
 
+def seal_row(seal: Seal, now) -> dict:
+    """The parameters of INSERT_ONCE_SQL for a seal's own row (reply: the body's digest)."""
+    return {"key": seal.key, "reply": seal.digest, "created": now, "expires": seal.expires_at(now)}
+
+
 def insert_seal(seal: Seal) -> None:
     """Record only a seal, in the caller's transaction (see ``claim_seal``)."""
     now = utcnow()
-    params = {"key": seal.key, "reply": seal.digest, "created": now, "expires": now + timedelta(seconds=seal.seconds)}
-    if not list(db.session.scalars(INSERT_ONCE, params)):
+    if not list(db.session.scalars(INSERT_ONCE, seal_row(seal, now))):
         check_recorded(seal, now)
 
 

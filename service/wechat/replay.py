@@ -14,6 +14,7 @@ sending that keyword. Safe mode needs no seal: its message signature covers the 
 """
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 KEY_PREFIX = "s:"  # beside the claims' "m:" and "e:" keys (models/wechat.py:InboundMessage)
 
@@ -27,6 +28,10 @@ class Seal:
     key: str  # identifies the signed query
     digest: str  # of the body delivered with it
     seconds: int  # how long the query can be replayed: the timestamp window, either way
+
+    def expires_at(self, now: datetime) -> datetime:
+        """When the seal recorded at `now` can be forgotten."""
+        return now + timedelta(seconds=self.seconds)
 
 
 def seal_for(config, args, body: bytes) -> Seal:

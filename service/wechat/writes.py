@@ -12,9 +12,8 @@ import os
 import threading
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
-from datetime import timedelta
 
-from sqlalchemy import DateTime, bindparam, text
+from sqlalchemy import text
 
 from models.base import utcnow
 from service.extensions import db
@@ -62,16 +61,15 @@ class IdempotentWrite:
 
     def __init__(self, sql: str, *binds):
         self.plain = text(sql.format(guard="true")).bindparams(*binds)
+        # the seal's row is dedup's own INSERT, with dedup.seal_row's parameters (key, reply, created,
+        # expires: a write's own parameters must be named otherwise)
         self.sealed = text(
-            "WITH sealed AS (INSERT INTO inbound_messages (key, reply, created_at, expires_at) "
-            "VALUES (:seal_key, :seal_digest, :seal_created, :seal_expires) ON CONFLICT (key) DO NOTHING RETURNING key), "
-            f"written AS ({sql.format(guard=_SEAL_GUARD)} RETURNING 1) SELECT count(*) FROM sealed"
-        ).bindparams(*binds, bindparam("seal_created", type_=DateTime()), bindparam("seal_expires", type_=DateTime()))
+            f"WITH sealed AS ({dedup.INSERT_ONCE_SQL}), written AS ({sql.format(guard=_SEAL_GUARD)} RETURNING 1) "
+            "SELECT count(*) FROM sealed").bindparams(*binds, *dedup.TIMES)
 
 
 # First delivery: the seal was just inserted; WeChat's retry: the seal is there with this body.
-_SEAL_GUARD = ("(EXISTS (SELECT 1 FROM sealed) OR EXISTS (SELECT 1 FROM inbound_messages "
-               "WHERE key = :seal_key AND reply = :seal_digest))")
+_SEAL_GUARD = "(EXISTS (SELECT 1 FROM sealed) OR EXISTS (SELECT 1 FROM inbound_messages WHERE key = :key AND reply = :reply))"
 _seal: ContextVar[Seal | None] = ContextVar("gonglian_write_seal", default=None)
 
 
@@ -112,7 +110,6 @@ def write_alone(write: IdempotentWrite, params: dict) -> None:
         autocommit.execute(write.plain, params)
         return
     now = utcnow()
-    sealed = autocommit.scalar(write.sealed, {**params, "seal_key": seal.key, "seal_digest": seal.digest,
-                                              "seal_created": now, "seal_expires": now + timedelta(seconds=seal.seconds)})
+    sealed = autocommit.scalar(write.sealed, {**params, **dedup.seal_row(seal, now)})
     if not sealed:  # recorded before: WeChat's retry (the write ran again) or a replay (it did not)
         dedup.check_recorded(seal, now)
