@@ -32,7 +32,7 @@ from service.help_requests import attachments, clocks, deadlines, delivery, idem
 from service.metrics import JOB_FAILURES, JOB_RUNS, JOB_SKIPS
 from service.privacy import retention, worker_data
 from service.stats import reports as stats_reports, rollup as stats_rollup
-from service.wechat import outbox
+from service.wechat import deliverer
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def purge_inbound() -> int:
 
 
 JOBS: list[Job] = [
-    Job("outbox", 1, outbox.deliver_due, singleton=False),
+    Job("outbox", 1, deliverer.deliver_due, singleton=False),
     Job("fetch-attachments", 5, attachments.fetch_job, singleton=False),
     Job("requests-sweep", 60, deadlines.sweep_job),
     Job("delivery-alerts", 60, delivery.delivery_alerts_job),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models.simulator import SimUser
 from models.worker import Worker
-from service.wechat import outbox
+from service.wechat import deliverer, outbox
 from service.extensions import db
 from tests.factories import make_federation, make_upper
 
@@ -86,7 +86,7 @@ def test_messages_the_service_sends_show_up_in_the_feed(live_server):
     push(live_server, openid="o-phone-4", action="text", content="你好")
     outbox.queue_message("o-phone-4", "您的求助已受理", url="http://gonglian.test/h5/request.html?id=9")
     db.session.commit()
-    assert outbox.deliver_due() == 1
+    assert deliverer.deliver_due() == 1
     sent = feed(live_server, "o-phone-4", source="api")["messages"]
     assert [m["source"] for m in sent] == ["custom"]
     assert '<a href="http://gonglian.test/h5/request.html?id=9">' in sent[0]["payload"]["content"]
@@ -116,7 +116,7 @@ def test_standin_and_phone_work_with_csrf_on(app, live_server):
         assert upload.status_code == 200, upload.text
         outbox.queue_message("o-phone-csrf", "您好")
         db.session.commit()
-        assert outbox.deliver_due() == 1  # message/custom/send
+        assert deliverer.deliver_due() == 1  # message/custom/send
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
 

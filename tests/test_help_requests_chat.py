@@ -11,7 +11,7 @@ from models.request import HelpRequest, RequestEvent
 from service.extensions import db
 from service.help_requests import casework, delivery
 from service.help_requests.wording import routing_sentence, staff_line
-from service.wechat import outbox
+from service.wechat import deliverer
 from tests.conftest import login
 from tests.factories import cover, make_federation, make_request, make_staff, make_upper, make_worker
 
@@ -142,7 +142,7 @@ def test_an_undeliverable_reply_shows_the_reason_and_alerts_the_caseworker(clien
     casework.claim(staff, request.id)
     casework.reply(staff, request.id, "请来工会一趟")
     db.session.commit()
-    outbox.deliver_due()
+    deliverer.deliver_due()
     failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.openid == "o-talk")).all()
     assert {m.status for m in failed} == {"undeliverable"}
     assert delivery.delivery_alerts_job() == len(failed)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from models.outbox import OutboxMessage
 from models.simulator import SimMessage
 from service.metrics import DELIVERIES
-from service.wechat import outbox
+from service.wechat import deliverer, outbox
 from service.extensions import db
 from tests.test_wechat_outbox import fault, make_due, worker_in_window
 
@@ -27,13 +27,13 @@ def test_everything_is_delivered_after_a_bad_spell_and_duplicates_come_only_from
         outbox.queue_message(openids[n % len(openids)], f"通知 {n}")
     db.session.commit()
     unknown_before = DELIVERIES.labels("unknown_outcome")._value.get()
-    outbox.deliver_due(batch=1)  # the token first
+    deliverer.deliver_due(batch=1)  # the token first
     fault(live_server, endpoint="message/custom/send", http_status=503, times=4)
     fault(live_server, endpoint="message/custom/send", errcode=-1, times=4)
     fault(live_server, endpoint="message/custom/send", delay=0.8, times=3)  # past the client's timeout
     fault(live_server, endpoint="message/custom/send", errcode=42001, times=2)  # token expired: refreshed
     for _ in range(30):
-        outbox.deliver_due()
+        deliverer.deliver_due()
         db.session.rollback()
         if not db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.status == "pending")):
             break

@@ -11,7 +11,7 @@ from models.base import utcnow
 from models.outbox import OutboxMessage
 from models.simulator import SimCall, SimMessage
 from service import jobs
-from service.wechat import outbox
+from service.wechat import deliverer, outbox
 from service.wechat import followers as workers
 from service.extensions import db
 from tests.factories import sim_user
@@ -82,7 +82,7 @@ def test_inside_the_window_a_customer_service_text_with_its_link(live_server):
     worker_in_window("o-cs")
     outbox.queue_message("o-cs", "您的求助已受理", url="http://gonglian.test/h5/request.html?id=1")
     db.session.commit()
-    assert outbox.deliver_due() == 1
+    assert deliverer.deliver_due() == 1
     [message] = sent_to("o-cs")
     assert message.source == "custom"
     assert message.payload["content"] == '您的求助已受理\n<a href="http://gonglian.test/h5/request.html?id=1">点击查看</a>'
@@ -96,7 +96,7 @@ def test_outside_the_window_a_template_with_short_values(app, live_server):
                          template="application_result",
                          fields={"申请结果": "已通过", "受理单位": "石家庄市长安区快递行业工会联合会（长安区总工会指导）\n第二行"})
     db.session.commit()
-    assert outbox.deliver_due() == 1
+    assert deliverer.deliver_due() == 1
     [message] = sent_to("o-tpl")
     assert message.source == "template" and message.client_msg_id.startswith("outbox-")
     assert message.payload["template_id"] == app.config["WECHAT_TEMPLATES"]["application_result"]
@@ -110,7 +110,7 @@ def test_a_45015_on_the_customer_service_path_falls_back_to_a_template(live_serv
     sim_user("o-fb", wrote_ago=timedelta(hours=49))  # … WeChat disagrees
     outbox.queue_message("o-fb", "进度更新", fields={"状态": "处理中"})
     db.session.commit()
-    assert outbox.deliver_due() == 1
+    assert deliverer.deliver_due() == 1
     assert [m.source for m in sent_to("o-fb")] == ["template"]
 
 
@@ -119,7 +119,7 @@ def test_an_unfollowed_worker_is_undeliverable(live_server):
     sim_user("o-gone", following=False)
     outbox.queue_message("o-gone", "x")
     db.session.commit()
-    assert outbox.deliver_due() == 0
+    assert deliverer.deliver_due() == 0
     row = db.session.scalar(select(OutboxMessage))
     assert row.status == "undeliverable" and row.last_error.startswith("43004")
 
@@ -129,21 +129,21 @@ def test_a_message_survives_an_outage_and_is_delivered_exactly_once(live_server)
     worker_in_window("o-outage")
     outbox.queue_message("o-outage", "您的求助有新进展")
     db.session.commit()
-    outbox.deliver_due()  # fetch the token while WeChat is up, so the outage hits the send
+    deliverer.deliver_due()  # fetch the token while WeChat is up, so the outage hits the send
     assert len(sent_to("o-outage")) == 1
     outbox.queue_message("o-outage", "第二条消息")
     db.session.commit()
     fault(live_server, endpoint="message/custom/send", http_status=502, times=3)
     for attempt in range(1, 4):
-        assert outbox.deliver_due() == 0
+        assert deliverer.deliver_due() == 0
         row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.attempts == attempt,
                                                              OutboxMessage.status == "pending"))
         assert row is not None and "502" in row.last_error
         assert row.next_attempt_at > utcnow()  # backed off: not due until later
-        assert outbox.deliver_due() == 0
+        assert deliverer.deliver_due() == 0
         make_due()
-    assert outbox.deliver_due() == 1
-    assert outbox.deliver_due() == 0
+    assert deliverer.deliver_due() == 1
+    assert deliverer.deliver_due() == 0
     assert [m.payload["content"] for m in sent_to("o-outage")] == ["您的求助有新进展", "第二条消息"]
 
 
@@ -155,7 +155,7 @@ def test_backoff_grows_and_gives_up_after_the_last_attempt(app, live_server, mon
     db.session.commit()
     fault(live_server, endpoint="message/custom/send", errcode=-1, times=10)
     for _ in range(3):
-        outbox.deliver_due()
+        deliverer.deliver_due()
         make_due()
     row = db.session.scalar(select(OutboxMessage))
     assert (row.status, row.attempts) == ("failed", 3)
@@ -172,17 +172,17 @@ def test_two_deliverers_at_once_never_send_a_message_twice(app, live_server):
     # outside the window after the first few customer-service sends: mix both channels
     totals, errors = [], []
 
-    def deliverer():
+    def deliver():
         with app.app_context():
             try:
                 for _ in range(20):
-                    totals.append(outbox.deliver_due(batch=4))
+                    totals.append(deliverer.deliver_due(batch=4))
             except Exception as error:  # pragma: no cover - reported below
                 errors.append(error)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=deliverer) for _ in range(2)]
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -226,20 +226,20 @@ def test_outcomes_that_finish_together_are_stored_together(app, live_server, mon
     """Eight sends in flight at once: their deliveries are stored in groups (one UPDATE for a
     group's deliveries), not one store per message, and every message is delivered once."""
     monkeypatch.setitem(app.config, "OUTBOX_CONCURRENCY", 8)
-    monkeypatch.setattr(outbox, "STORE_GATHER_SECONDS", 2.0)  # a slow test machine still groups them
+    monkeypatch.setattr(deliverer, "STORE_GATHER_SECONDS", 2.0)  # a slow test machine still groups them
     for n in range(8):
         worker_in_window(f"o-group-{n}", wrote_ago=timedelta(days=3))
         outbox.queue_message(f"o-group-{n}", "竞赛通知", template="contest_notice", fields={"thing1": "快递员技能竞赛"})
     db.session.commit()
     stores = []
-    store = outbox._store_outcomes
+    store = deliverer._store_outcomes
 
     def counted(outcomes, claimer):
         stores.append(len(outcomes))
         return store(outcomes, claimer)
 
-    monkeypatch.setattr(outbox, "_store_outcomes", counted)
-    assert outbox.deliver_due() == 8
+    monkeypatch.setattr(deliverer, "_store_outcomes", counted)
+    assert deliverer.deliver_due() == 8
     assert stores == [8]  # one group: all eight came within the gathering time
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "delivered")) == 8

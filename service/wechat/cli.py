@@ -9,7 +9,7 @@ from flask import current_app
 
 from service.cli import Group
 from service.extensions import db
-from service.wechat import outbox
+from service.wechat import deliverer
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def outbox_run(once: bool, batch: int, tick: float):
     """Deliver due outbox messages (the worker's "outbox" job does the same)."""
     while True:
         try:
-            delivered = outbox.deliver_due(batch or None)
+            delivered = deliverer.deliver_due(batch or None)
         except Exception:
             db.session.rollback()
             log.exception("outbox run failed")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models.base import utcnow
 from models.contest import Signup
 from models.worker import Worker
-from service.wechat import outbox
+from service.wechat import deliverer
 from service.devtools import standin
 from service.extensions import db
 from tests.factories import make_contest, make_federation, make_upper
@@ -99,7 +99,7 @@ def test_contest_sign_up_and_waitlist_through_the_phone(app, simulator):
 
     # --- the outbox delivers the confirmation into the chat -------------------------------------------
     phone.close_browser()
-    assert outbox.deliver_due() == 1
+    assert deliverer.deliver_due() == 1
     notice = chat_notice(phone, TITLE, messages)
     assert "成功报名" in notice.inner_text() or "报名成功" in notice.inner_text()
     phone.shot("04-confirmation-in-chat")
@@ -121,7 +121,7 @@ def test_contest_sign_up_and_waitlist_through_the_phone(app, simulator):
     phone.shot("05-waitlisted")
 
     phone.close_browser()
-    assert outbox.deliver_due() == 1
+    assert deliverer.deliver_due() == 1
     notice = chat_notice(phone, TITLE, messages)
     assert "候补" in notice.inner_text()
     phone.shot("06-waitlist-in-chat")
@@ -150,7 +150,7 @@ def test_contest_sign_up_and_waitlist_through_the_phone(app, simulator):
     phone.frame.click("#cancel")
     phone.frame.click("[data-yes]")
     phone.wait_in_browser(".status-card__state_cancelled")
-    assert outbox.deliver_due() == 2  # the cancellation to the first, the promotion to the second
+    assert deliverer.deliver_due() == 2  # the cancellation to the first, the promotion to the second
     phone.close_browser()
     phone.use(second)
     card = phone.page.locator(".tpl", has_text="竞赛报名通知")

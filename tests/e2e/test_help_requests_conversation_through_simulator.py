@@ -24,7 +24,7 @@ from service.devtools import demo
 from service.extensions import db
 from service.help_requests import attachments, delivery
 from service.help_requests import worker as help_requests
-from service.wechat import outbox
+from service.wechat import deliverer
 from tests.e2e.conftest import SHOTS, console_page
 from tests.factories import help_payload, join_form, make_resident_id
 
@@ -51,7 +51,7 @@ def console_shot(page, name):
 
 
 def deliver() -> int:
-    sent = outbox.deliver_due()
+    sent = deliverer.deliver_due()
     db.session.rollback()
     return sent
 

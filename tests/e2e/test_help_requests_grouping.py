@@ -20,7 +20,7 @@ from models.worker import Worker
 from service.devtools import demo
 from service.extensions import db
 from service.help_requests import worker as help_requests
-from service.wechat import outbox
+from service.wechat import deliverer
 from tests.e2e.conftest import SHOTS, console_page
 from tests.factories import help_payload
 
@@ -42,7 +42,7 @@ def world(app, simulator):
 
 
 def deliver() -> int:
-    sent = outbox.deliver_due()
+    sent = deliverer.deliver_due()
     db.session.rollback()
     return sent
 

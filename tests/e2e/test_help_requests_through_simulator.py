@@ -26,7 +26,7 @@ from models.simulator import SimOAuthCode, SimUser
 from models.worker import Worker
 from service.help_requests import attachments
 from service.devtools import demo
-from service.wechat import outbox
+from service.wechat import deliverer
 from service.extensions import db
 
 pytestmark = pytest.mark.e2e
@@ -81,7 +81,7 @@ def wait_for_more(phone, before: int):
 
 def deliver_all() -> int:
     """What the worker process's outbox job does; every message must get through."""
-    delivered = outbox.deliver_due()
+    delivered = deliverer.deliver_due()
     db.session.rollback()
     stuck = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status != "delivered")).all()
     assert stuck == [], [(m.status, m.last_error) for m in stuck]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models.membership import Application, Membership
 from models.base import utcnow
 from service.devtools import demo
-from service.wechat import outbox
+from service.wechat import deliverer
 from service.devtools import standin
 from service.extensions import db
 from service import clock
@@ -104,7 +104,7 @@ def test_join_through_the_phone(app, simulator):
     worker, user = application.worker, standin.get_user(openid)
     worker.last_event_at = user.last_event_at = utcnow() - timedelta(days=3)
     db.session.commit()
-    assert outbox.deliver_due() == 2  # 申请已受理 (queued at the submit), then the approval
+    assert deliverer.deliver_due() == 2  # 申请已受理 (queued at the submit), then the approval
     phone.page.locator(".tpl", has_text="申请已受理").wait_for(timeout=10000)
     notice = phone.page.locator(".tpl", has_text="入会申请结果通知").filter(has_text="已通过")
     notice.wait_for(timeout=10000)

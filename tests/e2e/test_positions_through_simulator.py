@@ -20,7 +20,7 @@ from service.devtools import demo
 from service.devtools.simulator import PLACES
 from service.extensions import db
 from service.help_requests import casework
-from service.wechat import outbox
+from service.wechat import deliverer
 from tests.e2e.conftest import SHOTS
 from tests.e2e.phone import text_of
 from tests.factories import make_request
@@ -239,7 +239,7 @@ def test_a_contest_venue_and_a_meeting_place_link_to_the_position_page(app, simu
     assert errors == [] and desk_errors == []
 
     before = phone.page.locator("#chat .msg.them").count()
-    assert outbox.deliver_due() >= 1
+    assert deliverer.deliver_due() >= 1
     notice = phone.reply("调解地点：")
     assert MEETING_STATION in notice.inner_text() and "一楼会议室" in notice.inner_text()
     assert phone.page.locator("#chat .msg.them").count() > before

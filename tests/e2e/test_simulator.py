@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from models.worker import Worker
-from service.wechat import outbox
+from service.wechat import deliverer, outbox
 from service.extensions import db
 from tests.factories import make_federation, make_upper
 
@@ -74,7 +74,7 @@ def test_scan_join_and_messages_from_the_service(app, live_server, phone):
     outbox.queue_message(openid, "您的求助已受理，工作人员将在3个工作日内联系您。",
                          url=f"{live_server.url}/h5/request.html?id=1")
     db.session.commit()
-    assert outbox.deliver_due() == 1
+    assert deliverer.deliver_due() == 1
     phone.wait_for_selector(".bubble:has-text('客服消息'):has-text('您的求助已受理')", timeout=10000)
     worker = db.session.scalar(select(Worker).where(Worker.openid == openid))
     worker.last_event_at = worker.last_event_at - timedelta(minutes=5)  # outside the window now
@@ -82,7 +82,7 @@ def test_scan_join_and_messages_from_the_service(app, live_server, phone):
     outbox.queue_message(openid, "入会申请已通过", url=f"{live_server.url}/h5/card.html",
                          template="application_result", fields={"申请结果": "已通过", "会员编号": "HB2024000123"})
     db.session.commit()
-    assert outbox.deliver_due() == 1
+    assert deliverer.deliver_due() == 1
     card = phone.wait_for_selector(".tpl:has-text('入会申请结果通知')", timeout=10000)
     assert "HB2024000123" in card.inner_text() and "详情" in card.inner_text()
     assert [k.inner_text() for k in card.query_selector_all(".tpl-key")] == ["申请结果", "会员编号"]
