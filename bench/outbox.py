@@ -115,7 +115,8 @@ def seed(db, count: int) -> None:
 def start_standin(env: dict, latency: float):
     port = free_port()
     standin_env = {**env, "WECHAT_SIMULATOR": "1", "WECHAT_SIM_LATENCY": str(latency), "GUNICORN_ACCESS_LOG": "",
-                   "WEB_WORKERS": "2", "WEB_THREADS": "48", "GUNICORN_BIND": f"127.0.0.1:{port}",
+                   "WEB_WORKERS": "2", "WEB_THREADS": "48", "DATABASE_POOL_SIZE": "32",
+                   "GUNICORN_BIND": f"127.0.0.1:{port}",
                    "PROMETHEUS_MULTIPROC_DIR": f"/tmp/gonglian-outbox-bench-{os.getpid()}-{port}"}
     os.makedirs(standin_env["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
     process = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")], cwd=ROOT,

@@ -30,6 +30,13 @@ class Config:
     # No pre-ping (a round trip per checkout): a connection the server dropped fails once, the
     # pool is invalidated and the next request reconnects; idle connections are recycled.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": _flag("DATABASE_PRE_PING"), "pool_recycle": 1800}
+    if SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+        # Connections kept open per process (the autocommit pool, service/wechat/autocommit.py, has
+        # as many): one per thread that may hold one — gunicorn's WEB_THREADS in a web worker. A
+        # pool smaller than that opens and closes an overflow connection per request under load
+        # (a PostgreSQL backend forked each time). Beyond it, up to 10 more are opened for a while.
+        SQLALCHEMY_ENGINE_OPTIONS["pool_size"] = int(
+            os.environ.get("DATABASE_POOL_SIZE") or max(5, int(os.environ.get("WEB_THREADS", "4"))))
     if SQLALCHEMY_DATABASE_URI.startswith("postgresql") and os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS"):
         # gunicorn.conf.py sets 4000: no statement outlasts WeChat's 5 seconds (not for the CLI).
         SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {
