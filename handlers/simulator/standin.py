@@ -27,11 +27,12 @@ def wechat_api(endpoint: str, needs_token: bool = True):
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            # WeChat's round trip first, while nothing holds a connection (no commit to pay for)
+            standin.apply_delay(None, current_app.config.get("WECHAT_SIM_LATENCY", 0.0))
             fault = standin.take_fault(endpoint)
-            latency = current_app.config.get("WECHAT_SIM_LATENCY", 0.0)
-            if fault is not None or latency:
-                db.session.commit()  # release the fault's row and the connection before any delay
-            standin.apply_delay(fault, latency)
+            if fault is not None and fault.delay:
+                db.session.commit()  # release the fault's row and the connection before its delay
+                standin.apply_delay(fault)
             if fault is not None and fault.http_status:
                 standin.record_call(endpoint, -fault.http_status)
                 db.session.commit()
