@@ -37,10 +37,10 @@ class Config:
         # (a PostgreSQL backend forked each time). Beyond it, up to 10 more are opened for a while.
         SQLALCHEMY_ENGINE_OPTIONS["pool_size"] = int(
             os.environ.get("DATABASE_POOL_SIZE") or max(5, int(os.environ.get("WEB_THREADS", "4"))))
-    if SQLALCHEMY_DATABASE_URI.startswith("postgresql") and os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS"):
-        # gunicorn.conf.py sets 4000: no statement outlasts WeChat's 5 seconds (not for the CLI).
-        SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {
-            "options": f"-c statement_timeout={int(os.environ['DATABASE_STATEMENT_TIMEOUT_MS'])}"}
+        if os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS"):
+            # gunicorn.conf.py sets 4000: no statement outlasts WeChat's 5 seconds (not for the CLI).
+            SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {
+                "options": f"-c statement_timeout={int(os.environ['DATABASE_STATEMENT_TIMEOUT_MS'])}"}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "gonglian:")
 

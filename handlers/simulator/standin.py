@@ -28,11 +28,11 @@ def wechat_api(endpoint: str, needs_token: bool = True):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             # WeChat's round trip first, while nothing holds a connection (no commit to pay for)
-            standin.apply_delay(None, current_app.config.get("WECHAT_SIM_LATENCY", 0.0))
+            standin.apply_delay(current_app.config.get("WECHAT_SIM_LATENCY", 0.0))
             fault = standin.take_fault(endpoint)
             if fault is not None and fault.delay:
                 db.session.commit()  # release the fault's row and the connection before its delay
-                standin.apply_delay(fault)
+                standin.apply_delay(float(fault.delay))
             if fault is not None and fault.http_status:
                 standin.record_call(endpoint, -fault.http_status)
                 db.session.commit()

@@ -75,12 +75,11 @@ def take_fault(endpoint: str) -> SimFault | None:
             return db.session.get(SimFault, fault_id)
 
 
-def apply_delay(fault: SimFault | None, latency: float = 0.0) -> None:
-    """An injected fault's delay, plus the stand-in's latency per call (WECHAT_SIM_LATENCY: WeChat's
-    round trip, for benchmarks)."""
-    delay = latency + (float(fault.delay) if fault is not None and fault.delay else 0.0)
-    if delay > 0:
-        time.sleep(min(delay, 30.0))
+def apply_delay(seconds: float) -> None:
+    """Wait out an injected fault's delay or the stand-in's latency per call (WECHAT_SIM_LATENCY:
+    WeChat's round trip, for benchmarks), at most 30 seconds."""
+    if seconds > 0:
+        time.sleep(min(seconds, 30.0))
 
 
 def reset(everything: bool = False) -> None:
