@@ -182,6 +182,19 @@ def run_wrk(url: str, prefix: Path, concurrency: int, duration: float) -> dict:
     return result
 
 
+def post_in_process(app, query: str, body: bytes) -> None:
+    """POST one signed callback request straight to a WSGI app (no server); stops on a non-200."""
+    import io
+
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/wechat", "QUERY_STRING": query,
+               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
+               "SERVER_NAME": "bench", "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
+    status = []
+    answer = b"".join(app(environ, lambda s, headers, *exc: status.append(s)))
+    if not status[0].startswith("200"):
+        raise SystemExit(f"{status[0]} {answer[:200]!r}")
+
+
 # --- the backends ----------------------------------------------------------------------------
 def prepare_backend(args, workdir: Path) -> tuple[dict, callable]:
     env = {**os.environ, "WECHAT_TOKEN": TOKEN, "WECHAT_APPID": APPID, "WECHAT_AES_KEY": AES_KEY,

@@ -17,7 +17,6 @@ machine's neighbours disturbed least):
 Needs WeRoBot in the venv (pip install werobot==1.13.1; not a requirement of the service).
 """
 import argparse
-import io
 import os
 import random
 import subprocess
@@ -44,7 +43,7 @@ def least_cpu(run, rounds: int, requests: int) -> float:
 
 
 def through_wsgi(app, kind: str, scene: str, rounds: int, requests: int) -> float:
-    from bench.callback import message_xml, signed
+    from bench.callback import message_xml, post_in_process, signed
 
     run_id = random.randrange(1, 99999)
     prepared = {}
@@ -52,16 +51,7 @@ def through_wsgi(app, kind: str, scene: str, rounds: int, requests: int) -> floa
         path, body = signed(kind, message_xml(kind, 0, i + 10_000, run_id, scene))
         prepared[i] = (path.split("?", 1)[1], body.encode())
 
-    def run(i):
-        query, body = prepared[i]
-        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/wechat", "QUERY_STRING": query,
-                   "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
-                   "SERVER_NAME": "bench", "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
-        status = []
-        answer = b"".join(app(environ, lambda s, headers, *exc: status.append(s)))
-        if not status[0].startswith("200"):
-            raise SystemExit(f"{kind}: {status[0]} {answer[:200]!r}")
-    return least_cpu(run, rounds, requests)
+    return least_cpu(lambda i: post_in_process(app, *prepared[i]), rounds, requests)
 
 
 def inner(which: str, rounds: int, requests: int) -> None:

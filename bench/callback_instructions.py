@@ -11,8 +11,6 @@ counted twice, with N and with 0 requests, and the difference divided by N is pr
 Needs valgrind (Debian's package). One count takes a few minutes (startup under valgrind).
 """
 import argparse
-import io
-import os
 import random
 import re
 import subprocess
@@ -26,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 def drive(kind: str, count: int, scene: str, run: int) -> None:
     """Inside valgrind: 50 warm-up requests (connections, prepared statements), then `count`."""
-    from bench.callback import message_xml, signed
+    from bench.callback import message_xml, post_in_process, signed
     from wsgi import app
 
     requests = []
@@ -34,13 +32,7 @@ def drive(kind: str, count: int, scene: str, run: int) -> None:
         path, body = signed(kind, message_xml(kind, 0, n, run, scene))
         requests.append((path.split("?", 1)[1], body.encode()))
     for query, body in requests:
-        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/wechat", "QUERY_STRING": query,
-                   "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "SERVER_NAME": "bench",
-                   "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
-        status = []
-        answer = b"".join(app(environ, lambda s, headers: status.append(s)))
-        if not status[0].startswith("200"):
-            raise SystemExit(f"{kind}: {status[0]} {answer[:200]!r}")
+        post_in_process(app, query, body)
 
 
 def main() -> None:
